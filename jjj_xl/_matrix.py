@@ -1,0 +1,364 @@
+"""Turn user input (arrays, nested lists, DataFrames) into checked float matrices.
+
+Every refusal is one :class:`InputError` line naming indicator, column and
+row (METHODS.md §8). Labels of a DataFrame are kept so results can carry them.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, column_letter, warn
+
+EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
+                "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+
+MISSING_MODES = ("refuse", "drop")
+
+
+@dataclass
+class Matrix:
+    """A checked m × n float matrix plus the labels needed to report on it."""
+
+    values: np.ndarray
+    names: list | None = None          # indicator (column) names, if known
+    index: pd.Index | None = None      # row labels of a DataFrame
+    what: str = "data"                 # how the matrix is called in messages
+    row_word: str = "row"
+    col_word: str = "indicator"
+    kept_rows: np.ndarray | None = None  # positions kept after missing="drop"
+    labelled: bool = False             # results should be pandas objects
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def shape(self):
+        return self.values.shape
+
+    def col(self, j: int) -> str:
+        return describe_column(j, self.names, self.what, self.col_word)
+
+    def error(self, tail: str, i: int, j: int, found=None, needed=None) -> InputError:
+        """An error at cell (i, j): '<indicator ...> <tail> in <row ...>'."""
+        return _place_error(tail, i, j, self.names, self.index, self.what, found,
+                            needed, self.row_word, self.col_word, self.kept_rows)
+
+    def column_error(self, tail: str, j: int, found=None, needed=None) -> InputError:
+        """An error about a whole column: '<indicator ...> <tail>'."""
+        return InputError(f"{self.col(j)} {tail}", indicator=self.names[j] if self.names else None,
+                          column=j, found=found, needed=needed)
+
+    def row(self, i: int) -> str:
+        return describe_row(i, self.index, self.kept_rows, self.row_word)
+
+    def col_names(self) -> list:
+        if self.names is not None:
+            return list(self.names)
+        return [column_letter(j) for j in range(self.values.shape[1])]
+
+
+def describe_column(j: int, names, what: str = "data", col_word: str = "indicator",
+                    letter_at: int | None = None) -> str:
+    """'indicator "GDP" (column C)'; ``letter_at`` puts the letter of another position."""
+    letter = column_letter(j if letter_at is None else letter_at)
+    name = names[j] if names is not None else None
+    if name is not None and str(name) != column_letter(j):
+        return f'{col_word} "{name}" (column {letter})'
+    return f"column {letter} of {what}"
+
+
+def describe_row(i: int, index=None, kept_rows=None, row_word: str = "row") -> str:
+    pos = int(kept_rows[i]) if kept_rows is not None else int(i)
+    text = f"{row_word} {pos + 1}"
+    if index is not None and not isinstance(index, pd.RangeIndex):
+        label = index[i]
+        if isinstance(label, tuple):
+            label = " ".join(str(p) for p in label)
+        text += f" ({label})"
+    return text
+
+
+def _place_error(message_tail: str, i: int, j: int, names, index, what,
+                 found=None, needed=None, row_word="row", col_word="indicator",
+                 kept_rows=None) -> InputError:
+    """An InputError whose text can be re-rendered with shifted coordinates."""
+    if kept_rows is not None:
+        i = int(kept_rows[i])
+        index = None
+
+    def template(row, col):
+        # keep the row label (e.g. "Beijing 2016") when only the column moved
+        return (f"{describe_column(j, names, what, col_word, letter_at=col)} {message_tail} in "
+                f"{describe_row(row, index if row == i else None, None, row_word)}")
+
+    msg = (f"{describe_column(j, names, what, col_word)} {message_tail} in "
+           f"{describe_row(i, index, None, row_word)}")
+    indicator = names[j] if names is not None else None
+    return InputError(msg, indicator=indicator, column=j, row=i, found=found,
+                      needed=needed, template=template)
+
+
+def _describe_bad_cell(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return f"has the logical value {str(bool(value)).upper()}; numbers only"
+    if isinstance(value, str):
+        text = value.strip()
+        if text.upper() in EXCEL_ERRORS:
+            return f"has the Excel error {text.upper()}; numbers only"
+        if text == "":
+            return "is blank"
+        return f'has text "{value}"; numbers only'
+    return f"has {type(value).__name__} value {value!r}; numbers only"
+
+
+def _is_number(v) -> bool:
+    return (isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))) or v is None
+
+
+def _cell_to_float(v) -> float:
+    if v is None:
+        return np.nan
+    return float(v)
+
+
+def _from_objects(obj: np.ndarray, names, index, what, row_word, col_word) -> np.ndarray:
+    """Convert an object array cell by cell, refusing the first non-number."""
+    m, n = obj.shape
+    out = np.empty((m, n), dtype=float)
+    for i in range(m):
+        row = obj[i]
+        for j in range(n):
+            v = row[j]
+            if isinstance(v, str) and v.strip() == "":
+                v = None
+            if not _is_number(v):
+                raise _place_error(_describe_bad_cell(v), i, j, names, index,
+                                   what, found=v, needed="a number", row_word=row_word,
+                                   col_word=col_word)
+            out[i, j] = _cell_to_float(v)
+    return out
+
+
+def as_matrix(X, *, what: str = "data", names=None, missing: str = "refuse",
+              min_rows: int = 1, min_cols: int = 1, one_d: str = "column",
+              row_word: str = "row", col_word: str = "indicator") -> Matrix:
+    """Check and convert ``X``; refuse text, blanks (unless dropped) and infinities."""
+    if missing not in MISSING_MODES:
+        raise InputError(f'missing="{missing}" is not an option; use "refuse" or "drop"')
+    index = None
+    labelled = False
+    if isinstance(X, pd.Series):
+        X = X.to_frame() if one_d == "column" else X.to_frame().T
+    if isinstance(X, pd.DataFrame):
+        labelled = True
+        index = X.index
+        if names is None:
+            names = [str(c) for c in X.columns]
+        values = _frame_values(X, names, index, what, row_word, col_word)
+    else:
+        values = _array_values(X, names, what, row_word, col_word)
+        if values.ndim == 1:
+            values = values[:, None] if one_d == "column" else values[None, :]
+    if values.ndim != 2:
+        raise InputError(f"{what} must be a table (rows × columns); got {values.ndim} dimensions")
+    m, n = values.shape
+    if names is not None and len(names) != n:
+        raise InputError(f"{len(names)} names given for {n} columns of {what}")
+    mat = Matrix(values=values, names=list(names) if names is not None else None,
+                 index=index, what=what, row_word=row_word, col_word=col_word,
+                 labelled=labelled)
+    _check_finite(mat, missing)
+    m, n = mat.values.shape
+    if n < min_cols:
+        raise InputError(f"{what} has {n} {col_word} column{'s' if n != 1 else ''}; "
+                         f"at least {min_cols} needed")
+    if m < min_rows:
+        raise InputError(f"{what} has {m} {row_word}{'s' if m != 1 else ''}; at least "
+                         f"{min_rows} {row_word}s (observations) are needed")
+    return mat
+
+
+def _frame_values(df: pd.DataFrame, names, index, what, row_word, col_word) -> np.ndarray:
+    if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)
+           for t in df.dtypes):
+        return df.to_numpy(dtype=float, na_value=np.nan)
+    obj = df.astype(object).to_numpy()
+    # pandas missing markers (pd.NA, NaT) count as blanks
+    obj = np.where(pd.isna(obj), None, obj)
+    return _from_objects(obj, names, index, what, row_word, col_word)
+
+
+def _array_values(X, names, what, row_word, col_word) -> np.ndarray:
+    if isinstance(X, np.ndarray) and X.dtype.kind in "fiu":
+        return np.asarray(X, dtype=float)
+    if isinstance(X, np.ndarray) and X.dtype.kind == "b":
+        X = X.astype(object)
+    if not isinstance(X, np.ndarray):
+        if isinstance(X, (list, tuple)) and X and all(isinstance(r, (list, tuple, np.ndarray)) for r in X):
+            lengths = [len(r) for r in X]
+            if len(set(lengths)) > 1:
+                bad = next(i for i, k in enumerate(lengths) if k != lengths[0])
+                raise InputError(f"{what}: {row_word} {bad + 1} has {lengths[bad]} values but "
+                                 f"{row_word} 1 has {lengths[0]}; every {row_word} needs the same number")
+        try:
+            arr = np.array(X, dtype=object)
+        except Exception as exc:  # pragma: no cover - numpy refuses odd nesting
+            raise InputError(f"{what} is not a table of numbers ({exc})") from None
+        if arr.ndim == 0:
+            arr = arr.reshape(1, 1)
+    else:
+        arr = X
+    if arr.dtype.kind in "fiu":
+        return arr.astype(float)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise InputError(f"{what} must be a table (rows × columns); got {arr.ndim} dimensions")
+    out = _from_objects(arr, names, None, what, row_word, col_word)
+    return out
+
+
+def _check_finite(mat: Matrix, missing: str) -> None:
+    v = mat.values
+    if v.size == 0:
+        return
+    # one cheap pass: a column sum is finite unless a NaN or infinity is there
+    if np.isfinite(v.sum(axis=0)).all():
+        return
+    bad = ~np.isfinite(v)
+    inf_cells = np.argwhere(np.isinf(v))
+    if len(inf_cells):
+        i, j = inf_cells[0]
+        raise mat.error("has an infinite value", int(i), int(j),
+                        found=float(v[i, j]), needed="a finite number")
+    if not bad.any():
+        # the sum overflowed although every cell is finite
+        raise InputError(f"{mat.what} has values too large to add up (over 1e308); rescale them")
+    if missing == "refuse":
+        i, j = (int(k) for k in np.argwhere(bad)[0])
+        raise mat.error('is blank; fill it or choose missing="drop"', i, j,
+                        found=None, needed="a number")
+    rows_bad = bad.any(axis=1)
+    kept = np.flatnonzero(~rows_bad)
+    dropped = np.flatnonzero(rows_bad)
+    shown = ", ".join(describe_row(int(i), mat.index, None, mat.row_word) for i in dropped[:10])
+    more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
+    warn(f"{len(dropped)} {mat.row_word}(s) of {mat.what} with blanks left out: {shown}{more}")
+    mat.values = v[kept]
+    mat.kept_rows = kept
+    if mat.index is not None:
+        mat.index = mat.index[kept]
+
+
+# ---------------------------------------------------------------- directions
+
+_BENEFIT = {"+", "1", "+1", "benefit", "positive", "正", "正向", "max", "larger",
+            "＋", "b", "pos"}
+_COST = {"-", "-1", "cost", "negative", "负", "负向", "逆向", "min", "smaller",
+         "−", "－", "–", "c", "neg"}
+
+
+def direction_code(value) -> int | None:
+    """+1 for a benefit spelling, -1 for a cost spelling, None if unknown."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, numbers.Real):
+        if value == 1:
+            return 1
+        if value == -1:
+            return -1
+        return None
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _BENEFIT:
+            return 1
+        if text in _COST:
+            return -1
+    return None
+
+
+def parse_directions(directions, n: int, names=None) -> np.ndarray:
+    """Directions as an int array of +1 / -1, one per indicator."""
+    if directions is None:
+        return np.ones(n, dtype=np.int8)
+    if isinstance(directions, pd.Series) and names is not None and \
+            set(map(str, directions.index)) >= set(map(str, names)):
+        directions = [directions[str(k)] if str(k) in directions.index else directions[k]
+                      for k in names]
+    elif isinstance(directions, (pd.Series, pd.DataFrame)):
+        directions = np.asarray(directions, dtype=object).ravel().tolist()
+    elif isinstance(directions, str):
+        directions = [directions] if n == 1 else _split_direction_string(directions)
+    elif isinstance(directions, numbers.Real):
+        directions = [directions]
+    else:
+        directions = np.asarray(directions, dtype=object).ravel().tolist()
+    if len(directions) != n:
+        raise InputError(f"{len(directions)} direction{'s' if len(directions) != 1 else ''} "
+                         f"given for {n} indicator{'s' if n != 1 else ''}; one per indicator needed")
+    out = np.empty(n, dtype=np.int8)
+    for j, d in enumerate(directions):
+        code = direction_code(d)
+        if code is None:
+            raise InputError(f'direction "{d}" for {describe_column(j, names, "data")} is not '
+                             f"understood; use + or - (also 1/-1, benefit/cost, 正向/负向)",
+                             indicator=names[j] if names else None, column=j, found=d,
+                             needed="+ or -")
+        out[j] = code
+    return out
+
+
+def _split_direction_string(text: str) -> list:
+    """'++-+' or '+,+,-' or '正向 负向' -> list of codes."""
+    for sep in (",", ";", " ", "，"):
+        if sep in text.strip():
+            return [p for p in text.replace("，", ",").replace(sep, ",").split(",") if p.strip()]
+    if all(ch in "+-−－＋" for ch in text):
+        return list(text)
+    return [text]
+
+
+def direction_symbol(code: int) -> str:
+    return "+" if code > 0 else "-"
+
+
+# ---------------------------------------------------------------- weights
+
+WEIGHT_SUM_TOLERANCE = 1e-3  # rounded published weights (4 decimals) may sum to 0.9999
+
+
+def parse_weights(weights, n: int, names=None, *, what: str = "weights") -> np.ndarray:
+    """One non-negative weight per column, summing to 1 (rounding tolerated)."""
+    if isinstance(weights, pd.Series) and names is not None and \
+            set(map(str, weights.index)) >= set(map(str, names)):
+        weights = [weights[k] for k in names]
+    if hasattr(weights, "w") and not isinstance(weights, (np.ndarray, list, tuple)):
+        weights = weights.w  # a weights result object
+        if isinstance(weights, pd.Series) and names is not None and \
+                set(map(str, weights.index)) >= set(map(str, names)):
+            weights = [weights[k] for k in names]
+    arr = np.asarray(weights, dtype=object).ravel()
+    if len(arr) != n:
+        raise InputError(f"{len(arr)} {what} given for {n} indicator{'s' if n != 1 else ''}; "
+                         f"one per indicator needed")
+    out = np.empty(n, dtype=float)
+    for j, v in enumerate(arr):
+        if not _is_number(v) or v is None or not np.isfinite(float(v)):
+            shown = "blank" if v is None or (isinstance(v, float) and np.isnan(v)) else f'"{v}"'
+            raise InputError(f"{what[:-1] if what.endswith('s') else what} for "
+                             f"{describe_column(j, names, 'data')} is {shown}; a number ≥ 0 needed",
+                             indicator=names[j] if names else None, column=j, found=v)
+        out[j] = float(v)
+        if out[j] < 0:
+            raise InputError(f"{what[:-1] if what.endswith('s') else what} for "
+                             f"{describe_column(j, names, 'data')} is {out[j]:g}; weights must be ≥ 0",
+                             indicator=names[j] if names else None, column=j, found=out[j])
+    total = out.sum()
+    if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
+        raise InputError(f"{what} sum to {total:.6g}; they must sum to 1")
+    if total != 1.0:
+        out = out / total
+    return out

@@ -1,0 +1,202 @@
+"""TOPSIS family (METHODS.md §3): distances to ideal and anti-ideal, closeness, rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._matrix import Matrix, as_matrix, parse_directions, parse_weights
+from ._results import wrap_rows
+from .errors import InputError, warn
+from .standardize import METHODS, fit_standardizer, row_blocks
+
+CLOSENESS = ("ratio", "squared")
+IDEALS = ("data", "group", "fixed")
+DISTANCES = ("w2", "w")
+
+
+@dataclass
+class TopsisResult:
+    d_plus: object
+    d_minus: object
+    closeness: object
+    rank: object
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """d⁺, d⁻, closeness and rank side by side."""
+        index = self.closeness.index if isinstance(self.closeness, pd.Series) else None
+        return pd.DataFrame({"d_plus": np.asarray(self.d_plus), "d_minus": np.asarray(self.d_minus),
+                             "closeness": np.asarray(self.closeness), "rank": np.asarray(self.rank)},
+                            index=index)
+
+
+def rank_desc(values: np.ndarray) -> np.ndarray:
+    """Rank 1 = largest; ties share the best rank (like Excel RANK.EQ).
+
+    Values are rounded to 12 decimals first so that equal scores computed
+    along different floating-point paths tie.
+    """
+    v = np.round(np.asarray(values, dtype=float), 12)
+    asc = np.sort(v)
+    return (len(v) - np.searchsorted(asc, v, side="right") + 1).astype(int)
+
+
+def topsis_distances(X: np.ndarray, std, weights: np.ndarray, best: np.ndarray,
+                     worst: np.ndarray, distance: str = "w2"):
+    """d⁺ and d⁻ of every row, standardising and weighting block by block.
+
+    ``distance="w2"``: √Σ (w_j (r_ij − r⁺_j))², i.e. distances on V = R·diag(w);
+    ``"w"``: √Σ w_j (r_ij − r⁺_j)².
+    """
+    m, n = X.shape
+    mult = weights if distance == "w2" else np.sqrt(weights)
+    a_plus = best * mult
+    a_minus = worst * mult
+    d_plus = np.empty(m)
+    d_minus = np.empty(m)
+    rows = min(m, 4096)
+    buf = np.empty((rows, n))
+    tmp = np.empty((rows, n))
+    for a, b in row_blocks(m):
+        v = std.apply(X[a:b], out=buf[: b - a])
+        v *= mult
+        t = tmp[: b - a]
+        np.subtract(v, a_plus, out=t)
+        d_plus[a:b] = np.einsum("ij,ij->i", t, t)
+        np.subtract(v, a_minus, out=t)
+        d_minus[a:b] = np.einsum("ij,ij->i", t, t)
+    np.sqrt(d_plus, out=d_plus)
+    np.sqrt(d_minus, out=d_minus)
+    return d_plus, d_minus
+
+
+def closeness_from_distances(d_plus, d_minus, closeness="ratio", describe_row=None):
+    """ratio: d⁻/(d⁺ + d⁻); squared: d⁻²/(d⁺² + d⁻²). A row at the ideal (d⁺ = 0) gets 1."""
+    if closeness == "ratio":
+        num, den = d_minus, d_plus + d_minus
+    else:
+        num, den = d_minus ** 2, d_plus ** 2 + d_minus ** 2
+    at_ideal = d_plus == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.where(at_ideal, 1.0, num / np.where(den == 0, 1.0, den))
+    if at_ideal.any():
+        rows = np.flatnonzero(at_ideal)
+        shown = ", ".join(describe_row(int(i)) if describe_row else f"row {i + 1}" for i in rows[:5])
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        warn(f"{shown}{more} is at the ideal (d⁺ = 0): closeness 1")
+    return c
+
+
+def _best_worst(X, std, dirs, method):
+    if method == "none":
+        lo, hi = std.col_min, std.col_max
+        return np.where(dirs > 0, hi, lo), np.where(dirs > 0, lo, hi)
+    if method != "interval":
+        return std.best_worst(dirs)
+    m, n = X.shape
+    best = np.full(n, -np.inf)
+    worst = np.full(n, np.inf)
+    for a, b in row_blocks(m):
+        z = std.apply(X[a:b])
+        np.maximum(best, z.max(axis=0), out=best)
+        np.minimum(worst, z.min(axis=0), out=worst)
+    return best, worst
+
+
+def _fixed_ideal(mat: Matrix, std, values, label):
+    if values is None:
+        raise InputError(f'ideal="fixed" needs {label}: one value per indicator, in the '
+                         f"units of the data")
+    arr = parse_fixed(values, mat)
+    return std.apply(arr[None, :])[0]
+
+
+def parse_fixed(values, mat: Matrix):
+    if isinstance(values, pd.Series) and mat.names is not None:
+        values = [values[k] for k in mat.names]
+    arr = np.asarray(values, dtype=float).ravel()
+    if len(arr) != mat.shape[1]:
+        raise InputError(f"{len(arr)} fixed ideal values given for {mat.shape[1]} indicators; "
+                         f"one per indicator needed")
+    return arr
+
+
+def topsis(X, weights, directions=None, method: str = "vector", closeness: str = "ratio",
+           ideal: str = "data", distance: str = "w2", groups=None, *, shift: float = 0.0,
+           interval=None, ideal_best=None, ideal_worst=None,
+           missing: str = "refuse") -> TopsisResult:
+    """TOPSIS closeness of every row of ``X`` (METHODS.md §3).
+
+    method: the standardisation (``vector`` classic, ``minmax``, ``max``,
+    ``share``, ``interval``, or ``none`` for data already standardised).
+    closeness: ``ratio`` d⁻/(d⁺+d⁻) or ``squared`` 1/(1+(d⁺/d⁻)²) (paper 004).
+    ideal: ``data`` best/worst of all rows; ``group`` best/worst within each
+    group given by ``groups`` (standardised within the group too, as paper 004
+    does per region); ``fixed`` ``ideal_best``/``ideal_worst`` in data units.
+    distance: ``w2`` distances on V = R·diag(w); ``w`` √Σ w (R − R⁺)².
+    Rank 1 = best (within each group when ``ideal="group"``).
+    """
+    for name, value, allowed in (("method", method, METHODS), ("closeness", closeness, CLOSENESS),
+                                 ("ideal", ideal, IDEALS), ("distance", distance, DISTANCES)):
+        if value not in allowed:
+            raise InputError(f'{name} "{value}" is not known; use one of {", ".join(allowed)}')
+    mat = as_matrix(X, missing=missing, min_rows=1 if ideal == "fixed" else 2)
+    m, n = mat.shape
+    dirs = parse_directions(directions, n, mat.names)
+    w = parse_weights(weights, n, mat.names)
+    notes = {"TOPSIS standardisation": method + (f" (shift {shift:g})" if method == "minmax" and shift else ""),
+             "ideal": {"data": "best and worst of all rows", "fixed": "fixed by the user",
+                       "group": "best and worst within each group; standardised within the group"}[ideal],
+             "distance": "√Σ (w·(r − r*))²" if distance == "w2" else "√Σ w·(r − r*)²",
+             "closeness": "d⁻/(d⁺ + d⁻)" if closeness == "ratio" else "d⁻²/(d⁺² + d⁻²)"}
+
+    if ideal == "group":
+        if groups is None:
+            raise InputError('ideal="group" needs groups: one group label per row (e.g. the region)')
+        group_labels = _group_labels(groups, mat)
+        d_plus = np.empty(m)
+        d_minus = np.empty(m)
+        rank = np.empty(m, dtype=int)
+        for label in pd.unique(group_labels):
+            rows = np.flatnonzero(group_labels == label)
+            if len(rows) < 2:
+                raise InputError(f'group "{label}" has {len(rows)} row; ideal="group" needs at '
+                                 f"least 2 rows per group")
+            sub = Matrix(values=np.ascontiguousarray(mat.values[rows]), names=mat.names,
+                         index=None if mat.index is None else mat.index[rows], what=mat.what)
+            std = fit_standardizer(sub, dirs, method, shift, interval)
+            best, worst = _best_worst(sub.values, std, dirs, method)
+            d_plus[rows], d_minus[rows] = topsis_distances(sub.values, std, w, best, worst, distance)
+        c = closeness_from_distances(d_plus, d_minus, closeness, mat.row)
+        for label in pd.unique(group_labels):
+            rows = np.flatnonzero(group_labels == label)
+            rank[rows] = rank_desc(c[rows])
+    else:
+        if groups is not None:
+            raise InputError('groups only apply with ideal="group"')
+        std = fit_standardizer(mat, dirs, method, shift, interval)
+        if ideal == "fixed":
+            best = _fixed_ideal(mat, std, ideal_best, "ideal_best")
+            worst = _fixed_ideal(mat, std, ideal_worst, "ideal_worst")
+        else:
+            best, worst = _best_worst(mat.values, std, dirs, method)
+        d_plus, d_minus = topsis_distances(mat.values, std, w, best, worst, distance)
+        c = closeness_from_distances(d_plus, d_minus, closeness, mat.row)
+        rank = rank_desc(c)
+    return TopsisResult(d_plus=wrap_rows(d_plus, mat, "d_plus"),
+                        d_minus=wrap_rows(d_minus, mat, "d_minus"),
+                        closeness=wrap_rows(c, mat, "closeness"),
+                        rank=wrap_rows(rank, mat, "rank"), notes=notes)
+
+
+def _group_labels(groups, mat: Matrix) -> np.ndarray:
+    labels = np.asarray(groups, dtype=object).ravel()
+    if mat.kept_rows is not None and len(labels) != mat.shape[0]:
+        labels = labels[mat.kept_rows]
+    if len(labels) != mat.shape[0]:
+        raise InputError(f"{len(labels)} group labels given for {mat.shape[0]} rows; one per row needed")
+    return labels

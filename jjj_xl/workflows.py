@@ -1,0 +1,383 @@
+"""The two paper workflows (METHODS.md §6) on a region × year panel.
+
+Inputs: an indicator table (``code, name, dimension, direction``) and a
+panel with ``region``, ``year`` and one column per indicator (wide) or
+``indicator``/``code`` and ``value`` columns (long). Results are DataFrames
+laid out like the papers' tables, plus ``notes``: every option that changes
+numbers, for a "method notes" block next to the output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._matrix import as_matrix, direction_code, direction_symbol
+from .coupling import coupling, make_scheme
+from .errors import InputError, column_letter, warn
+from .topsis import topsis
+from .weights import Weights, entropy_weights, hierarchical_weights, parse_weights
+
+
+# ---------------------------------------------------------------- inputs
+
+@dataclass
+class Panel:
+    indicators: pd.DataFrame   # code, name, dimension, direction (+1/-1), in data order
+    keys: pd.DataFrame         # region, year of each kept row
+    values: pd.DataFrame       # one column per indicator code, index = (region, year)
+    dimensions: list           # dimension names in order of first appearance
+
+    def codes_of(self, dimension) -> list:
+        return list(self.indicators.loc[self.indicators["dimension"] == dimension, "code"])
+
+
+def read_indicators(indicators) -> pd.DataFrame:
+    """Check the indicator table; directions become +1 / -1."""
+    table = indicators if isinstance(indicators, pd.DataFrame) else pd.DataFrame(indicators)
+    table = table.rename(columns=lambda c: str(c).strip().lower())
+    for col in ("code", "dimension", "direction"):
+        if col not in table.columns:
+            raise InputError(f'the indicator table needs a "{col}" column (columns: code, name, '
+                             f"dimension, direction)")
+    table = table.reset_index(drop=True).copy()
+    if "name" not in table.columns:
+        table["name"] = table["code"]
+    codes = []
+    for i, row in table.iterrows():
+        for col in ("code", "dimension"):
+            v = row[col]
+            if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
+                raise InputError(f"indicator table row {i + 1}: {col} is blank")
+        code = direction_code(row["direction"])
+        if code is None:
+            raise InputError(f'indicator table row {i + 1} ("{row["code"]}"): direction '
+                             f'"{row["direction"]}" is not understood; use + or - (also '
+                             f"benefit/cost, 正向/负向)")
+        codes.append(code)
+    table["direction"] = codes
+    table["code"] = table["code"].astype(str).str.strip()
+    table["dimension"] = table["dimension"].astype(str).str.strip()
+    name = table["name"].where(table["name"].notna() & (table["name"].astype(str).str.strip() != ""),
+                               table["code"])
+    table["name"] = name.astype(str)
+    dup = table["code"][table["code"].duplicated()]
+    if len(dup):
+        raise InputError(f'indicator code "{dup.iloc[0]}" appears twice in the indicator table')
+    table["direction"] = table["direction"].astype(int)
+    return table
+
+
+def read_panel(data, indicators, *, region_col: str = "region", year_col: str = "year",
+               missing: str = "refuse", min_rows: int = 2) -> Panel:
+    """Check a panel against its indicator table and return the numeric block."""
+    ind = read_indicators(indicators)
+    df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    df = df.copy()
+    df.columns = [str(c).strip() for c in df.columns]
+    for col in (region_col, year_col):
+        if col not in df.columns:
+            raise InputError(f'the data need a "{col}" column; columns found: {", ".join(df.columns)}')
+    df = _widen(df, ind, region_col, year_col)
+    lower = {c.lower(): c for c in df.columns}
+    columns = []
+    for _, row in ind.iterrows():
+        col = next((c for c in (row["code"], row["name"]) if c in df.columns), None)
+        col = col or lower.get(row["code"].lower()) or lower.get(row["name"].lower())
+        if col is None:
+            raise InputError(f'indicator "{row["name"]}" (code {row["code"]}) has no column in the '
+                             f"data; columns found: {', '.join(df.columns)}")
+        columns.append(col)
+    for i, (r, y) in enumerate(zip(df[region_col], df[year_col])):
+        if r is None or (isinstance(r, float) and np.isnan(r)) or str(r).strip() == "":
+            raise InputError(f"the region is blank in row {i + 1} (column "
+                             f"{column_letter(list(df.columns).index(region_col))})")
+        try:
+            int(float(y))
+        except (TypeError, ValueError):
+            raise InputError(f'the year "{y}" in row {i + 1} (column '
+                             f"{column_letter(list(df.columns).index(year_col))}) is not a year number") from None
+    keys = pd.DataFrame({"region": df[region_col].astype(str).str.strip(),
+                         "year": df[year_col].astype(float).astype(int)})
+    dup = keys.duplicated(keep="first")
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        raise InputError(f"{keys.region[i]} {keys.year[i]} appears twice (again in row {i + 1}); "
+                         f"one row per region and year")
+    index = pd.MultiIndex.from_frame(keys)
+    block = df[columns].set_axis(index, axis=0)
+    positions = [list(df.columns).index(c) for c in columns]
+    try:
+        mat = as_matrix(block, names=list(ind["name"]), missing=missing, min_rows=min_rows)
+    except InputError as err:
+        if err.column is not None:
+            raise err.relocated(0, positions[err.column] - err.column) from None
+        raise
+    values = pd.DataFrame(mat.values, index=mat.index, columns=list(ind["code"]))
+    keys = values.index.to_frame(index=False)
+    dims = list(dict.fromkeys(ind["dimension"]))
+    return Panel(indicators=ind, keys=keys, values=values, dimensions=dims)
+
+
+def _widen(df, ind, region_col, year_col):
+    """A long panel (indicator/code + value columns) becomes one column per indicator."""
+    cols = {c.lower(): c for c in df.columns}
+    key = cols.get("indicator") or cols.get("code")
+    if key is None or "value" not in cols:
+        return df
+    long = df[[region_col, year_col, key, cols["value"]]]
+    wide = long.pivot_table(index=[region_col, year_col], columns=key, values=cols["value"],
+                            aggfunc="first", dropna=False, sort=False)
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.reset_index()
+
+
+def _dimension_weights(panel: Panel, w: np.ndarray, dim) -> np.ndarray:
+    mask = (panel.indicators["dimension"] == dim).to_numpy()
+    sub = w[mask]
+    if sub.sum() <= 0:
+        warn(f'every indicator of dimension "{dim}" has weight 0; its score uses equal weights')
+        return np.full(mask.sum(), 1.0 / mask.sum())
+    return sub / sub.sum()
+
+
+def _scores(panel: Panel, w, *, method, shift, closeness, distance, ideal, groups):
+    """Closeness overall (all indicators) and per dimension (its indicators)."""
+    dirs = panel.indicators["direction"].to_numpy()
+    # keep the (region, year) labels so warnings name the region-year
+    X = panel.values.set_axis(list(panel.indicators["name"]), axis=1)
+    out = panel.keys.copy()
+    kw = dict(method=method, closeness=closeness, ideal=ideal, distance=distance,
+              groups=groups, shift=shift)
+    out["overall"] = np.asarray(topsis(X, w, dirs, **kw).closeness)
+    for dim in panel.dimensions:
+        mask = (panel.indicators["dimension"] == dim).to_numpy()
+        out[dim] = np.asarray(topsis(X.loc[:, mask], _dimension_weights(panel, w, dim), dirs[mask],
+                                     **kw).closeness)
+    return out
+
+
+def _resolve_weights(weights, panel: Panel, method: str, shift: float) -> Weights:
+    X = panel.values
+    dirs = panel.indicators["direction"].to_numpy()
+    if isinstance(weights, str):
+        if weights == "entropy":
+            frame = X.set_axis(list(panel.indicators["name"]), axis=1)
+            return entropy_weights(frame, dirs, method=method, shift=shift)
+        if weights == "hierarchical":
+            return hierarchical_weights(list(panel.indicators["dimension"]))
+        raise InputError(f'weights "{weights}" is not known; use "entropy", "hierarchical" or '
+                         f"one number per indicator")
+    w = parse_weights(weights, len(panel.indicators), list(panel.indicators["code"]))
+    return Weights(w=w, method="user", notes={"weights": "given by the user"})
+
+
+def _weights_table(panel: Panel, wres: Weights) -> pd.DataFrame:
+    """Paper 000 Table 2: dimension, indicator, e, d, w, dimension weight."""
+    ind = panel.indicators
+    table = pd.DataFrame({"dimension": ind["dimension"], "code": ind["code"],
+                          "indicator": ind["name"],
+                          "direction": [direction_symbol(d) for d in ind["direction"]]})
+    if wres.e is not None:
+        table["e"] = np.asarray(wres.e, dtype=float)
+        table["d"] = np.asarray(wres.d, dtype=float)
+    table["w"] = np.asarray(wres.w, dtype=float)
+    table["dimension_weight"] = table.groupby("dimension", sort=False)["w"].transform("sum")
+    return table
+
+
+def growth_rate(first: float, last: float, years: int) -> float:
+    """Average annual growth (F_last / F_first)^(1/(years − 1)) − 1."""
+    return (last / first) ** (1.0 / (years - 1)) - 1.0
+
+
+# ---------------------------------------------------------------- paper 000
+
+@dataclass
+class EntropyTopsisCouplingResult:
+    weights: pd.DataFrame              # Table 2 layout
+    scores: pd.DataFrame               # region, year, overall, one column per dimension
+    coupling: pd.DataFrame             # Tables 4–9: dimension, year, C, T, D, level, label
+    coupling_dimensions: pd.DataFrame  # region, year, C, T, D, level, label (dimensions coupled)
+    standardized: pd.DataFrame
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def dimension_weights(self) -> pd.Series:
+        return self.weights.groupby("dimension", sort=False)["w"].sum().rename("dimension_weight")
+
+
+def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: float = 1.0,
+                            weights="entropy", closeness: str = "ratio", distance: str = "w2",
+                            coupling_model: str = "ring", alpha=None,
+                            dimension_alpha: str = "equal", scheme="ccd10", lang: str = "en",
+                            region_col: str = "region", year_col: str = "year",
+                            missing: str = "refuse") -> EntropyTopsisCouplingResult:
+    """Paper 000: entropy weights on the pooled panel, TOPSIS scores for every region-year
+    (overall and per dimension, ideal over the pooled panel), then coupling coordination
+    of the regions year by year (Tables 4–9) and of the dimensions per region-year.
+
+    ``alpha``: T weights of the regions (dict region → α or a list in region order;
+    equal by default). ``dimension_alpha``: ``"equal"`` or ``"weights"`` (the
+    dimension weights) for coupling the dimensions.
+    """
+    panel = read_panel(data, indicators, region_col=region_col, year_col=year_col,
+                       missing=missing)
+    wres = _resolve_weights(weights, panel, method, shift)
+    w = np.asarray(wres.w, dtype=float)
+    scores = _scores(panel, w, method=method, shift=shift, closeness=closeness,
+                     distance=distance, ideal="data", groups=None)
+    sch = make_scheme(scheme)
+    regions = list(dict.fromkeys(panel.keys["region"]))
+    region_alpha = _region_alpha(alpha, regions)
+
+    rows = []
+    for dim in ["overall"] + panel.dimensions:
+        U = scores.pivot(index="year", columns="region", values=dim).reindex(columns=regions)
+        U = U.sort_index()
+        holes = U.isna()
+        if holes.to_numpy().any():
+            year, region = next((y, r) for y in U.index for r in U.columns if holes.at[y, r])
+            if missing == "refuse":
+                raise InputError(f"{region} has no data for {year}; coupling the regions year by "
+                                 f"year needs every region in every year")
+            warn(f"years with a region missing are left out of the coupling ({region} {year})")
+            U = U.dropna()
+        res = coupling(U, weights=region_alpha, model=coupling_model, scheme=sch, lang=lang)
+        t = res.table.reset_index()
+        t.insert(0, "dimension", dim)
+        rows.append(t)
+    coupling_regions = pd.concat(rows, ignore_index=True)[
+        ["dimension", "year", "C", "T", "D", "level", "label", "stage"]]
+
+    if len(panel.dimensions) >= 2:
+        dim_w = _resolve_dimension_alpha(dimension_alpha, wres, panel)
+        Ud = scores.set_index(["region", "year"])[panel.dimensions]
+        resd = coupling(Ud, weights=dim_w, model=coupling_model, scheme=sch, lang=lang)
+        coupling_dims = resd.table.reset_index()
+    else:
+        coupling_dims = pd.DataFrame(columns=["region", "year", "C", "T", "D", "level", "label", "stage"])
+
+    std = _standardized_frame(panel, method, shift)
+    notes = {
+        "workflow": "entropy-TOPSIS coupling (Li et al. 2022, paper 000)",
+        "standardisation": f"{method}" + (f", shift {shift:g}" if method == "minmax" else "")
+                           + ", over the pooled panel",
+        **{k: v for k, v in wres.notes.items()},
+        "TOPSIS": f"ideal = best/worst of the pooled panel; closeness {closeness}; "
+                  f"distance {'on V = R·w' if distance == 'w2' else 'w-weighted'}",
+        "dimension scores": "TOPSIS on the dimension's indicators, weights renormalised within it",
+        "coupling model": coupling_model,
+        "coupling across regions": "per year, U = the regions' scores; T weights "
+                                   + ("equal" if alpha is None else "given"),
+        "coupling across dimensions": "per region-year, U = the dimension scores; T weights "
+                                      + dimension_alpha,
+        "grade scheme": sch.name + f" ({lang})",
+    }
+    return EntropyTopsisCouplingResult(weights=_weights_table(panel, wres), scores=scores,
+                                       coupling=coupling_regions, coupling_dimensions=coupling_dims,
+                                       standardized=std, notes=notes)
+
+
+def _region_alpha(alpha, regions):
+    if alpha is None:
+        return None
+    if isinstance(alpha, dict):
+        missing_r = [r for r in regions if r not in alpha]
+        if missing_r:
+            raise InputError(f'T weight (alpha) missing for region "{missing_r[0]}"')
+        return [alpha[r] for r in regions]
+    return alpha
+
+
+def _resolve_dimension_alpha(dimension_alpha, wres, panel):
+    if dimension_alpha == "equal":
+        return None
+    if dimension_alpha == "weights":
+        return wres.by_dimension(list(panel.indicators["dimension"])).reindex(panel.dimensions).to_numpy()
+    raise InputError(f'dimension_alpha "{dimension_alpha}" is not known; use "equal" or "weights"')
+
+
+def _standardized_frame(panel: Panel, method, shift, groups=None):
+    from .standardize import standardize
+    dirs = panel.indicators["direction"].to_numpy()
+    if groups is None:
+        return standardize(panel.values, dirs, method=method, shift=shift if method == "minmax" else 0.0)
+    parts = [standardize(panel.values[groups == g], dirs, method=method, shift=0.0)
+             for g in pd.unique(groups)]
+    return pd.concat(parts).reindex(panel.values.index)
+
+
+# ---------------------------------------------------------------- paper 004
+
+@dataclass
+class IdealSolutionIndexResult:
+    scores: pd.DataFrame    # region, year, I, one column per dimension
+    tables: dict            # "I" and each dimension -> DataFrame region × year
+    growth: pd.DataFrame    # region, average annual growth of I and each dimension
+    weights: pd.DataFrame   # dimension, code, indicator, direction, w, dimension_weight
+    standardized: pd.DataFrame
+    notes: dict = field(default_factory=dict)
+
+    def index_table(self, which: str = "I") -> pd.DataFrame:
+        return self.tables[which]
+
+
+def ideal_solution_index(data, indicators, *, method: str = "max", weights="hierarchical",
+                         closeness: str = "squared", ideal: str = "group", distance: str = "w2",
+                         region_col: str = "region", year_col: str = "year",
+                         missing: str = "refuse") -> IdealSolutionIndexResult:
+    """Paper 004: standardise each region over its own years (``max``), hierarchical equal
+    weights, ideal = that region's best and worst years, ``squared`` closeness
+    F = 1/(1 + (d⁺/d⁻)²); index I and one sub-index per dimension; index tables
+    region × year; average annual growth (F_last/F_first)^(1/(years − 1)) − 1.
+    """
+    panel = read_panel(data, indicators, region_col=region_col, year_col=year_col, missing=missing)
+    wres = _resolve_weights(weights, panel, method, 0.0)
+    w = np.asarray(wres.w, dtype=float)
+    groups = panel.keys["region"].to_numpy() if ideal == "group" else None
+    scores = _scores(panel, w, method=method, shift=0.0, closeness=closeness, distance=distance,
+                     ideal=ideal, groups=groups).rename(columns={"overall": "I"})
+    scores = scores.sort_values(["region", "year"], key=_region_order(panel)).reset_index(drop=True)
+    names = ["I"] + panel.dimensions
+    tables = {n: scores.pivot(index="region", columns="year", values=n)
+              .reindex(list(dict.fromkeys(panel.keys["region"]))) for n in names}
+    growth_rows = []
+    for region, grp in scores.groupby("region", sort=False):
+        grp = grp.sort_values("year")
+        row = {"region": region, "first_year": int(grp.year.iloc[0]), "last_year": int(grp.year.iloc[-1])}
+        years = int(grp.year.iloc[-1] - grp.year.iloc[0] + 1)
+        for n in names:
+            first, last = float(grp[n].iloc[0]), float(grp[n].iloc[-1])
+            if first <= 0 or years < 2:
+                warn(f"{region}: the {n} index is 0 in {row['first_year']}, so its average annual "
+                     f"growth rate is undefined (left blank)")
+                row[n] = np.nan
+            else:
+                row[n] = growth_rate(first, last, years)
+        growth_rows.append(row)
+    growth = pd.DataFrame(growth_rows)
+    std = _standardized_frame(panel, method, 0.0, groups)
+    notes = {
+        "workflow": "hierarchical equal-weight ideal-solution index (Wu, Wang, Chen; paper 004)",
+        "standardisation": f"{method}, " + ("each region over its own years" if ideal == "group"
+                                             else "over the pooled panel"),
+        **wres.notes,
+        "ideal": "each region's best and worst years" if ideal == "group" else ideal,
+        "closeness": "F = 1/(1 + (d⁺/d⁻)²)" if closeness == "squared" else "d⁻/(d⁺ + d⁻)",
+        "sub-indices": "same model on each dimension's indicators",
+        "growth": "(F_last / F_first)^(1/(years − 1)) − 1; blank where F_first = 0",
+    }
+    return IdealSolutionIndexResult(scores=scores, tables=tables, growth=growth,
+                                    weights=_weights_table(panel, wres), standardized=std,
+                                    notes=notes)
+
+
+def _region_order(panel: Panel):
+    order = {r: k for k, r in enumerate(dict.fromkeys(panel.keys["region"]))}
+
+    def key(col):
+        return col.map(order) if col.name == "region" else col
+    return key
