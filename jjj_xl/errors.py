@@ -42,8 +42,8 @@ class JJJWarning(UserWarning):
     """Degenerate but legal data: a defined answer was given (METHODS.md §8)."""
 
 
-def warn(message: str) -> None:
-    warnings.warn(message, JJJWarning, stacklevel=3)
+def warn(message: str, stacklevel: int = 3) -> None:
+    warnings.warn(message, JJJWarning, stacklevel=stacklevel)
 
 
 def column_letter(index: int) -> str:

@@ -9,6 +9,8 @@ numbers, for a "method notes" block next to the output.
 
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +18,7 @@ import pandas as pd
 
 from ._matrix import as_matrix, direction_code, direction_symbol
 from .coupling import coupling, make_scheme
-from .errors import InputError, column_letter, warn
+from .errors import InputError, JJJWarning, column_letter, warn
 from .topsis import topsis
 from .weights import Weights, entropy_weights, hierarchical_weights, parse_weights
 
@@ -151,12 +153,27 @@ def _scores(panel: Panel, w, *, method, shift, closeness, distance, ideal, group
     out = panel.keys.copy()
     kw = dict(method=method, closeness=closeness, ideal=ideal, distance=distance,
               groups=groups, shift=shift)
-    out["overall"] = np.asarray(topsis(X, w, dirs, **kw).closeness)
+    with _prefixed_warnings("overall score"):
+        out["overall"] = np.asarray(topsis(X, w, dirs, **kw).closeness)
     for dim in panel.dimensions:
         mask = (panel.indicators["dimension"] == dim).to_numpy()
-        out[dim] = np.asarray(topsis(X.loc[:, mask], _dimension_weights(panel, w, dim), dirs[mask],
-                                     **kw).closeness)
+        with _prefixed_warnings(f"{dim} score"):
+            out[dim] = np.asarray(topsis(X.loc[:, mask], _dimension_weights(panel, w, dim),
+                                         dirs[mask], **kw).closeness)
     return out
+
+
+@contextmanager
+def _prefixed_warnings(prefix: str):
+    """Re-issue the engine's warnings with the step they come from."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", JJJWarning)
+        yield
+    for w in caught:
+        if issubclass(w.category, JJJWarning):
+            warn(f"{prefix}: {w.message}", stacklevel=5)  # point past contextlib
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _resolve_weights(weights, panel: Panel, method: str, shift: float) -> Weights:

@@ -1,0 +1,91 @@
+"""The jjj-xl command: demo workbook, help, one-line errors with exit code 2."""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import jjj_xl as jx
+from jjj_xl import cli, layout
+from jjj_xl.datasets import load_sample
+from jjj_xl.workbook import save_atomically, write_cell
+
+
+def _read_block(ws, block, ncols):
+    header = [ws.cell(block.row, block.col + j).value for j in range(ncols)]
+    rows = []
+    r = block.row + 1
+    while ws.cell(r, block.col).value is not None:
+        rows.append([ws.cell(r, block.col + j).value for j in range(ncols)])
+        r += 1
+    return pd.DataFrame(rows, columns=header)
+
+
+def test_demo_writes_workbook_matching_engine(tmp_path, capsys):
+    out = tmp_path / "demo.xlsx"
+    assert cli.main(["demo", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Illustrative sample data" in printed and "Wrote" in printed
+    wb = load_workbook(out)
+    assert wb.sheetnames == list(layout.DEMO_SHEETS)
+    s = load_sample("paper000")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jx.JJJWarning)
+        res = jx.entropy_topsis_coupling(s.data, s.indicators)
+    weights = _read_block(wb[layout.WEIGHTS.sheet], layout.WEIGHTS, len(res.weights.columns))
+    np.testing.assert_allclose(weights["w"].astype(float), res.weights["w"], rtol=1e-12)
+    coupling = _read_block(wb[layout.COUPLING.sheet], layout.COUPLING, len(res.coupling.columns))
+    assert len(coupling) == 36
+    np.testing.assert_allclose(coupling["D"].astype(float), res.coupling["D"], rtol=1e-12)
+    assert list(coupling["label"]) == list(res.coupling["label"])
+    data = _read_block(wb[layout.DATA.sheet], layout.DATA, len(s.data.columns))
+    np.testing.assert_allclose(data.iloc[:, 2:].astype(float), s.data.iloc[:, 2:])
+    # the summary printed to the terminal carries the overall D of every year
+    for d in res.coupling.loc[res.coupling.dimension == "overall", "D"]:
+        assert f"{d:.3f}" in printed
+
+
+def test_demo_zh_labels(tmp_path, capsys):
+    assert cli.main(["demo", "--out", str(tmp_path / "z.xlsx"), "--lang", "zh"]) == 0
+    assert "协调" in capsys.readouterr().out
+
+
+def test_help_everywhere():
+    for argv in (["--help"], ["demo", "--help"]):
+        proc = subprocess.run([sys.executable, "-m", "jjj_xl", *argv], capture_output=True, text=True)
+        assert proc.returncode == 0 and "usage: jjj-xl" in proc.stdout
+
+
+def test_bad_input_is_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    sample = load_sample("paper000")
+    sample.data["gdp"] = sample.data["gdp"].astype(object)
+    sample.data.loc[3, "gdp"] = "n/a"
+    monkeypatch.setattr("jjj_xl.datasets.load_sample", lambda name: sample)
+    assert cli.main(["demo", "--out", str(tmp_path / "x.xlsx")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err
+    assert 'indicator "GDP" (column C)' in err and "row 4 (Beijing 2017)" in err and "n/a" in err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_unknown_command_exit_2():
+    proc = subprocess.run([sys.executable, "-m", "jjj_xl", "nonsense"], capture_output=True, text=True)
+    assert proc.returncode == 2
+
+
+def test_formula_like_text_is_written_as_text(tmp_path):
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    for i, text in enumerate(["=HYPERLINK(\"http://x\")", "+86 10", "-3%", "@user"], start=1):
+        write_cell(ws, i, 1, text)
+    path = save_atomically(wb, tmp_path / "t.xlsx")
+    back = load_workbook(path)
+    cells = [back.active.cell(i, 1) for i in range(1, 5)]
+    assert [c.value for c in cells] == ["=HYPERLINK(\"http://x\")", "+86 10", "-3%", "@user"]
+    assert all(c.data_type == "s" for c in cells)
+    assert list(tmp_path.iterdir()) == [path]   # no temporary file left behind
