@@ -89,13 +89,16 @@ def _place_error(message_tail: str, i: int, j: int, names, index, what,
         i = int(kept_rows[i])
         index = None
 
+    # the place comes before what is needed: '... has text "n/a" in row 7; numbers only'
+    found_text, _, needed_text = message_tail.partition(";")
+    needed_text = f";{needed_text}" if needed_text else ""
+
     def template(row, col):
         # keep the row label (e.g. "Beijing 2016") when only the column moved
-        return (f"{describe_column(j, names, what, col_word, letter_at=col)} {message_tail} in "
-                f"{describe_row(row, index if row == i else None, None, row_word)}")
+        return (f"{describe_column(j, names, what, col_word, letter_at=col)} {found_text} in "
+                f"{describe_row(row, index if row == i else None, None, row_word)}{needed_text}")
 
-    msg = (f"{describe_column(j, names, what, col_word)} {message_tail} in "
-           f"{describe_row(i, index, None, row_word)}")
+    msg = template(i, j)
     indicator = names[j] if names is not None else None
     return InputError(msg, indicator=indicator, column=j, row=i, found=found,
                       needed=needed, template=template)

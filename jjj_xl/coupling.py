@@ -174,7 +174,7 @@ def coupling_degree(U: np.ndarray, model: str = "classic") -> np.ndarray:
     pos = U > 0
     all_pos = pos.all(axis=1)
     C = np.zeros(m)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if model == "classic":
             logs = np.log(np.where(pos, U, 1.0))
             geo = np.exp(logs.mean(axis=1))
@@ -239,7 +239,7 @@ def coupling(U, weights=None, model: str = "classic", scheme="ccd10", lang: str 
                                 "wang": "Wang Shujia et al. (2021) modified C"}[model],
              "T weights": "equal (1/n)" if weights is None else ", ".join(f"{a:.4g}" for a in alpha),
              "D": "√(C·T)",
-             "grade scheme": sch.name}
+             "grade scheme": f"{sch.name}: half-open [a, b), D rounded to {GRADE_DECIMALS} decimals first"}
     if mat.labelled:
         idx = mat.index
         wrap = lambda v, name: pd.Series(v, index=idx, name=name)  # noqa: E731
