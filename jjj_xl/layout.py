@@ -1,41 +1,224 @@
 """Workbook layout contract: the one place that says which sheet holds what, where.
 
-Writers (the demo, later templates, macros and share export) read these
-objects; nobody else hard-codes a sheet name or a cell address.
+The template builder, the macros (classic xlwings, xlwings Lite/Server), the
+headless runner, the demo and the share export all read these objects;
+nobody else hard-codes a sheet name or a cell address. Rows and columns are
+1-based, as in Excel.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Block:
-    """A table on a sheet: header row at ``(row, col)`` (1-based), data below it."""
+    """A table on a sheet: header row at ``(row, col)``, data below it until a blank row.
+
+    ``title`` is written one row above the header. ``table`` is the Excel Table
+    (ListObject) name for input tables.
+    """
 
     sheet: str
     row: int = 1
     col: int = 1
-    title: str | None = None     # written one row above the header when given
-    is_input: bool = False       # input cells: macros and the CLI never change them
+    title: str | None = None
+    table: str | None = None
+    is_input: bool = False
 
 
-INDICATORS = Block("Indicators", is_input=True)
-DATA = Block("Data", is_input=True)
-WEIGHTS = Block("Weights", row=2, title="Entropy weights (Table 2 layout)")
+@dataclass(frozen=True)
+class Setting:
+    """One setting: a drop-down (or number) in column C of the Settings sheet, also a named cell."""
+
+    key: str            # the engine keyword it feeds
+    label: str
+    label_zh: str
+    default: object
+    choices: tuple = ()  # empty: free number
+    note: str = ""
+    note_zh: str = ""
+
+    @property
+    def name(self) -> str:
+        """The workbook-level defined name of the cell."""
+        return f"jjj_{self.key}"
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    filename: str
+    title: str
+    title_zh: str
+    inputs: tuple            # Blocks of input tables, in sheet order
+    settings: tuple          # Settings, in row order
+    outputs: dict            # result key -> Block
+    output_sheets: tuple     # sheets the macros own (cleared and rewritten)
+    sheets: tuple            # every sheet in order
+    scheme: Block | None = None   # user grade scheme table on the Settings sheet
+    extra: dict = field(default_factory=dict)
+
+    def setting(self, key: str) -> Setting:
+        return next(s for s in self.settings if s.key == key)
+
+    def setting_cell(self, key: str) -> tuple[str, int, int]:
+        """(sheet, row, col) of a setting's value cell."""
+        k = [s.key for s in self.settings].index(key)
+        return SETTINGS_SHEET, SETTINGS_FIRST_ROW + k, SETTINGS_VALUE_COL
+
+
+# ---------------------------------------------------------------- shared pieces
+
+GUIDE_SHEET = "Guide"
+SETTINGS_SHEET = "Settings"
+CONF_SHEET = "xlwings.conf"          # classic xlwings reads "UDF Modules" from here
+CONF_ROWS = (("UDF Modules", "jjj_xl.udfs"),)
+NOTES_SHEET = "Notes"
+
+# Settings sheet: row 1 marks the template, row 2 is the header, settings from row 3
+MARKER_CELL = (SETTINGS_SHEET, 1, 1)  # "jjj-xl template" | name in column B
+MARKER_TEXT = "jjj-xl template"
+SETTINGS_HEADER = ("Setting", "设置", "Value 取值", "Choices 可选", "Note", "说明")
+SETTINGS_FIRST_ROW = 3
+SETTINGS_VALUE_COL = 3
+
+INDICATOR_COLUMNS = ("code", "name", "name_zh", "dimension", "direction", "unit")
+
+LANG = Setting("lang", "Label language", "标签语言", "en", ("en", "zh"),
+               "Language of grade and stage labels", "等级与阶段标签的语言")
+SCHEME = Setting("scheme", "Grade scheme", "等级划分", "ccd10", ("ccd10", "custom"),
+                 "ccd10: 10 levels of 0.1; custom: the table to the right (lower bound, label, 中文)",
+                 "ccd10：10级（步长0.1）；custom：使用右侧表（下限、标签、中文）")
+MODEL = Setting("coupling_model", "Coupling model", "耦合模型", "ring",
+                ("ring", "classic", "ring_printed", "wang"),
+                "ring: paper 000 with factor 2; classic: n(ΠU)^(1/n)/ΣU; ring_printed: as printed "
+                "(C ≤ 0.5); wang: Wang Shujia et al. 2021",
+                "ring：论文000（含系数2）；classic：经典模型；ring_printed：论文原式（C≤0.5）；"
+                "wang：王淑佳等（2021）修正模型")
+CLOSENESS = Setting("closeness", "TOPSIS closeness", "贴近度", "ratio", ("ratio", "squared"),
+                    "ratio: d⁻/(d⁺+d⁻); squared: d⁻²/(d⁺²+d⁻²) (paper 004)",
+                    "ratio：d⁻/(d⁺+d⁻)；squared：d⁻²/(d⁺²+d⁻²)（论文004）")
+DISTANCE = Setting("distance", "Distance", "距离", "w2", ("w2", "w"),
+                   "w2: distances on V = R·w; w: √Σ w (r − r*)²",
+                   "w2：加权矩阵V=R·w上的欧氏距离；w：√Σw(r−r*)²")
+SCHEME_BLOCK = Block(SETTINGS_SHEET, row=2, col=8, title=None, table="tblScheme", is_input=True)
+SCHEME_COLUMNS = ("lower bound 下限", "label", "标签")
+
+
+# ---------------------------------------------------------------- entropy-TOPSIS-CCD (paper 000)
+
+ENTROPY_TOPSIS_CCD = Template(
+    name="entropy_topsis_ccd",
+    filename="entropy_topsis_ccd.xlsx",
+    title="Entropy weights → TOPSIS → coupling coordination degree (paper 000 workflow)",
+    title_zh="熵权-TOPSIS-耦合协调度（论文000流程）",
+    inputs=(Block("Indicators", table="tblIndicators", is_input=True),
+            Block("Data", table="tblData", is_input=True)),
+    settings=(
+        Setting("method", "Standardisation", "标准化方法", "minmax", ("minmax", "max", "share"),
+                "minmax: (x−min)/(max−min)+shift, cost (max−x)/(max−min)+shift; max: x/max, "
+                "cost min/x; share: x/Σx (directions ignored)",
+                "minmax：极差标准化＋平移；max：x/max，负向 min/x；share：比重法（忽略方向）"),
+        Setting("shift", "Shift after min-max", "平移量", 1.0, (),
+                "Added after min-max so that ln p is defined; paper 000 uses 1 (0.0001, 0.01 are common)",
+                "极差标准化后加上的平移量，论文000取1（常见0.0001、0.01）"),
+        CLOSENESS, DISTANCE, MODEL,
+        Setting("orientation", "Coupling orientation", "耦合方向", "both",
+                ("both", "regions", "dimensions"),
+                "regions: couple the regions year by year (paper 000 Tables 4–9); dimensions: couple "
+                "each region-year's dimensions",
+                "regions：逐年对各地区耦合（论文000表4–9）；dimensions：对每个地区-年份的各维度耦合"),
+        SCHEME, LANG),
+    outputs={
+        "weights": Block("Weights", row=2, title="Entropy weights (paper 000 Table 2 layout) 熵权"),
+        "scores": Block("Scores", row=2, title="TOPSIS closeness by region and year 贴近度"),
+        "coupling": Block("Coupling", row=2,
+                          title="Coupling of the regions, year by year (Tables 4–9 layout) 地区耦合协调"),
+        "coupling_dimensions": Block("Coupling", row=2, col=11,
+                                     title="Coupling of the dimensions, per region and year 维度耦合协调"),
+        "notes": Block(NOTES_SHEET, row=2, title="Method notes 方法说明"),
+    },
+    output_sheets=("Weights", "Scores", "Coupling", NOTES_SHEET),
+    sheets=(GUIDE_SHEET, "Indicators", "Data", SETTINGS_SHEET, "Weights", "Scores", "Coupling",
+            "Charts", "Formulas", NOTES_SHEET, CONF_SHEET),
+    scheme=SCHEME_BLOCK,
+)
+
+# ---------------------------------------------------------------- ideal-solution index (paper 004)
+
+IDEAL_SOLUTION_INDEX = Template(
+    name="ideal_solution_index",
+    filename="ideal_solution_index.xlsx",
+    title="Hierarchical equal-weight ideal-solution index (paper 004 workflow)",
+    title_zh="层次等权理想解指数（论文004流程）",
+    inputs=(Block("Indicators", table="tblIndicators", is_input=True),
+            Block("Data", table="tblData", is_input=True)),
+    settings=(
+        Setting("method", "Standardisation", "标准化方法", "max", ("max", "minmax"),
+                "max: x/max, cost min/x, each region over its own years (paper 004)",
+                "max：x/max，负向 min/x，各地区按自身年份标准化（论文004）"),
+        Setting("weights", "Weights", "权重", "hierarchical", ("hierarchical", "entropy"),
+                "hierarchical: each dimension 1/K, split equally among its indicators",
+                "hierarchical：层次等权，每个维度1/K，再在其指标间平均分配"),
+        Setting("closeness", "Closeness", "贴近度", "squared", ("squared", "ratio"),
+                CLOSENESS.note, CLOSENESS.note_zh),
+        Setting("ideal", "Ideal solution", "理想解", "group", ("group", "data"),
+                "group: each region's own best and worst years (paper 004); data: pooled panel",
+                "group：各地区自身最优/最劣年份（论文004）；data：全部样本"),
+        DISTANCE),
+    outputs={
+        "scores": Block("Index", row=2, title="Index I and sub-indices by region and year 指数"),
+        "tables": Block("IndexTables", row=2, title="Index tables, region × year 指数表"),
+        "growth": Block("Growth", row=2, title="Average annual growth rate 年均增长率"),
+        "weights": Block("Weights", row=2, title="Weights 权重"),
+        "notes": Block(NOTES_SHEET, row=2, title="Method notes 方法说明"),
+    },
+    output_sheets=("Index", "IndexTables", "Growth", "Weights", NOTES_SHEET),
+    sheets=(GUIDE_SHEET, "Indicators", "Data", SETTINGS_SHEET, "Index", "IndexTables", "Growth",
+            "Weights", "Charts", NOTES_SHEET, CONF_SHEET),
+)
+
+# ---------------------------------------------------------------- coupling coordination of U
+
+COUPLING_COORDINATION = Template(
+    name="coupling_coordination",
+    filename="coupling_coordination.xlsx",
+    title="Coupling coordination degree of U values (systems in columns)",
+    title_zh="耦合协调度（各系统评价值U按列排列）",
+    inputs=(Block("U", table="tblU", is_input=True),),
+    settings=(MODEL, Setting("alpha", "T weights (α)", "系统权重α", "equal", ("equal",),
+                             "equal, or numbers separated by commas, one per system, summing to 1",
+                             "equal（等权），或用逗号分隔的数字，每个系统一个，和为1"),
+              Setting("lag_threshold", "Lag threshold", "滞后阈值", 0.1, (),
+                      "Two systems: U₁ − U₂ > t → system 2 lags; < −t → system 1 lags",
+                      "两个系统：U₁−U₂>t 系统2滞后；<−t 系统1滞后；否则同步"),
+              SCHEME, LANG),
+    outputs={
+        "results": Block("Results", row=2, title="C, T, D, grade, stage 耦合协调结果"),
+        "notes": Block(NOTES_SHEET, row=2, title="Method notes 方法说明"),
+    },
+    output_sheets=("Results", NOTES_SHEET),
+    sheets=(GUIDE_SHEET, "U", SETTINGS_SHEET, "Results", "Charts", NOTES_SHEET, CONF_SHEET),
+    scheme=SCHEME_BLOCK,
+)
+
+TEMPLATES = {t.name: t for t in (ENTROPY_TOPSIS_CCD, IDEAL_SOLUTION_INDEX, COUPLING_COORDINATION)}
+
+# ---------------------------------------------------------------- plain demo workbook (issue 2)
+
+INDICATORS = ENTROPY_TOPSIS_CCD.inputs[0]
+DATA = ENTROPY_TOPSIS_CCD.inputs[1]
+WEIGHTS = ENTROPY_TOPSIS_CCD.outputs["weights"]
 WEIGHTS_NOTES = Block("Weights", row=2, col=11, title="Method notes")
-SCORES = Block("Scores", row=2, title="TOPSIS closeness by region and year")
-COUPLING = Block("Coupling", row=2, title="Coupling of the regions, year by year (Tables 4–9 layout)")
-COUPLING_DIMENSIONS = Block("Coupling", row=2, col=11,
-                            title="Coupling of the dimensions, per region and year")
-
+SCORES = ENTROPY_TOPSIS_CCD.outputs["scores"]
+COUPLING = ENTROPY_TOPSIS_CCD.outputs["coupling"]
+COUPLING_DIMENSIONS = ENTROPY_TOPSIS_CCD.outputs["coupling_dimensions"]
 DEMO_SHEETS = ("Indicators", "Data", "Weights", "Scores", "Coupling")
 INPUT_SHEETS = tuple(b.sheet for b in (INDICATORS, DATA))
-
-# the indicator table's columns in the order written
-INDICATOR_COLUMNS = ("code", "name", "name_zh", "dimension", "direction", "unit")
 
 # number formats of result columns
 NUMBER_FORMATS = {"e": "0.0000", "d": "0.0000", "w": "0.0000", "dimension_weight": "0.000",
                   "C": "0.000", "T": "0.000", "D": "0.000", "closeness": "0.0000"}
 SCORE_FORMAT = "0.0000"
+PERCENT_FORMAT = "0.00%"

@@ -123,3 +123,50 @@ def test_tianjin_dip_2016_2019():
     yoy = tj.diff().loc[2016:2019]
     # Every indicator falls year on year at least once in 2016-2019.
     assert (yoy < 0).any().all(), yoy.columns[~(yoy < 0).any()].tolist()
+
+
+def _paper004_by_region():
+    d = load_sample("paper004").data
+    codes = [c for c in d.columns if c not in ("region", "year")]
+    return {region: grp.set_index("year")[codes] for region, grp in d.groupby("region", sort=False)}
+
+
+@pytest.mark.parametrize("region", ["Beijing", "Tianjin", "Hebei"])
+def test_paper004_first_year_not_worst_everywhere(region):
+    # If 2012 were the minimum of every indicator, the per-region ideal-solution
+    # index would be exactly 0 in 2012 and its average growth rate undefined.
+    x = _paper004_by_region()[region]
+    assert list(x.index) == list(range(2012, 2023))
+    not_first = x.columns[x.idxmin() != 2012].tolist()
+    assert len(not_first) >= 2, (region, not_first)
+
+
+@pytest.mark.parametrize("region", ["Beijing", "Tianjin", "Hebei"])
+def test_paper004_last_year_not_best_everywhere(region):
+    x = _paper004_by_region()[region]
+    not_last = x.columns[x.idxmax() != 2022].tolist()
+    assert len(not_last) >= 2, (region, not_last)
+
+
+@pytest.mark.parametrize("region", ["Beijing", "Tianjin", "Hebei"])
+def test_paper004_first_year_not_worst_in_any_dimension(region):
+    # Keeps each dimension's sub-index above 0 in 2012 too (finite growth).
+    ind = load_sample("paper004").indicators
+    x = _paper004_by_region()[region]
+    for dim, codes in ind.groupby("dimension", sort=False)["code"]:
+        assert (x[list(codes)].idxmin() != 2012).any(), (region, dim)
+
+
+def test_paper004_trends_kept():
+    d = _paper004_by_region()
+    bj, tj, hb = d["Beijing"], d["Tianjin"], d["Hebei"]
+    # Beijing high: above Hebei every year, except industrial R&D and R&D
+    # institutions, where Hebei's heavy industry catches up.
+    counts = ["industry_rd_exp", "rd_institutions"]
+    high = bj.drop(columns=counts) > hb.drop(columns=counts)
+    assert high.all().all()
+    # Hebei grows fast: 2022/2012 ratio above Beijing's in every indicator.
+    assert ((hb.loc[2022] / hb.loc[2012]) > (bj.loc[2022] / bj.loc[2012])).all()
+    # Beijing's new-product exports fall in 2022; Tianjin's index dips (tested above).
+    assert bj.loc[2022, "hitech_new_product_exports"] < bj.loc[2021, "hitech_new_product_exports"]
+    assert tj.shape == bj.shape == hb.shape

@@ -13,7 +13,12 @@ a published statistic. Real official data for tests lives outside the
 package in ``../shared/data``.
 
 Model, per region and indicator: ``value(t) = base * (1 + growth)**t * exp(e_t)``
-with ``e_t ~ N(0, sd)`` i.i.d., ``t`` = years since the first year. A few
+with ``e_t ~ N(0, sd)`` i.i.d., ``t`` = years since the first year. For
+paper004 the growth can be overridden year by year (``P004_WOBBLE``, and
+Tianjin's 2016-2019 dip), so series slump and rebound as real ones do: each
+region has indicators whose worst year is not the first and whose best year
+is not the last, which keeps the per-region ideal-solution index above 0 in
+2012 and its average growth rate finite. A few
 indicators are derived (tertiary value-added = GDP x tertiary share, patents
 granted = applications x grant ratio) so they stay mutually consistent.
 
@@ -131,26 +136,27 @@ P004_INDICATORS = [
 ]
 
 # (base in 2012, annual growth):  Beijing high and steady, Hebei low and fast.
+# The growth is the typical rate; P004_WOBBLE below overrides it in given years.
 #                      Beijing          Tianjin          Hebei
 P004_TRENDS = {
     # R&D staff ~3% of Beijing's workforce vs ~0.3% in Hebei.
-    "rd_personnel_share": [(3.00, 0.015), (1.60, 0.040), (0.30, 0.080)],
-    # Beijing's high-tech employment grows about as fast as its R&D staff: flat.
-    "rd_fte_per_10k": [(900, 0.005), (650, 0.040), (280, 0.090)],
+    "rd_personnel_share": [(3.00, 0.020), (1.60, 0.040), (0.30, 0.080)],
+    # Beijing's high-tech employment grows about as fast as its R&D staff.
+    "rd_fte_per_10k": [(900, 0.015), (650, 0.040), (280, 0.090)],
     # High-tech industry R&D: Beijing ~1e2 亿元, Hebei ~2e1 growing ~17%/yr.
-    "hitech_rd_exp": [(95, 0.070), (70, 0.060), (22, 0.170)],
+    "hitech_rd_exp": [(95, 0.050), (70, 0.060), (22, 0.170)],
     # Industrial R&D: Hebei's heavy industry spends as much as Beijing's by 2012.
     "industry_rd_exp": [(197, 0.040), (255, 0.050), (245, 0.110)],
     # Beijing ~9.2e4 applications / 2070万 people ~45 per 10k; Hebei ~3.
-    "patent_apps_per_10k": [(44.6, 0.070), (29.0, 0.080), (3.2, 0.180)],
+    "patent_apps_per_10k": [(44.6, 0.050), (29.0, 0.080), (3.2, 0.180)],
     # Technology-market deals ~14% of Beijing GDP; tiny but booming in Hebei.
-    "tech_market_share": [(13.7, 0.030), (1.7, 0.120), (0.14, 0.300)],
+    "tech_market_share": [(13.7, 0.040), (1.7, 0.120), (0.14, 0.300)],
     "hitech_new_product_exports": [(420, 0.060), (650, 0.030), (45, 0.170)],
     # Higher-education students per 100k residents: ~5300 in Beijing, ~1850 in Hebei.
-    "students_per_100k": [(5300, 0.005), (3700, 0.015), (1850, 0.045)],
-    # Certified high-tech firms: ~9000 in Beijing 2012; Hebei ~1100 -> ~1.2e4.
-    "hitech_enterprises": [(9000, 0.100), (1500, 0.140), (1100, 0.270)],
-    "rd_institutions": [(780, 0.030), (520, 0.050), (650, 0.140)],
+    "students_per_100k": [(5300, 0.010), (3700, 0.015), (1850, 0.045)],
+    # Certified high-tech firms: ~1.2e4 in Beijing 2012; Hebei ~1100 -> ~1e4.
+    "hitech_enterprises": [(12000, 0.050), (1500, 0.140), (1100, 0.250)],
+    "rd_institutions": [(780, 0.040), (520, 0.050), (650, 0.140)],
 }
 P004_GRANT_RATIO = [0.55, 0.50, 0.60]
 
@@ -159,23 +165,30 @@ P004_GRANT_RATIO = [0.55, 0.50, 0.60]
 TIANJIN_DIP = {2016: 0.02, 2017: -0.06, 2018: -0.08, 2019: -0.03}
 
 # Year-to-year wobble: real series do not rise every year in every indicator,
-# so the first year is not the worst and the last not the best everywhere.
-# {region: {code: {year: growth from the previous year}}}; these override the
-# trend growth (and, for Tianjin, the dip) in the years listed.
+# so the first year is not the worst and the last not the best everywhere
+# (otherwise the per-region ideal-solution index is exactly 0 in 2012 and its
+# average growth rate undefined). {region: {code: {year: growth from the
+# previous year}}}; these override the trend growth (and, for Tianjin, the
+# dip) in the years listed.
 P004_WOBBLE = {
     "Beijing": {
-        # Statistical re-basing of the workforce in 2013, then slow recovery.
-        "rd_personnel_share": {2013: -0.05},
-        # High-tech employment outgrew R&D staff 2015-2017 (ratio falls).
-        "rd_fte_per_10k": {2015: -0.04, 2016: -0.05, 2017: -0.02, 2021: 0.04, 2022: -0.03},
-        # Manufacturing moved out of the capital: industrial R&D stalls 2015-2017.
-        "industry_rd_exp": {2015: -0.06, 2016: -0.04, 2017: 0.01},
-        # New-product exports dip in 2013, peak 2019, fall in the pandemic and again in 2022.
-        "hitech_new_product_exports": {2013: -0.10, 2020: -0.08, 2021: 0.03, 2022: -0.15},
-        # Population growth and relocated campuses: students per 100k sag 2015-2018.
-        "students_per_100k": {2014: 0.00, 2015: -0.03, 2016: -0.03, 2017: -0.02, 2018: -0.01},
-        # Non-capital functions relieved to Hebei: R&D institutions fall 2015-2018.
-        "rd_institutions": {2015: -0.08, 2016: -0.07, 2017: -0.05, 2018: -0.02, 2022: -0.04},
+        # Mid-decade slump as manufacturing and "non-capital functions" moved
+        # out (2013-2016), a pandemic setback in 2022.
+        "rd_personnel_share": {2013: -0.05, 2014: -0.03, 2022: -0.03},
+        "rd_fte_per_10k": {2013: -0.04, 2014: -0.05, 2015: -0.04, 2016: -0.02, 2022: -0.03},
+        "hitech_rd_exp": {2013: 0.00, 2014: -0.04, 2015: 0.01, 2022: -0.02},
+        "industry_rd_exp": {2013: -0.03, 2014: -0.05, 2015: -0.08, 2016: -0.05, 2017: 0.01},
+        "patent_apps_per_10k": {2013: 0.00, 2014: -0.03, 2015: 0.02, 2022: -0.04},
+        "tech_market_share": {2013: 0.01, 2014: -0.04, 2015: -0.06, 2016: -0.04, 2022: -0.03},
+        # New-product exports slump 2013-2015, recover to 2019, fall in 2020
+        # and, after a rebound, again in 2022.
+        "hitech_new_product_exports": {2013: -0.10, 2014: -0.08, 2015: -0.10, 2016: 0.00,
+                                       2020: -0.05, 2022: -0.15},
+        # Population growth and relocated campuses: students per 100k sag 2014-2017.
+        "students_per_100k": {2014: -0.02, 2015: -0.03, 2016: -0.03, 2017: -0.02},
+        "hitech_enterprises": {2013: 0.02, 2014: 0.01, 2015: 0.03, 2022: -0.03},
+        # R&D institutions relocated to Hebei 2014-2017.
+        "rd_institutions": {2014: -0.07, 2015: -0.09, 2016: -0.07, 2017: -0.03, 2022: -0.04},
     },
     "Tianjin": {
         # A weaker rebound for exports and R&D institutions than for the rest.
@@ -185,13 +198,16 @@ P004_WOBBLE = {
         "students_per_100k": {2022: -0.02},
     },
     "Hebei": {
-        # 2013: survey caliber changes and a steel-sector downturn.
-        "rd_fte_per_10k": {2013: -0.14, 2022: -0.04},
-        "industry_rd_exp": {2013: -0.14},
-        # Exports slump in 2013 and 2015, peak 2021, fall back in 2022.
-        "hitech_new_product_exports": {2013: -0.22, 2015: -0.10, 2022: -0.12},
-        "rd_institutions": {2013: -0.18, 2014: -0.03, 2022: -0.05},
-        "students_per_100k": {2013: -0.06},
+        # 2013-2014: steel-capacity cuts and the air-pollution action plan.
+        "rd_personnel_share": {2013: -0.06, 2014: -0.02},
+        "rd_fte_per_10k": {2013: -0.14, 2014: -0.05, 2022: -0.04},
+        "hitech_rd_exp": {2013: -0.08, 2014: 0.02},
+        "industry_rd_exp": {2013: -0.14, 2014: -0.04},
+        # Exports slump 2013-2016, peak 2021, fall back in 2022.
+        "hitech_new_product_exports": {2013: -0.22, 2014: -0.15, 2015: -0.12, 2016: -0.05,
+                                       2022: -0.12},
+        "students_per_100k": {2013: -0.06, 2014: -0.02},
+        "rd_institutions": {2013: -0.20, 2014: -0.10, 2022: -0.05},
     },
 }
 P004_NOISE = {"Beijing": 0.008, "Tianjin": 0.03, "Hebei": 0.02}  # by region
