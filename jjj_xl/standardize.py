@@ -11,29 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._matrix import Matrix, as_matrix, parse_directions
+from ._matrix import BLOCK_ROWS, Matrix, as_matrix, column_min_max, parse_directions, row_blocks  # noqa: F401
 from .errors import InputError, warn
 from ._results import wrap_matrix
 
 METHODS = ("minmax", "max", "vector", "share", "interval", "none")
-BLOCK_ROWS = 4096  # rows per block: ~1 MB per block at 30 columns stays in cache
-
-
-def row_blocks(m: int, block: int = BLOCK_ROWS):
-    for start in range(0, m, block):
-        yield start, min(start + block, m)
-
-
-def column_min_max(values: np.ndarray):
-    """Column minima and maxima in one blocked pass."""
-    m, n = values.shape
-    lo = np.full(n, np.inf)
-    hi = np.full(n, -np.inf)
-    for a, b in row_blocks(m):
-        blk = values[a:b]
-        np.minimum(lo, blk.min(axis=0), out=lo)
-        np.maximum(hi, blk.max(axis=0), out=hi)
-    return lo, hi
 
 
 @dataclass
@@ -105,7 +87,7 @@ def fit_standardizer(mat: Matrix, directions: np.ndarray, method: str = "minmax"
     X = mat.values
     m, n = X.shape
     if col_min is None or col_max is None:
-        col_min, col_max = column_min_max(X)
+        col_min, col_max = mat.column_min_max()
     scale = np.ones(n)
     offset = np.zeros(n)
     reciprocal = np.zeros(n, dtype=bool)

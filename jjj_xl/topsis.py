@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -10,7 +10,7 @@ import pandas as pd
 from ._matrix import Matrix, as_matrix, parse_directions, parse_weights
 from ._results import wrap_rows
 from .errors import InputError, warn
-from .standardize import METHODS, fit_standardizer, row_blocks
+from .standardize import BLOCK_ROWS, METHODS, fit_standardizer, row_blocks
 
 CLOSENESS = ("ratio", "squared")
 IDEALS = ("data", "group", "fixed")
@@ -41,8 +41,17 @@ def rank_desc(values: np.ndarray) -> np.ndarray:
     along different floating-point paths tie.
     """
     v = np.round(np.asarray(values, dtype=float), 12)
-    asc = np.sort(v)
-    return (len(v) - np.searchsorted(asc, v, side="right") + 1).astype(int)
+    m = len(v)
+    # no stability needed: tie groups get one rank below; numpy's default sort is SIMD-fast
+    order = np.argsort(v)[::-1]                 # best first
+    ranked = v[order]
+    starts = np.ones(m, dtype=bool)
+    starts[1:] = ranked[1:] != ranked[:-1]
+    # each tie group takes the position of its first member (sequential, cache friendly)
+    first = np.maximum.accumulate(np.where(starts, np.arange(m), 0))
+    rank = np.empty(m, dtype=int)
+    rank[order] = first + 1
+    return rank
 
 
 def topsis_distances(X: np.ndarray, std, weights: np.ndarray, best: np.ndarray,
@@ -58,12 +67,17 @@ def topsis_distances(X: np.ndarray, std, weights: np.ndarray, best: np.ndarray,
     a_minus = worst * mult
     d_plus = np.empty(m)
     d_minus = np.empty(m)
-    rows = min(m, 4096)
+    rows = min(m, BLOCK_ROWS)
     buf = np.empty((rows, n))
     tmp = np.empty((rows, n))
+    weighted = std.interval is None
+    if weighted:  # fold the weights into the standardisation: one multiply less per cell
+        std = replace(std, scale=std.scale * mult, offset=std.offset * mult,
+                      numerator=std.numerator * mult)
     for a, b in row_blocks(m):
         v = std.apply(X[a:b], out=buf[: b - a])
-        v *= mult
+        if not weighted:
+            v *= mult
         t = tmp[: b - a]
         np.subtract(v, a_plus, out=t)
         d_plus[a:b] = np.einsum("ij,ij->i", t, t)

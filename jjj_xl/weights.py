@@ -10,7 +10,7 @@ import pandas as pd
 from ._matrix import as_matrix, parse_directions, parse_weights
 from ._results import wrap_columns
 from .errors import InputError, warn
-from .standardize import fit_standardizer, row_blocks
+from .standardize import BLOCK_ROWS, fit_standardizer, row_blocks
 
 ENTROPY_METHODS = ("minmax", "share", "max")
 
@@ -101,7 +101,7 @@ def _entropy(X: np.ndarray, std, strictly_positive: bool = False) -> np.ndarray:
     m, n = X.shape
     zlogz = np.zeros(n)
     total = np.zeros(n)
-    buf = np.empty((min(m, 4096), n))
+    buf = np.empty((min(m, BLOCK_ROWS), n))
     logs = np.empty_like(buf)
     may_be_zero = not strictly_positive  # min-max with shift > 0 never gives 0
     for a, b in row_blocks(m):
@@ -112,8 +112,7 @@ def _entropy(X: np.ndarray, std, strictly_positive: bool = False) -> np.ndarray:
             np.log(lg, out=lg)
         else:
             np.log(z, out=lg)
-        lg *= z
-        zlogz += lg.sum(axis=0)
+        zlogz += np.einsum("ij,ij->j", lg, z)
         total += z.sum(axis=0)
     e = np.ones(n)
     varying = (total > 0) & ~std.constant

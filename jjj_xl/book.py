@@ -1,0 +1,220 @@
+"""Book adapters: one small interface over openpyxl (headless) and xlwings (Excel, Lite/Server).
+
+The macros talk only to this interface and to :mod:`jjj_xl.layout`, so the
+same code runs in Excel, in xlwings Lite/Server and in ``jjj-xl run``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import layout
+from .errors import InputError, column_letter
+from .workbook import FORMULA_STARTS, cell_value
+
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024   # a template with data is a few MB; more is a zip bomb
+MAX_COMPRESSION_RATIO = 200
+
+
+class BookAdapter:
+    """What the macros need from a workbook. Rows/columns are 1-based."""
+
+    def sheet_names(self) -> list[str]:
+        raise NotImplementedError
+
+    def extent(self, sheet: str) -> tuple[int, int]:
+        """Last used row and column of a sheet."""
+        raise NotImplementedError
+
+    def read(self, sheet: str, row: int, col: int, nrows: int, ncols: int) -> list[list]:
+        raise NotImplementedError
+
+    def write(self, sheet: str, row: int, col: int, values: list[list], formats=None) -> None:
+        """Write a 2-D block; ``formats``: one number format (or None) per column."""
+        raise NotImplementedError
+
+    def clear(self, sheet: str) -> None:
+        """Clear the contents of a whole sheet (outputs only)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ shared logic
+
+    def has_sheet(self, sheet: str) -> bool:
+        return sheet in self.sheet_names()
+
+    def read_block(self, block: layout.Block) -> pd.DataFrame:
+        """The table whose header is at the block: columns up to the first blank header,
+        rows up to the first entirely blank row."""
+        if not self.has_sheet(block.sheet):
+            raise InputError(f'the workbook has no sheet "{block.sheet}"')
+        last_row, last_col = self.extent(block.sheet)
+        ncols = max(last_col - block.col + 1, 1)
+        header = self.read(block.sheet, block.row, block.col, 1, ncols)[0]
+        names = []
+        for v in header:
+            if v is None or str(v).strip() == "":
+                break
+            names.append(str(v).strip())
+        if not names:
+            raise InputError(f"sheet {block.sheet}: no header row at {column_letter(block.col - 1)}"
+                             f"{block.row}")
+        nrows = max(last_row - block.row, 0)
+        body = self.read(block.sheet, block.row + 1, block.col, nrows, len(names)) if nrows else []
+        rows = []
+        for r in body:
+            if all(v is None or (isinstance(v, str) and v.strip() == "") for v in r):
+                break
+            rows.append(r)
+        return pd.DataFrame(rows, columns=names, dtype=object) if rows else \
+            pd.DataFrame(columns=names, dtype=object)
+
+    def write_frame(self, block: layout.Block, frame: pd.DataFrame) -> None:
+        if block.title:
+            self.write(block.sheet, block.row - 1, block.col, [[block.title]])
+        values = [list(map(str, frame.columns))]
+        values += [[cell_value(v) for v in row] for row in frame.to_numpy(dtype=object)]
+        formats = [layout.NUMBER_FORMATS.get(str(c), layout.SCORE_FORMAT
+                                             if pd.api.types.is_float_dtype(frame[c]) else None)
+                   for c in frame.columns]
+        self.write(block.sheet, block.row, block.col, values, formats)
+
+
+def safe_text(value):
+    """Text that would start a formula is marked as text for Excel (leading apostrophe)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+# ---------------------------------------------------------------- openpyxl (headless)
+
+def check_zip(path) -> None:
+    """Refuse a file that is not an .xlsx zip or whose unpacked size is absurd."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist")
+    if not zipfile.is_zipfile(path):
+        raise InputError(f"{path.name} is not an Excel .xlsx workbook (not a zip package)")
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos) or 1
+        if total > MAX_UNPACKED_BYTES or (total > 10 * 1024 * 1024 and total / packed > MAX_COMPRESSION_RATIO):
+            raise InputError(f"{path.name} unpacks to {total / 1e6:.0f} MB from {packed / 1e6:.1f} MB; "
+                             f"refusing it as a possible zip bomb")
+
+
+class OpenpyxlBook(BookAdapter):
+    """A workbook file read and written with openpyxl (``jjj-xl run``)."""
+
+    def __init__(self, path=None, *, workbook=None):
+        self.path = Path(path) if path is not None else None
+        if workbook is not None:
+            self.wb = workbook
+            return
+        check_zip(path)
+        import defusedxml  # noqa: F401  openpyxl parses XML with defusedxml when it is installed
+        from openpyxl import load_workbook
+        try:
+            self.wb = load_workbook(self.path)
+        except Exception as exc:  # openpyxl raises many kinds for damaged files
+            raise InputError(f"{self.path.name} cannot be read as an .xlsx workbook ({exc})") from None
+
+    def sheet_names(self):
+        return list(self.wb.sheetnames)
+
+    def extent(self, sheet):
+        ws = self.wb[sheet]
+        return ws.max_row, ws.max_column
+
+    def read(self, sheet, row, col, nrows, ncols):
+        ws = self.wb[sheet]
+        if nrows <= 0 or ncols <= 0:
+            return []
+        return [list(r) for r in ws.iter_rows(min_row=row, max_row=row + nrows - 1, min_col=col,
+                                              max_col=col + ncols - 1, values_only=True)]
+
+    def write(self, sheet, row, col, values, formats=None):
+        from .workbook import write_cell
+        if sheet not in self.wb.sheetnames:
+            self.wb.create_sheet(sheet)
+        ws = self.wb[sheet]
+        for i, r in enumerate(values):
+            for j, v in enumerate(r):
+                c = write_cell(ws, row + i, col + j, v)
+                if formats and i > 0 and formats[j] and isinstance(c.value, (int, float)) \
+                        and not isinstance(c.value, bool):
+                    c.number_format = formats[j]
+
+    def clear(self, sheet):
+        if sheet not in self.wb.sheetnames:
+            return
+        ws = self.wb[sheet]
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    c.value = None
+
+    def save(self, path=None):
+        from .workbook import save_atomically
+        return save_atomically(self.wb, path or self.path)
+
+
+# ---------------------------------------------------------------- xlwings (Excel, Lite, Server)
+
+class XlwingsBook(BookAdapter):
+    """An ``xlwings.Book``: classic Excel (the active workbook) or Lite/Server (``Book(json=...)``)."""
+
+    def __init__(self, book):
+        self.book = book
+
+    def sheet_names(self):
+        return [s.name for s in self.book.sheets]
+
+    def extent(self, sheet):
+        last = self.book.sheets[sheet].used_range.last_cell
+        return last.row, last.column
+
+    def read(self, sheet, row, col, nrows, ncols):
+        if nrows <= 0 or ncols <= 0:
+            return []
+        rng = self.book.sheets[sheet].range((row, col), (row + nrows - 1, col + ncols - 1))
+        values = rng.options(ndim=2).value
+        return [list(r) for r in values]
+
+    def write(self, sheet, row, col, values, formats=None):
+        if sheet not in self.sheet_names():
+            self.book.sheets.add(sheet, after=self.book.sheets[len(self.book.sheets) - 1])
+        ws = self.book.sheets[sheet]
+        if not values:
+            return
+        clean = [[safe_text(cell_value(v)) for v in r] for r in values]
+        ws.range((row, col)).value = clean
+        if formats and len(values) > 1:
+            for j, fmt in enumerate(formats):
+                if fmt:
+                    ws.range((row + 1, col + j), (row + len(values) - 1, col + j)).number_format = fmt
+
+    def clear(self, sheet):
+        if sheet in self.sheet_names():
+            self.book.sheets[sheet].used_range.clear_contents()
+
+
+def as_adapter(book) -> BookAdapter:
+    if isinstance(book, BookAdapter):
+        return book
+    if isinstance(book, (str, Path)):
+        return OpenpyxlBook(book)
+    return XlwingsBook(book)
+
+
+def to_float_or_none(value):
+    if value is None:
+        return None
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return float(value)
+    return value
