@@ -345,10 +345,14 @@ def run_action(book, action: str) -> dict:
 
 
 def _clear_sheet(book, tpl, sheet):
+    """Blank an output sheet, then put back its titles and its "do not type here" note."""
     book.clear(sheet)
     for block in tpl.outputs.values():
-        if block.sheet == sheet and block.title and block.col == 1:
+        if block.sheet == sheet and block.title:
             book.write(sheet, block.row - 1, block.col, [[block.title]])
+    if any(b.sheet == sheet for b in tpl.outputs.values()):
+        row, col = layout.output_note_cell(tpl, sheet)
+        book.write(sheet, row, col, [[layout.OUTPUT_NOTE]])
 
 
 def _write_report(book, tpl, problems):

@@ -205,17 +205,16 @@ COUPLING_COORDINATION = Template(
 
 TEMPLATES = {t.name: t for t in (ENTROPY_TOPSIS_CCD, IDEAL_SOLUTION_INDEX, COUPLING_COORDINATION)}
 
-# ---------------------------------------------------------------- plain demo workbook (issue 2)
+# ---------------------------------------------------------------- output sheets
 
-INDICATORS = ENTROPY_TOPSIS_CCD.inputs[0]
-DATA = ENTROPY_TOPSIS_CCD.inputs[1]
-WEIGHTS = ENTROPY_TOPSIS_CCD.outputs["weights"]
-WEIGHTS_NOTES = Block("Weights", row=2, col=11, title="Method notes")
-SCORES = ENTROPY_TOPSIS_CCD.outputs["scores"]
-COUPLING = ENTROPY_TOPSIS_CCD.outputs["coupling"]
-COUPLING_DIMENSIONS = ENTROPY_TOPSIS_CCD.outputs["coupling_dimensions"]
-DEMO_SHEETS = ("Indicators", "Data", "Weights", "Scores", "Coupling")
-INPUT_SHEETS = tuple(b.sheet for b in (INDICATORS, DATA))
+OUTPUT_NOTE = "output — computed by jjj-xl, do not type here / 结果区，由 jjj-xl 计算，请勿输入"
+
+
+def output_note_cell(template: Template, sheet: str) -> tuple[int, int]:
+    """Where the "do not type here" note of an output sheet goes: right of its blocks."""
+    blocks = [b for b in template.outputs.values() if b.sheet == sheet]
+    return max(min(b.row for b in blocks) - 1, 1), max(b.col for b in blocks) + 8
+
 
 # number formats of result columns
 NUMBER_FORMATS = {"e": "0.0000", "d": "0.0000", "w": "0.0000", "dimension_weight": "0.000",

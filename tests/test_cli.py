@@ -25,25 +25,32 @@ def _read_block(ws, block, ncols):
     return pd.DataFrame(rows, columns=header)
 
 
-def test_demo_writes_workbook_matching_engine(tmp_path, capsys):
+def test_demo_writes_filled_template_matching_engine(tmp_path, capsys):
     out = tmp_path / "demo.xlsx"
     assert cli.main(["demo", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Illustrative sample data" in printed and "Wrote" in printed
     wb = load_workbook(out)
-    assert wb.sheetnames == list(layout.DEMO_SHEETS)
+    tpl = layout.ENTROPY_TOPSIS_CCD
+    assert wb.sheetnames == list(tpl.sheets)
     s = load_sample("paper000")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jx.JJJWarning)
         res = jx.entropy_topsis_coupling(s.data, s.indicators)
-    weights = _read_block(wb[layout.WEIGHTS.sheet], layout.WEIGHTS, len(res.weights.columns))
+    out_w = tpl.outputs["weights"]
+    weights = _read_block(wb[out_w.sheet], out_w, 7)
+    assert list(weights.columns) == ["dimension", "indicator", "direction", "e", "d", "w",
+                                     "dimension_weight"]
     np.testing.assert_allclose(weights["w"].astype(float), res.weights["w"], rtol=1e-12)
-    coupling = _read_block(wb[layout.COUPLING.sheet], layout.COUPLING, len(res.coupling.columns))
+    out_c = tpl.outputs["coupling"]
+    coupling = _read_block(wb[out_c.sheet], out_c, len(res.coupling.columns))
     assert len(coupling) == 36
     np.testing.assert_allclose(coupling["D"].astype(float), res.coupling["D"], rtol=1e-12)
     assert list(coupling["label"]) == list(res.coupling["label"])
-    data = _read_block(wb[layout.DATA.sheet], layout.DATA, len(s.data.columns))
+    data_block = tpl.inputs[1]
+    data = _read_block(wb[data_block.sheet], data_block, len(s.data.columns))
     np.testing.assert_allclose(data.iloc[:, 2:].astype(float), s.data.iloc[:, 2:])
+    assert wb[data_block.sheet].tables[data_block.table].ref == f"A1:P{len(s.data) + 1}"
     # the summary printed to the terminal carries the overall D of every year
     for d in res.coupling.loc[res.coupling.dimension == "overall", "D"]:
         assert f"{d:.3f}" in printed

@@ -1,0 +1,1114 @@
+"""The three workbook templates (``layout.TEMPLATES``), built with openpyxl.
+
+Everything about where things go comes from :mod:`jjj_xl.layout`; this
+module only decides how the sheets look (guide text, fills, drop-downs,
+charts, print setup). Building is deterministic: the same code gives the
+same cells, tables, names, validations and charts (the .xlsx bytes still
+differ by the zip timestamps), so ``workbook_templates/`` can be checked
+against the builder with :func:`snapshot`.
+
+    python -c "from jjj_xl.templates import build_all; build_all('workbook_templates')"
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from pathlib import Path
+
+from . import __version__, layout
+from .coupling import CCD10_LABELS, CCD10_THRESHOLDS
+from .datasets import load_sample
+from .workbook import INPUT_FILL, save_atomically, write_cell
+
+__all__ = ["build_template", "write_template", "build_all", "snapshot", "OUTPUT_NOTE"]
+
+# ---------------------------------------------------------------- constants of this module
+# (candidates for layout.py; see the module docstring of layout.py)
+
+BUILD_DATE = datetime.datetime(2025, 1, 1, 0, 0, 0)   # fixed created/modified: deterministic files
+CREATOR = "jjj-xl"
+
+# bundled illustrative sample whose indicator table prefills tblIndicators
+SAMPLE_FOR = {"entropy_topsis_ccd": "paper000", "ideal_solution_index": "paper004"}
+U_HEADER = ("observation", "system 1", "system 2", "system 3")
+CHARTS_SHEET = "Charts"      # sheets named only in the layout.Template.sheets tuples
+FORMULAS_SHEET = "Formulas"
+
+OUTPUT_NOTE = layout.OUTPUT_NOTE
+
+# ribbon button -> output keys it writes (same as actions.ACTION_OUTPUTS, by key not template)
+BUTTON_OUTPUTS = {"weights": ("weights",), "scores": ("scores", "tables", "growth"),
+                  "coupling": ("coupling", "coupling_dimensions", "results")}
+
+TAB_INPUT = "FFC000"     # yellow
+TAB_OUTPUT = "5B9BD5"    # blue
+TAB_GUIDE = "70AD47"     # green
+TAB_OTHER = "A5A5A5"     # grey (Formulas, xlwings.conf)
+TITLE_FILL = "D9D9D9"    # light grey title cells of output sheets
+NOTE_COLOR = "C00000"
+
+# chart helper areas (formulas on the Charts sheet that look result columns up by header)
+HELPER_COL = 14          # column N: right of the charts
+MAX_YEARS = 20
+MAX_SERIES = 8           # dimensions (overall + 7) or regions shown per line chart
+MAX_REGIONS = 13         # the 13 cities of Beijing-Tianjin-Hebei
+MAX_ROWS = 60            # rows of a long result table read by a chart
+SCAN_ROWS = 400          # rows scanned in long result tables (6 dimensions x 20 years x ...)
+SCAN_COLS = 30           # header cells scanned for a column name
+
+# ---------------------------------------------------------------- guide text
+
+BUTTONS = (
+    # key, label, label_zh, what it does (en), (zh)
+    ("compute_all", "Compute all", "全部计算",
+     "Checks the inputs, then computes everything and rewrites {sheets} and {notes} (the settings "
+     "used and any warnings). If a problem is found nothing is computed: the first problem is shown "
+     "and all of them are listed on {notes}.",
+     "先校验输入，再完成全部计算，重写 {sheets_zh} 和 {notes}（所用设置与警告）。发现问题时不计算：显示第一个"
+     "问题，全部问题列在 {notes} 表。"),
+    ("weights", "Weights", "权重",
+     "Only the indicator weights (the method follows the Settings): rewrites {sheets}.",
+     "只计算指标权重（方法按设置表）：重写 {sheets_zh}。"),
+    ("scores", "Scores", "得分",
+     "Only the scores: {what}; rewrites {sheets}.",
+     "只计算得分：{what_zh}；重写 {sheets_zh}。"),
+    ("coupling", "Coupling", "耦合",
+     "Only the coupling coordination degree (C, T, D, level, label, stage): rewrites {sheets}.",
+     "只计算耦合协调度（C、T、D、等级、标签、阶段）：重写 {sheets_zh}。"),
+    ("validate", "Validate", "校验数据",
+     "Checks the inputs and settings without computing and writes a report to {notes}: one line per "
+     "problem, naming its cell (e.g. {cell}) and what is needed.",
+     "只检查输入与设置、不计算，在 {notes} 表写出校验报告：每个问题一行，指明单元格（如 {cell}）及应如何填写。"),
+    ("clear_outputs", "Clear outputs", "清除结果",
+     "Empties the output sheets ({outputs}). Inputs, settings and this Guide are never touched.",
+     "清空结果表（{outputs_zh}）。输入表、设置表和本说明不受影响。"),
+    ("new_from_template", "New from template", "新建模板",
+     "Creates a new workbook from one of the jjj-xl templates ({templates}): example indicators "
+     "where the template has them, empty data, ready to fill.",
+     "按 jjj-xl 模板（{templates_zh}）新建工作簿：含示例指标（如模板有指标表）、数据为空，可直接填写。"),
+    ("share", "Share", "共享",
+     "(Added in a later version.) Will prepare a copy of this workbook to share with colleagues. "
+     "Until then send the .xlsx itself: results on the output sheets are plain values.",
+     "（后续版本提供。）将生成可与同事共享的工作簿副本。目前可直接发送本 .xlsx 文件：结果表中均为数值。"),
+)
+
+SCORE_WHAT = {
+    "entropy_topsis_ccd": ("TOPSIS closeness of every region-year, overall and per dimension",
+                           "各地区-年份的 TOPSIS 贴近度（总体及各维度）"),
+    "ideal_solution_index": ("the index I and its sub-indices per region and year, the region × year "
+                             "tables and the average annual growth rates",
+                             "各地区各年份的指数 I 与分项指数、地区×年份指数表及年均增长率"),
+}
+
+FUNCTIONS = (
+    ("JJJ_STANDARDIZE(data, directions, [method], [shift])",
+     "The standardised matrix, same shape as data (method minmax/max/share/vector/interval).",
+     "标准化后的矩阵，形状与 data 相同（方法 minmax/max/share/vector/interval）。"),
+    ("JJJ_ENTROPY_WEIGHTS(data, [directions], [method], [shift])",
+     "Entropy weights w, one per indicator column (defaults: minmax with shift 1, as paper 000).",
+     "熵权 w，每个指标列一个（默认 minmax、平移量 1，同论文000）。"),
+    ("JJJ_ENTROPY_TABLE(data, [directions], [method], [shift], [header])",
+     "The entropy table per indicator: e (entropy), d = 1 − e, w; header = TRUE adds a header row.",
+     "各指标的熵值表：e（信息熵）、d = 1 − e、w；header = TRUE 时带表头。"),
+    ("JJJ_HIER_WEIGHTS(dimensions)",
+     "Hierarchical equal weights from the dimension of each indicator (paper 004).",
+     "按各指标所属维度计算的层次等权权重（论文004）。"),
+    ("JJJ_CRITIC_WEIGHTS(data, [directions])", "CRITIC weights.", "CRITIC 权重。"),
+    ("JJJ_TOPSIS(data, weights, [directions], [method], [closeness], [ideal])",
+     "TOPSIS closeness of each row (closeness ratio or squared; ideal data or group).",
+     "各行的 TOPSIS 贴近度（贴近度 ratio 或 squared；理想解 data 或 group）。"),
+    ("JJJ_TOPSIS_TABLE(...)",
+     "Same arguments as JJJ_TOPSIS; the full table per row: d⁺, d⁻, closeness and rank.",
+     "参数同 JJJ_TOPSIS；返回各行完整结果：d⁺、d⁻、贴近度与排名。"),
+    ("JJJ_COUPLING(u, [weights], [model], [header])",
+     "Coupling coordination of each row of U (systems in columns): C, T, D, level, label, stage; "
+     "weights are the α of T, model ring/classic/ring_printed/wang.",
+     "U 每一行（各系统按列）的耦合协调度：C、T、D、等级、标签、阶段；weights 为 T 的权重 α，"
+     "model 为 ring/classic/ring_printed/wang。"),
+    ("JJJ_CCD_GRADE(d, [lang], [scheme])",
+     "The grade of a coordination degree D (lang en or zh; scheme ccd10 or a table of lower bounds "
+     "and labels such as {scheme_table}).",
+     "协调度 D 的等级（lang 为 en 或 zh；scheme 为 ccd10 或下限-标签表，如 {scheme_table}）。"),
+    ("JJJ_OBSTACLE(data, weights, [directions], [top])",
+     "Obstacle degree of each indicator per row, or the top obstacles per row.",
+     "各行各指标的障碍度，或各行前 top 个主要障碍因子。"),
+    ("JJJ_VERSION()", "The version of jjj-xl that computes the functions.",
+     "计算这些函数的 jjj-xl 版本。"),
+)
+
+METHODS_TEXT = (
+    ("Standardisation 标准化",
+     "minmax: benefit (x − min)/(max − min) + shift, cost (max − x)/(max − min) + shift (paper 000, "
+     "shift 1); max: benefit x/max, cost min/x (paper 004); share: x/Σx, directions ignored; vector: "
+     "x/√Σx² (classic TOPSIS). min, max and sums are over the pooled panel, or per region where the "
+     "workflow says so.",
+     "minmax：正向 (x−min)/(max−min)+平移量，负向 (max−x)/(max−min)+平移量（论文000，平移量1）；max：正向 "
+     "x/max，负向 min/x（论文004）；share：x/Σx，忽略方向；vector：x/√Σx²（经典TOPSIS）。最小值、最大值与求和"
+     "默认在全部样本上计算，流程规定时按地区分别计算。"),
+    ("Weights 权重",
+     "Entropy: p = z/Σz, e = −(1/ln m) Σ p ln p with 0·ln 0 = 0, d = 1 − e, w = d/Σd; the weight of a "
+     "dimension is the sum of its indicators' w (paper 000, Table 2). Hierarchical equal weights: K "
+     "dimensions each 1/K, split equally among their indicators (paper 004).",
+     "熵权法：p = z/Σz，e = −(1/ln m) Σ p ln p（约定 0·ln 0 = 0），d = 1 − e，w = d/Σd；维度权重为其指标权重之和"
+     "（论文000表2）。层次等权：K 个维度各 1/K，再在维度内各指标间平均分配（论文004）。"),
+    ("TOPSIS",
+     "V = R·w; ideal and anti-ideal are the best and worst of V over the pooled panel (data) or each "
+     "region's own years (group, paper 004). d⁺, d⁻ are Euclidean distances on V (w2) or √Σ w(r − r*)² "
+     "(w). Closeness ratio C = d⁻/(d⁺ + d⁻); squared F = d⁻²/(d⁺² + d⁻²) (paper 004). Rank 1 is best.",
+     "V = R·w；正、负理想解取全部样本（data）或各地区自身年份（group，论文004）中 V 的最优、最劣值。d⁺、d⁻ 为 V 上的"
+     "欧氏距离（w2）或 √Σw(r−r*)²（w）。贴近度 ratio：C = d⁻/(d⁺+d⁻)；squared：F = d⁻²/(d⁺²+d⁻²)（论文004）。"
+     "排名1为最优。"),
+    ("Coupling 耦合",
+     "U has one row per observation and one column per system, values in [0, 1]. classic: C = n(ΠU)^(1/n)/ΣU; "
+     "ring (paper 000): C = 2[ΠU_i/Π(U_i + U_i+1)]^(1/n) — the paper prints it without the factor 2, "
+     "which caps C at 0.5 (ring_printed); wang (Wang Shujia et al. 2021): C = √{[1 − Σ|U_i − U_j|/Σk]·"
+     "Π(U_i/max U)^(1/(n−1))}. T = Σ α U (α equal by default), D = √(C·T). Every model gives C = 1 "
+     "when all U are equal and > 0.",
+     "U 每行一个观测、每列一个系统，取值在 [0,1]。classic：C = n(ΠU)^(1/n)/ΣU；ring（论文000）："
+     "C = 2[ΠU_i/Π(U_i+U_i+1)]^(1/n)——论文原式无系数2，此时 C 不超过 0.5（ring_printed）；wang（王淑佳等，2021）："
+     "C = √{[1 − Σ|U_i−U_j|/Σk]·Π(U_i/max U)^(1/(n−1))}。T = ΣαU（默认等权），D = √(C·T)。各模型在所有 U "
+     "相等且大于0时 C = 1。"),
+    ("Grades and stages 等级与阶段",
+     "D is graded with half-open intervals [a, b) (D = 1 is the top level), ccd10 by default (table "
+     "below) or your own table. Stage of C: ≤ 0.3 low-level coupling, (0.3, 0.5] antagonism, "
+     "(0.5, 0.8] running-in, (0.8, 1] high-level coupling. Two systems: U₁ − U₂ > threshold → system 2 "
+     "lags; < −threshold → system 1 lags; otherwise synchronous.",
+     "D 按左闭右开区间 [a, b) 分级（D = 1 为最高级），默认 ccd10（见下表），也可用自定义表。耦合阶段（按 C）："
+     "≤0.3 低水平耦合，(0.3, 0.5] 拮抗，(0.5, 0.8] 磨合，(0.8, 1] 高水平耦合。两个系统时：U₁−U₂ > 阈值为系统2"
+     "滞后，< −阈值为系统1滞后，否则为同步。"),
+)
+
+WORKFLOW_TEXT = {
+    "entropy_topsis_ccd": (
+        "Workflow (paper 000): 1. standardise the pooled panel (minmax, shift 1); 2. entropy weights "
+        "and dimension weights; 3. TOPSIS closeness of every region-year, overall and per dimension, "
+        "with the ideal over the pooled panel so that years compare; 4. coupling per year with U = the "
+        "regions' scores that year (Tables 4–9), and optionally, per region-year, the coupling of its "
+        "dimensions (Coupling orientation).",
+        "流程（论文000）：1. 在全部样本上标准化（minmax，平移量1）；2. 熵权及维度权重；3. 各地区-年份的 TOPSIS "
+        "贴近度（总体及各维度），理想解取全部样本，使各年份可比；4. 逐年以各地区得分为 U 计算地区间耦合协调度"
+        "（表4–9），也可对每个地区-年份计算其各维度间的耦合（耦合方向设置）。"),
+    "ideal_solution_index": (
+        "Workflow (paper 004): standardise each region over its own years (max), hierarchical equal "
+        "weights, ideal = that region's best and worst years, squared closeness; sub-indices per "
+        "dimension; index table region × year; average annual growth (F_last/F_first)^(1/(years − 1)) − 1.",
+        "流程（论文004）：各地区按自身年份标准化（max），层次等权，理想解为该地区自身最优、最劣年份，贴近度取 "
+        "squared；计算各维度分项指数、地区×年份指数表及年均增长率 (F_末/F_初)^(1/(年数−1)) − 1。"),
+    "coupling_coordination": (
+        "Workflow: the U values are already computed (e.g. TOPSIS scores of each system); for each row "
+        "jjj-xl gives C (coupling model setting), T with the α weights, D = √(C·T), the grade of D, the "
+        "stage of C and, for two systems, the lagging type.",
+        "流程：U 值已事先算好（如各系统的 TOPSIS 得分）；jjj-xl 对每一行计算 C（按耦合模型设置）、按权重 α 计算 T、"
+        "D = √(C·T)、D 的等级、C 的耦合阶段，两个系统时还给出滞后类型。"),
+}
+
+REFERENCES = (
+    ("paper 000",
+     "Li, Du, Luo, Fang (2022). Research on Collaborative Development Level of Beijing-Tianjin-Hebei "
+     "Smart City Based on Coupling Correlation Degree Analysis — entropy-weight TOPSIS, then coupling "
+     "coordination of 6 cities per year (models minmax/shift 1, ring, grades ccd10).",
+     "论文000：Li、Du、Luo、Fang（2022），英文论文，题名见上；方法为熵权 TOPSIS，再逐年计算 6 个城市的耦合协调度"
+     "（minmax、平移量1，ring 模型，ccd10 等级）。"),
+    ("paper 004",
+     "Wu, Wang, Chen. Comparative Evaluation of Scientific and Technological Innovation Levels in the "
+     "Beijing-Tianjin-Hebei Region — hierarchical equal-weight ideal-solution model (max, group ideal, "
+     "squared closeness).",
+     "论文004：Wu、Wang、Chen，英文论文，题名见上；方法为层次等权理想解模型（max 标准化、各地区自身理想解、squared 贴近度）。"),
+    ("wang",
+     "Wang Shujia et al. (2021), 自然资源学报 (Journal of Natural Resources) 36(3) — the corrected coupling "
+     "model offered as coupling model = wang.",
+     "王淑佳等（2021），《自然资源学报》36(3)——修正的耦合度模型，即耦合模型 wang。"),
+)
+
+
+# ---------------------------------------------------------------- deterministic properties
+
+def _fixed_properties():
+    """Document properties whose ``modified`` keeps its first value (openpyxl sets it on save)."""
+    from openpyxl.packaging.core import DCTERMS_NS, DocumentProperties, QualifiedDateTime
+
+    class _Pinned(QualifiedDateTime):
+        def __set__(self, instance, value):
+            if instance.__dict__.get(self.name) is not None:
+                return
+            super().__set__(instance, value)
+
+    namespace = {k: v for k, v in vars(DocumentProperties).items()
+                 if k in ("__elements__", "__attrs__", "__namespaced__", "__nested__")}
+    namespace["modified"] = _Pinned(allow_none=True, namespace=DCTERMS_NS)
+    cls = type("FixedDocumentProperties", (DocumentProperties,), namespace)
+    return cls(creator=CREATOR, created=BUILD_DATE, modified=BUILD_DATE,
+               title=None, description=f"jjj-xl {__version__} workbook template")
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(col)
+
+
+def _quote(sheet: str) -> str:
+    """A sheet name as a formula prefix: bare when Excel allows it (Settings), else 'quoted'."""
+    bare = (re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet)
+            and not re.fullmatch(r"[A-Za-z]{1,3}[0-9]+|[RrCc]", sheet))
+    return sheet if bare else "'" + sheet.replace("'", "''") + "'"
+
+
+def _ref(sheet: str, row: int, col: int, row2: int | None = None, col2: int | None = None) -> str:
+    """Absolute reference like Settings!$C$3 or Coupling!$A$3:$J$402."""
+    ref = f"${_letter(col)}${row}"
+    if row2 is not None:
+        ref += f":${_letter(col2 or col)}${row2}"
+    return f"{_quote(sheet)}!{ref}"
+
+
+def _font(**kw):
+    from openpyxl.styles import Font
+    return Font(**kw)
+
+
+def _fill(color: str):
+    from openpyxl.styles import PatternFill
+    return PatternFill("solid", fgColor=color)
+
+
+def _wrap(vertical="top"):
+    from openpyxl.styles import Alignment
+    return Alignment(wrap_text=True, vertical=vertical)
+
+
+def _text_height(text: str, width: float) -> float:
+    """Row height (points) for wrapped ``text`` in a column of ``width`` characters."""
+    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
+    lines = max(1, math.ceil(units / max(width - 2, 1)))
+    return 15.0 * lines
+
+
+def _print_setup(ws):
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _add_table(ws, name: str, header, row: int, col: int, rows: list[list] | None = None):
+    """An Excel Table with ``header`` at (row, col); at least one (blank) body row."""
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    bold = _font(bold=True)
+    fill = _fill(INPUT_FILL)
+    for j, name_ in enumerate(header):
+        c = write_cell(ws, row, col + j, str(name_))
+        c.font = bold
+        c.fill = fill
+    rows = rows or []
+    for i, values in enumerate(rows, start=1):
+        for j, v in enumerate(values):
+            write_cell(ws, row + i, col + j, v)
+    last_row = row + max(len(rows), 1)
+    ref = f"{_letter(col)}{row}:{_letter(col + len(header) - 1)}{last_row}"
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showFirstColumn=False,
+                                          showLastColumn=False, showRowStripes=True,
+                                          showColumnStripes=False)
+    ws.add_table(table)
+    return last_row
+
+
+def _validation(ws, sqref: str, **kw):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for key, limit in (("prompt", 255), ("error", 255), ("promptTitle", 32), ("errorTitle", 32)):
+        if kw.get(key) and len(kw[key]) > limit:
+            raise ValueError(f"{key} longer than Excel's {limit} characters: {kw[key]!r}")
+    dv = DataValidation(**kw)
+    dv.add(sqref)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _set_widths(ws, widths: dict):
+    for col, width in widths.items():
+        ws.column_dimensions[_letter(col)].width = width
+
+
+# ---------------------------------------------------------------- Guide
+
+def _sample_codes(tpl: layout.Template) -> list[str]:
+    """Indicator codes of the sample that prefills a template's indicator table."""
+    return [str(c) for c in load_sample(SAMPLE_FOR[tpl.name]).indicators["code"]]
+
+
+def _guide_rows(tpl: layout.Template) -> list[tuple]:
+    """Rows of the Guide: (kind, A, B, C, D); kind title/h/p/th/td."""
+    sheets_of = {}
+    for key, block in tpl.outputs.items():
+        sheets_of.setdefault(key, block.sheet)
+    notes = tpl.outputs["notes"].sheet
+    input_sheets = list(dict.fromkeys(b.sheet for b in tpl.inputs))
+    inputs, inputs_zh = ", ".join(input_sheets), "、".join(input_sheets)
+    outputs, outputs_zh = ", ".join(tpl.output_sheets), "、".join(tpl.output_sheets)
+    rows: list[tuple] = [
+        ("title", tpl.title),
+        ("title", tpl.title_zh),
+        ("p", "jjj-xl", f"Template {tpl.name} (jjj-xl {__version__}). Yellow tabs ({inputs}, "
+                        f"{layout.SETTINGS_SHEET}) are yours to fill; blue tabs ({outputs}) are "
+                        f"written by jjj-xl — do not type there, they are cleared and rewritten on "
+                        f"every run."),
+        ("p", "", f"模板 {tpl.name}（jjj-xl {__version__}）。黄色标签页（{inputs_zh}、{layout.SETTINGS_SHEET}）"
+                  f"由您填写；蓝色标签页（{outputs_zh}）由 jjj-xl 写入——请勿在其中输入，每次计算都会清空重写。"),
+        ("h", "What to fill 填写内容"),
+    ]
+    if tpl.name in SAMPLE_FOR:
+        ind, data = tpl.inputs
+        cols, cols_zh = ", ".join(layout.INDICATOR_COLUMNS), "、".join(layout.INDICATOR_COLUMNS)
+        rows += [
+            ("p", f"1. {ind.sheet}", f"Table {ind.table}: one row per indicator ({cols}). code is a "
+                                     f"short name without spaces and is also the column header on "
+                                     f"{data.sheet}; dimension groups indicators into subsystems; "
+                                     f"direction is + (benefit 正向, larger is better) or - (cost 负向, "
+                                     f"smaller is better). The example rows are the bundled "
+                                     f"ILLUSTRATIVE sample ({SAMPLE_FOR[tpl.name]}; generated, not "
+                                     f"official statistics): replace them with your own indicators."),
+            ("p", "", f"表 {ind.table}：每个指标一行（{cols_zh}）。code 为不含空格的简称，同时是 {data.sheet} 表的"
+                      f"列标题；dimension 为所属维度（子系统）；direction 为 +（正向，越大越好）或 -（负向，越小越好）。"
+                      f"示例行来自内置的示意样本（{SAMPLE_FOR[tpl.name]}；随机生成，并非官方统计数据），请替换为您的指标。"),
+            ("p", f"2. {data.sheet}", f"Table {data.table}: one row per region and year — region, year, "
+                                      f"then one column per indicator code, numbers only. Type or paste "
+                                      f"below the header; the Table grows by itself. If you change the "
+                                      f"indicators, change these column headers to match."),
+            ("p", "", f"表 {data.table}：每个地区-年份一行——region（地区）、year（年份），然后每个指标代码一列，只填数字。"
+                      f"在表头下方输入或粘贴，表格会自动扩展。若修改了指标，请同步修改这些列标题。"),
+        ]
+    else:
+        u = tpl.inputs[0]
+        rows += [
+            ("p", f"1. {u.sheet}", f"Table {u.table}: one row per observation (a year, a region-year) "
+                                   f"— its label in the first column, then one column per system with "
+                                   f"its evaluation value U in [0, 1] (e.g. TOPSIS scores). Rename the "
+                                   f"system headers; add or delete system columns (at least 2)."),
+            ("p", "", f"表 {u.table}：每个观测（某年份或某地区-年份）一行——第一列为其名称，之后每个系统一列，填该系统的"
+                      f"评价值 U（0 到 1 之间，如 TOPSIS 得分）。可重命名系统列标题，可增删系统列（至少2列）。"),
+        ]
+    rows += [
+        ("p", f"{len(tpl.inputs) + 1}. {layout.SETTINGS_SHEET}",
+         "Choose the methods in column C (drop-downs); the options are explained below and next to "
+         "each setting."),
+        ("p", "", "在 C 列（下拉列表）选择方法；各选项的含义见下文及各设置旁的说明。"),
+        ("h", "Buttons (JJJ ribbon tab) 按钮（JJJ 功能区）"),
+    ]
+    what, what_zh = SCORE_WHAT.get(tpl.name, ("", ""))
+    for key, label, label_zh, en, zh in BUTTONS:
+        sheets = [sheets_of[k] for k in BUTTON_OUTPUTS.get(key, ()) if k in sheets_of]
+        if key == "compute_all":
+            sheets = [s for s in tpl.output_sheets if s != notes]
+        sheets = list(dict.fromkeys(sheets))
+        if key in BUTTON_OUTPUTS and not sheets:
+            en = ("Not used in this template: it has no separate step of this kind; Compute all "
+                  "does everything the template offers.")
+            zh = "本模板不使用此按钮：没有单独的这一步骤，“全部计算”会完成本模板的全部计算。"
+        fmt = dict(sheets=", ".join(sheets), sheets_zh="、".join(sheets), notes=notes,
+                   outputs=outputs, outputs_zh="、".join(tpl.output_sheets),
+                   templates=", ".join(layout.TEMPLATES), templates_zh="、".join(layout.TEMPLATES),
+                   what=what, what_zh=what_zh, cell=f"{tpl.inputs[-1].sheet}!C7")
+        rows += [("p", f"{label} {label_zh}", en.format(**fmt)), ("p", "", zh.format(**fmt))]
+    rows.append(("h", "Settings 设置"))
+    rows += [
+        ("p", layout.SETTINGS_SHEET,
+         f"Each value in column C of {layout.SETTINGS_SHEET} is also a named cell (jjj_ + key, e.g. "
+         f"{tpl.settings[0].name}) that formulas can use. A blank value means the default."),
+        ("p", "", f"{layout.SETTINGS_SHEET} 表 C 列的每个取值同时是一个命名单元格（jjj_ 加设置名，如 "
+                  f"{tpl.settings[0].name}），可在公式中引用。留空即用默认值。"),
+    ]
+    for s in tpl.settings:
+        choices = ", ".join(map(str, s.choices)) if s.choices else "a number ≥ 0"
+        choices_zh = "、".join(map(str, s.choices)) if s.choices else "≥ 0 的数"
+        rows += [("p", f"{s.label} {s.label_zh}",
+                  f"{s.name} — default {s.default}; choices: {choices}. {s.note}"),
+                 ("p", "", f"{s.name}——默认 {s.default}；可选：{choices_zh}。{s.note_zh}")]
+    if tpl.scheme is not None:
+        cell = f"{tpl.scheme.sheet}!{_letter(tpl.scheme.col)}{tpl.scheme.row}"
+        rows += [("p", "Custom grades 自定义等级",
+                  f"Table {tpl.scheme.table} at {cell}: one row per level — lower bound of D, English "
+                  f"label, 中文标签 — in ascending order from 0. It is used when Grade scheme = custom "
+                  f"and is prefilled with ccd10; edit, add or delete rows."),
+                 ("p", "", f"表 {tpl.scheme.table}（位于 {cell}）：每个等级一行——D 的下限、英文标签、中文标签，"
+                           f"从 0 开始升序排列。等级划分选 custom 时使用；已预填 ccd10，可修改、增删行。")]
+    rows.append(("h", "Excel functions 函数"))
+    conf_key, conf_value = layout.CONF_ROWS[0]
+    if tpl.name in SAMPLE_FOR:
+        ind, data_block = tpl.inputs
+        codes = _sample_codes(tpl)
+        data = f"{data_block.table}[[{codes[0]}]:[{codes[-1]}]]"
+        dirs = f"TRANSPOSE({ind.table}[direction])"
+        example = (f"=JJJ_ENTROPY_WEIGHTS({data},{dirs},{tpl.settings[0].name})")
+        args = (f"data is a block of numbers, indicators in columns (e.g. {data}); directions is a "
+                f"row of + / - matching the columns (e.g. {dirs}); ")
+        args_zh = (f"data 为数值区域，指标按列排列（如 {data}）；directions 为与各列对应的一行 + / -（如 {dirs}）；")
+    else:
+        u = tpl.inputs[0]
+        data = f"{u.table}[[{U_HEADER[1]}]:[{U_HEADER[-1]}]]"
+        example = f"=JJJ_COUPLING({data},,{tpl.setting('coupling_model').name},TRUE)"
+        args = f"u is a block of U values, systems in columns (e.g. {data}); "
+        args_zh = f"u 为 U 值区域，各系统按列排列（如 {data}）；"
+    hint = hint_zh = ""
+    if FORMULAS_SHEET in tpl.sheets:
+        hint = f" The {FORMULAS_SHEET} sheet shows them at work on {tpl.inputs[1].table}."
+        hint_zh = f"{FORMULAS_SHEET} 表给出了基于 {tpl.inputs[1].table} 的示例。"
+    rows += [
+        ("p", "How to use",
+         f"Type them like any Excel function, e.g. {example}. {args[0].upper()}{args[1:]}optional "
+         f"arguments [in brackets] can be left out; options are the same words as on the "
+         f"{layout.SETTINGS_SHEET} sheet, and you can point to the named setting cells "
+         f"({tpl.settings[0].name} …). Results are arrays: Excel 365 spills them; in older Excel "
+         f"select the output range and press Ctrl+Shift+Enter. #NAME? means the functions are not "
+         f"loaded: they come from the xlwings add-in, which reads {conf_key} = {conf_value} on the "
+         f"{layout.CONF_SHEET} sheet." + hint),
+        ("p", "使用方法",
+         f"与普通 Excel 函数一样输入，如 {example}。{args_zh}方括号中的参数可省略；选项与 "
+         f"{layout.SETTINGS_SHEET} 表中的取值相同，也可直接引用命名的设置单元格（{tpl.settings[0].name} 等）。"
+         f"结果为数组：Excel 365 会自动溢出；旧版 Excel 请先选中输出区域再按 Ctrl+Shift+Enter。出现 #NAME? 表示"
+         f"函数未加载：函数由 xlwings 加载项提供，它读取 {layout.CONF_SHEET} 表中的 {conf_key} = {conf_value}。"
+         + hint_zh),
+    ]
+    for sig, en, zh in FUNCTIONS:
+        st = dict(scheme_table=layout.SCHEME_BLOCK.table)
+        rows += [("p", sig.split("(")[0], f"={sig}: {en.format(**st)}"), ("p", "", zh.format(**st))]
+    rows.append(("h", "Methods 方法"))
+    for head, en, zh in METHODS_TEXT:
+        rows += [("p", head, en), ("p", "", zh)]
+    en, zh = WORKFLOW_TEXT[tpl.name]
+    rows += [("p", "Workflow 流程", en), ("p", "", zh)]
+    rows.append(("h", "References 参考文献"))
+    for key, en, zh in REFERENCES:
+        rows += [("p", key, en), ("p", "", zh)]
+    rows.append(("h", "Grades of D (scheme ccd10) 协调等级（ccd10）"))
+    rows.append(("th", "level 等级", "D", "English", "中文"))
+    for level, (lo, en, zh) in enumerate(zip(CCD10_THRESHOLDS, CCD10_LABELS["en"],
+                                             CCD10_LABELS["zh"]), start=1):
+        hi = CCD10_THRESHOLDS[level] if level < len(CCD10_THRESHOLDS) else None
+        interval = f"[{lo:g}, {hi:g})" if hi is not None else f"[{lo:g}, 1.0]"
+        rows.append(("td", level, interval, en, zh))
+    return rows
+
+
+def _write_guide(ws, tpl: layout.Template):
+    from openpyxl.styles import Alignment
+
+    widths = {1: 26, 2: 100, 3: 28, 4: 14}
+    _set_widths(ws, widths)
+    r = 0
+    for kind, *values in _guide_rows(tpl):
+        r += 1
+        if kind == "title":
+            write_cell(ws, r, 1, values[0]).font = _font(bold=True, size=14)
+        elif kind == "h":
+            r += 1  # a blank row before each section
+            c = write_cell(ws, r, 1, values[0])
+            c.font = _font(bold=True, size=12)
+            c.fill = _fill(TITLE_FILL)
+            ws.cell(row=r, column=2).fill = _fill(TITLE_FILL)
+        elif kind == "p":
+            key, text = values
+            if key:
+                write_cell(ws, r, 1, key).font = _font(bold=True)
+                ws.cell(row=r, column=1).alignment = _wrap()
+            write_cell(ws, r, 2, text).alignment = _wrap()
+            ws.row_dimensions[r].height = max(_text_height(text, widths[2]),
+                                              _text_height(key, widths[1]))
+        elif kind in ("th", "td"):
+            for j, v in enumerate(values, start=1):
+                c = write_cell(ws, r, j, v)
+                c.alignment = Alignment(horizontal="left")
+                if kind == "th":
+                    c.font = _font(bold=True)
+                    c.fill = _fill(TITLE_FILL)
+    ws.sheet_properties.tabColor = TAB_GUIDE
+
+
+# ---------------------------------------------------------------- inputs
+
+def _write_indicators(ws, block: layout.Block, sample: str):
+    ind = load_sample(sample).indicators
+    rows = [[rec[c] for c in layout.INDICATOR_COLUMNS] for _, rec in ind.iterrows()]
+    last = _add_table(ws, block.table, layout.INDICATOR_COLUMNS, block.row, block.col, rows)
+    j = layout.INDICATOR_COLUMNS.index("direction")
+    col = _letter(block.col + j)
+    _validation(ws, f"{col}{block.row + 1}:{col}{max(last, block.row + 200)}", type="list",
+                formula1='"+,-"', allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                promptTitle="Direction 方向",
+                prompt="+ benefit 正向: larger is better 越大越好\n- cost 负向: smaller is better 越小越好",
+                errorTitle="Direction 方向",
+                error="Choose + (benefit, 正向) or - (cost, 负向) from the list. 请从列表选择 + 或 -。")
+    _set_widths(ws, {block.col + k: w for k, w in enumerate((22, 44, 30, 14, 10, 10))})
+    ws.freeze_panes = ws.cell(row=block.row + 1, column=block.col)
+    return [str(c) for c in ind["code"]]
+
+
+def _write_data(ws, block: layout.Block, codes: list[str]):
+    header = ["region", "year", *codes]
+    _add_table(ws, block.table, header, block.row, block.col)
+    _set_widths(ws, {block.col + k: max(10, len(h) + 3) for k, h in enumerate(header)})
+    ws.freeze_panes = ws.cell(row=block.row + 1, column=block.col + 2)
+
+
+def _write_u(ws, block: layout.Block):
+    _add_table(ws, block.table, U_HEADER, block.row, block.col)
+    _set_widths(ws, {block.col + k: 14 for k in range(len(U_HEADER))})
+    ws.freeze_panes = ws.cell(row=block.row + 1, column=block.col + 1)
+    col1, col2 = _letter(block.col + 1), _letter(block.col + len(U_HEADER) + 7)
+    _validation(ws, f"{col1}{block.row + 1}:{col2}{block.row + 1000}", type="decimal",
+                operator="between", formula1="0", formula2="1", allow_blank=True,
+                showInputMessage=True, showErrorMessage=True, promptTitle="U",
+                prompt="Evaluation value of the system, in [0, 1]. 系统评价值，取值 0 到 1。",
+                errorTitle="U", error="U must be a number in [0, 1]. U 须为 0 到 1 之间的数。")
+
+
+def _write_settings(wb, ws, tpl: layout.Template):
+    from openpyxl.workbook.defined_name import DefinedName
+
+    sheet, mrow, mcol = layout.MARKER_CELL
+    assert sheet == ws.title
+    write_cell(ws, mrow, mcol, layout.MARKER_TEXT).font = _font(bold=True)
+    write_cell(ws, mrow, mcol + 1, tpl.name).font = _font(bold=True)
+    header_row = layout.SETTINGS_FIRST_ROW - 1
+    for j, h in enumerate(layout.SETTINGS_HEADER, start=1):
+        c = write_cell(ws, header_row, j, h)
+        c.font = _font(bold=True)
+        c.fill = _fill(INPUT_FILL)
+    for s in tpl.settings:
+        _, row, col = tpl.setting_cell(s.key)
+        write_cell(ws, row, 1, s.label).alignment = _wrap()
+        write_cell(ws, row, 2, s.label_zh).alignment = _wrap()
+        value = write_cell(ws, row, col, s.default)
+        value.alignment = _wrap()
+        value.fill = _fill(INPUT_FILL)
+        value.font = _font(bold=True)
+        choices = ", ".join(map(str, s.choices)) if s.choices else "number ≥ 0 数值≥0"
+        write_cell(ws, row, 4, choices).alignment = _wrap()
+        write_cell(ws, row, 5, s.note).alignment = _wrap()
+        write_cell(ws, row, 6, s.note_zh).alignment = _wrap()
+        ws.row_dimensions[row].height = max(_text_height(s.note, 60), _text_height(s.note_zh, 50))
+        addr = f"{_letter(col)}{row}"
+        title = s.label if len(s.label) <= 32 else s.label[:32]
+        if s.choices:
+            fixed = len(s.choices) > 1
+            prompt = (f"Choose from the list 从列表中选择: {', '.join(map(str, s.choices))}"
+                      if fixed else
+                      f"{', '.join(map(str, s.choices))} or your own value (see the note) 或自定义取值（见说明）")
+            _validation(ws, addr, type="list", formula1='"' + ",".join(map(str, s.choices)) + '"',
+                        allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                        errorStyle="stop" if fixed else "information",
+                        promptTitle=title, prompt=prompt, errorTitle=title,
+                        error=f"Use one of: {', '.join(map(str, s.choices))}. 请从列表中选择。"
+                        if fixed else "Not in the list; check the note. 不在列表中，请核对说明。")
+        else:
+            value.number_format = "0.####"
+            _validation(ws, addr, type="decimal", operator="greaterThanOrEqual", formula1="0",
+                        allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                        promptTitle=title, prompt="A number ≥ 0. 填写不小于 0 的数。",
+                        errorTitle=title, error="A number ≥ 0 is needed. 须为不小于 0 的数。")
+        wb.defined_names[s.name] = DefinedName(s.name, attr_text=_ref(ws.title, row, col))
+    if tpl.scheme is not None:
+        b = tpl.scheme
+        rows = []
+        for k, lo in enumerate(CCD10_THRESHOLDS):
+            rows.append([float(lo), CCD10_LABELS["en"][k], CCD10_LABELS["zh"][k]])
+        _add_table(ws, b.table, layout.SCHEME_COLUMNS, b.row, b.col, rows)
+        for i in range(len(rows)):
+            ws.cell(row=b.row + 1 + i, column=b.col).number_format = "0.00"
+        _set_widths(ws, {b.col: 16, b.col + 1: 28, b.col + 2: 12})
+    _set_widths(ws, {1: 24, 2: 14, 3: 16, 4: 34, 5: 60, 6: 50})
+    ws.freeze_panes = ws.cell(row=layout.SETTINGS_FIRST_ROW, column=1)
+
+
+# ---------------------------------------------------------------- outputs
+
+def _write_output_sheet(ws, tpl: layout.Template):
+    blocks = [b for b in tpl.outputs.values() if b.sheet == ws.title]
+    for b in blocks:
+        if b.title:
+            c = write_cell(ws, b.row - 1, b.col, b.title)
+            c.font = _font(bold=True, size=12)
+            c.fill = _fill(TITLE_FILL)
+    row, note_col = layout.output_note_cell(tpl, ws.title)
+    write_cell(ws, row, note_col, OUTPUT_NOTE).font = _font(italic=True, color=NOTE_COLOR)
+    ws.freeze_panes = ws.cell(row=min(b.row for b in blocks) + 1, column=1)
+    ws.sheet_properties.tabColor = TAB_OUTPUT
+
+
+# ---------------------------------------------------------------- charts
+
+def _helper_title(ws, row: int, col: int, text: str, comment: str):
+    from openpyxl.comments import Comment
+
+    c = write_cell(ws, row, col, text)
+    c.font = _font(bold=True)
+    c.fill = _fill(TITLE_FILL)
+    c.comment = Comment(comment, CREATOR, width=420, height=160)
+
+
+def _line_chart(title: str, x_title: str, y_title: str, y_max: float | None = 1.0):
+    from openpyxl.chart import LineChart
+
+    ch = LineChart()
+    ch.title = title
+    ch.x_axis.title = x_title
+    ch.y_axis.title = y_title
+    ch.y_axis.scaling.min = 0
+    if y_max is not None:
+        ch.y_axis.scaling.max = y_max
+    ch.x_axis.delete = False
+    ch.y_axis.delete = False
+    ch.display_blanks = "gap"
+    ch.width, ch.height = 18, 9
+    return ch
+
+
+def _pivot_long(ws, top: int, col: int, src: layout.Block, key_col_name: str | None, value: str,
+                n_series: int, n_cats: int, fmt: str):
+    """Helper grid (categories down, series across) from a long table: series = blocks of rows.
+
+    Assumes the long table is sorted by series then category with the same number of
+    categories per series (the engine writes dimension-then-year); that number is
+    counted from the rows of the first series.
+    """
+    body = (src.row + 1, src.row + SCAN_ROWS)
+    key = _ref(src.sheet, body[0], src.col, body[1])
+    first = _ref(src.sheet, body[0], src.col)
+    area = _ref(src.sheet, body[0], src.col, body[1], src.col + 9)
+    hdr = _ref(src.sheet, src.row, src.col, src.row, src.col + 9)
+    n = f"${_letter(col + 1)}${top}"
+    write_cell(ws, top, col, "rows per series")
+    ws.cell(row=top, column=col + 1).value = f'=IF({first}="",0,COUNTIF({key},{first}))'
+    head = top + 1
+    write_cell(ws, head, col, key_col_name).font = _font(bold=True)
+    for k in range(1, n_series + 1):
+        ws.cell(row=head, column=col + k).value = (
+            f'=IF(AND({n}>0,COUNTA({key})>={k}*{n}),INDEX({key},{k - 1}*{n}+1),"")')
+        ws.cell(row=head, column=col + k).font = _font(bold=True)
+    for i in range(1, n_cats + 1):
+        r = head + i
+        ws.cell(row=r, column=col).value = (
+            f'=IF({i}<={n},INDEX({area},{i},MATCH("{key_col_name}",{hdr},0)),"")')
+        for k in range(1, n_series + 1):
+            name = f"{_letter(col + k)}${head}"
+            c = ws.cell(row=r, column=col + k)
+            c.value = (f'=IF(AND({i}<={n},{name}<>""),'
+                       f'INDEX({area},{k - 1}*{n}+{i},MATCH("{value}",{hdr},0)),NA())')
+            c.number_format = fmt
+    return head
+
+
+def _list_long(ws, top: int, col: int, src: layout.Block, label: str | None, values: tuple,
+               n_rows: int, fmt: str, label_header: str):
+    """Helper list (label, values...) from the first ``n_rows`` rows of a long table."""
+    body = (src.row + 1, src.row + n_rows)
+    first_col = _ref(src.sheet, body[0], src.col, body[1])
+    area = _ref(src.sheet, body[0], src.col, body[1], src.col + 9)
+    hdr = _ref(src.sheet, src.row, src.col, src.row, src.col + 9)
+    n = f"${_letter(col + 1)}${top}"
+    write_cell(ws, top, col, "rows")
+    ws.cell(row=top, column=col + 1).value = f"=COUNTA({first_col})"
+    head = top + 1
+    write_cell(ws, head, col, label_header).font = _font(bold=True)
+    for j, v in enumerate(values, start=1):
+        write_cell(ws, head, col + j, v).font = _font(bold=True)
+    label_expr = (f'IFERROR(INDEX({area},{{i}},MATCH("{label}",{hdr},0)),INDEX({area},{{i}},1))'
+                  if label else f"INDEX({area},{{i}},1)")
+    for i in range(1, n_rows + 1):
+        r = head + i
+        ws.cell(row=r, column=col).value = f'=IF({i}<={n},{label_expr.format(i=i)},"")'
+        for j, v in enumerate(values, start=1):
+            c = ws.cell(row=r, column=col + j)
+            c.value = f'=IF({i}<={n},INDEX({area},{i},MATCH("{v}",{hdr},0)),NA())'
+            c.number_format = fmt
+    return head
+
+
+def _pivot_wide(ws, top: int, col: int, src: layout.Block, n_series: int, n_cats: int, fmt: str):
+    """Helper grid (years down, regions across) from a region × year table whose header is at src.
+
+    The region column is found by its header "region" (the first column otherwise); the
+    years are the header cells to its right. When a column precedes "region" (the name of
+    a stacked table, e.g. I / input / output), only the rows of the first table are used.
+    """
+    body = (src.row + 1, src.row + MAX_ROWS)
+    first_col = _ref(src.sheet, body[0], src.col, body[1])
+    first = _ref(src.sheet, body[0], src.col)
+    area = _ref(src.sheet, body[0], src.col, body[1], src.col + SCAN_COLS - 1)
+    hdr = _ref(src.sheet, src.row, src.col, src.row, src.col + SCAN_COLS - 1)
+    rc, nreg, nyr = (f"${_letter(col + 1)}${top + k}" for k in range(3))
+    write_cell(ws, top, col, "region column")
+    ws.cell(row=top, column=col + 1).value = f'=IFERROR(MATCH("region",{hdr},0),1)'
+    write_cell(ws, top + 1, col, "regions")
+    ws.cell(row=top + 1, column=col + 1).value = (
+        f'=IF({first}="",0,IF({rc}=1,COUNTA({first_col}),COUNTIF({first_col},{first})))')
+    write_cell(ws, top + 2, col, "years")
+    ws.cell(row=top + 2, column=col + 1).value = f"=MAX(0,COUNTA({hdr})-{rc})"
+    head = top + 3
+    write_cell(ws, head, col, "year").font = _font(bold=True)
+    for k in range(1, n_series + 1):
+        c = ws.cell(row=head, column=col + k)
+        c.value = f'=IF({k}<={nreg},INDEX({area},{k},{rc}),"")'
+        c.font = _font(bold=True)
+    for i in range(1, n_cats + 1):
+        r = head + i
+        ws.cell(row=r, column=col).value = f'=IF({i}<={nyr},INDEX({hdr},1,{rc}+{i}),"")'
+        for k in range(1, n_series + 1):
+            c = ws.cell(row=r, column=col + k)
+            c.value = f"=IF(AND({i}<={nyr},{k}<={nreg}),INDEX({area},{k},{rc}+{i}),NA())"
+            c.number_format = fmt
+    return head
+
+
+def _chart_data(ch, ws, head: int, col: int, n_series: int, n_cats: int):
+    from openpyxl.chart import Reference
+
+    ch.add_data(Reference(ws, min_col=col + 1, max_col=col + n_series, min_row=head,
+                          max_row=head + n_cats), titles_from_data=True)
+    ch.set_categories(Reference(ws, min_col=col, min_row=head + 1, max_row=head + n_cats))
+    for s in ch.series:
+        s.smooth = False   # openpyxl's line series default to smoothed curves
+
+
+def _write_charts(ws, tpl: layout.Template):
+    from openpyxl.chart import BarChart
+
+    write_cell(ws, 1, 1, "Charts 图表").font = _font(bold=True, size=12)
+    ws.cell(row=1, column=1).fill = _fill(TITLE_FILL)
+    write_cell(ws, 1, 4, "Charts read the result sheets through the formulas in the grey-titled "
+                         "areas on the right; they fill in after Compute all. "
+                         "图表通过右侧灰色标题区域的公式读取结果表，执行“全部计算”后自动显示。"
+               ).font = _font(italic=True, color=NOTE_COLOR)
+    col = HELPER_COL
+    if tpl.name == "entropy_topsis_ccd":
+        src = tpl.outputs["coupling"]
+        _helper_title(ws, 2, col, "Chart data: D by year per dimension 图表数据（公式，请勿输入）",
+                      f"Formulas over {src.sheet}!{_letter(src.col)}{src.row} (long table: dimension, "
+                      f"year, C, T, D, …). Assumes rows sorted by dimension then year with the same "
+                      f"years for every dimension (as jjj-xl writes it); shows up to {MAX_SERIES} "
+                      f"dimensions × {MAX_YEARS} years. Columns are found by their header names.")
+        head = _pivot_long(ws, 3, col, src, "year", "D", MAX_SERIES, MAX_YEARS,
+                           layout.NUMBER_FORMATS["D"])
+        ch = _line_chart("D by year per dimension 各维度协调度 D", "year 年份", "D")
+        _chart_data(ch, ws, head, col, MAX_SERIES, MAX_YEARS)
+        ws.add_chart(ch, "A3")
+
+        wsrc = tpl.outputs["weights"]
+        top = head + MAX_YEARS + 3
+        _helper_title(ws, top - 1, col, "Chart data: weights 图表数据（公式，请勿输入）",
+                      f"Formulas over {wsrc.sheet}!{_letter(wsrc.col)}{wsrc.row} (dimension, [code], "
+                      f"indicator, direction, e, d, w, dimension_weight); first {MAX_ROWS} rows; "
+                      f"columns found by header name.")
+        whead = _list_long(ws, top, col, wsrc, "indicator", ("w",), MAX_ROWS,
+                           layout.NUMBER_FORMATS["w"], "indicator")
+        bar = BarChart()
+        bar.type = "bar"
+        bar.title = "Entropy weights w 熵权"
+        bar.x_axis.title = "indicator 指标"
+        bar.y_axis.title = "w"
+        bar.x_axis.delete = False
+        bar.y_axis.delete = False
+        bar.x_axis.scaling.orientation = "maxMin"   # first indicator on top
+        bar.legend = None
+        bar.width, bar.height = 18, 14
+        _chart_data(bar, ws, whead, col, 1, MAX_ROWS)
+        ws.add_chart(bar, "A23")
+    elif tpl.name == "ideal_solution_index":
+        src = tpl.outputs["tables"]
+        _helper_title(ws, 2, col, "Chart data: I by region and year 图表数据（公式，请勿输入）",
+                      f"Formulas over {src.sheet}!{_letter(src.col)}{src.row} (region × year table; "
+                      f"a first column naming stacked tables, e.g. I / input, is allowed: only the "
+                      f"first table, I, is read). Up to {MAX_REGIONS} regions × {MAX_YEARS} years.")
+        head = _pivot_wide(ws, 3, col, src, MAX_REGIONS, MAX_YEARS, layout.SCORE_FORMAT)
+        ch = _line_chart("Index I by region 各地区指数 I", "year 年份", "I")
+        _chart_data(ch, ws, head, col, MAX_REGIONS, MAX_YEARS)
+        ws.add_chart(ch, "A3")
+    else:
+        src = tpl.outputs["results"]
+        _helper_title(ws, 2, col, "Chart data: D per observation 图表数据（公式，请勿输入）",
+                      f"Formulas over {src.sheet}!{_letter(src.col)}{src.row} (observation, C, T, D, "
+                      f"level, label, stage[, lag]); first {MAX_ROWS} rows; columns found by header "
+                      f"name.")
+        head = _list_long(ws, 3, col, src, None, ("D", "C", "T"), MAX_ROWS,
+                          layout.NUMBER_FORMATS["D"], "observation")
+        ch = _line_chart("Coupling coordination D (with C and T) 耦合协调度 D", "observation 观测",
+                         "value 值")
+        _chart_data(ch, ws, head, col, 3, MAX_ROWS)
+        ws.add_chart(ch, "A3")
+    _set_widths(ws, {col: 16})
+    ws.sheet_properties.tabColor = TAB_OUTPUT
+
+
+# ---------------------------------------------------------------- live formulas
+
+def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
+    """Example JJJ_* formulas over the Data table (legacy array formulas: they work in every Excel)."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    ind, data_block = tpl.inputs
+    data = f"{data_block.table}[[{codes[0]}]:[{codes[-1]}]]"
+    dirs = f"TRANSPOSE({ind.table}[direction])"
+    name = {s.key: s.name for s in tpl.settings}
+    n = len(codes)
+    first, last = 3, 3 + n - 1           # result columns C.. for row vectors
+    wrow = 8                              # row of the entropy weights
+    weights = f"${_letter(first)}${wrow}:${_letter(last)}${wrow}"
+
+    write_cell(ws, 1, 1, "Excel functions at work 公式示例").font = _font(bold=True, size=12)
+    write_cell(ws, 2, 1, "How to 说明").font = _font(bold=True)
+    write_cell(ws, 2, 2,
+               f"Live formulas over {data_block.table} (sheet {data_block.sheet}) and "
+               f"{ind.table}; they show results once {data_block.sheet} is filled and the jjj-xl "
+               f"functions are loaded (#NAME? otherwise; see the Guide). They are array formulas "
+               f"over fixed ranges; extra cells show #N/A. They assume the indicator columns "
+               f"{codes[0]} … {codes[-1]}: edit them if you change the indicators.").alignment = _wrap()
+    write_cell(ws, 3, 2,
+               f"基于 {data_block.table}（{data_block.sheet} 表）和 {ind.table} 的实时公式；填好 "
+               f"{data_block.sheet} 表并加载 jjj-xl 函数后即显示结果（否则为 #NAME?，见 Guide）。这些是固定区域的"
+               f"数组公式，多余单元格显示 #N/A。公式假定指标列为 {codes[0]} … {codes[-1]}，修改指标后请相应修改公式。"
+               ).alignment = _wrap()
+    for r in (2, 3):
+        ws.row_dimensions[r].height = _text_height(ws.cell(row=r, column=2).value, 60)
+    for j, h in enumerate(("function 函数", "what it shows 说明", "result 结果 →"), start=1):
+        c = write_cell(ws, 5, j, h)
+        c.font = _font(bold=True)
+        c.fill = _fill(TITLE_FILL)
+
+    def label(row, fn, en, zh):
+        write_cell(ws, row, 1, fn).font = _font(bold=True)
+        write_cell(ws, row, 2, f"{en} / {zh}").alignment = _wrap()
+        ws.row_dimensions[row].height = _text_height(f"{en} / {zh}", 60)
+
+    def row_array(row, formula, fmt=None):
+        ref = f"{_letter(first)}{row}:{_letter(last)}{row}"
+        ws.cell(row=row, column=first).value = ArrayFormula(ref, formula)
+        if fmt:
+            for c in range(first, last + 1):
+                ws.cell(row=row, column=c).number_format = fmt
+
+    label(6, "JJJ_VERSION", "version of jjj-xl", "jjj-xl 版本")
+    ws.cell(row=6, column=first).value = "=JJJ_VERSION()"
+    label(7, "codes", f"indicator codes (plain Excel: TRANSPOSE of {ind.table}[code])",
+          "指标代码（普通 Excel 公式）")
+    row_array(7, f"=TRANSPOSE({ind.table}[code])")
+    label(wrow, "JJJ_ENTROPY_WEIGHTS",
+          f"entropy weight of each indicator, with the Settings {name['method']} and {name['shift']}",
+          "各指标熵权，使用设置表中的标准化方法与平移量")
+    row_array(wrow, f"=JJJ_ENTROPY_WEIGHTS({data},{dirs},{name['method']},{name['shift']})",
+              layout.NUMBER_FORMATS["w"])
+    label(9, "JJJ_HIER_WEIGHTS", f"hierarchical equal weights from {ind.table}[dimension]",
+          "按维度的层次等权权重")
+    row_array(9, f"=JJJ_HIER_WEIGHTS(TRANSPOSE({ind.table}[dimension]))", layout.NUMBER_FORMATS["w"])
+    label(10, "JJJ_CRITIC_WEIGHTS", "CRITIC weights", "CRITIC 权重")
+    row_array(10, f"=JJJ_CRITIC_WEIGHTS({data},{dirs})", layout.NUMBER_FORMATS["w"])
+    label(11, "JJJ_CCD_GRADE", f"grade of D = 0.65 in the language of {name['lang']}",
+          "D = 0.65 的等级（语言按设置）")
+    ws.cell(row=11, column=first).value = f"=JJJ_CCD_GRADE(0.65,{name['lang']})"
+    label(12, "JJJ_CCD_GRADE", "the same in Chinese", "中文等级")
+    ws.cell(row=12, column=first).value = '=JJJ_CCD_GRADE(0.65,"zh")'
+    label(13, "JJJ_COUPLING", f"C, T, D, level, label, stage of two rows of U ({name['coupling_model']})",
+          "两行 U 的耦合协调度（模型按设置）")
+    ws.cell(row=13, column=first).value = ArrayFormula(
+        f"{_letter(first)}13:{_letter(first + 6)}15",
+        f"=JJJ_COUPLING({{0.4,0.9,0.6;0.55,0.6,0.5}},,{name['coupling_model']},TRUE)")
+
+    top = 17
+    for j, h in enumerate(("region", "year", "closeness 贴近度"), start=first):
+        c = write_cell(ws, top, j, h)
+        c.font = _font(bold=True)
+        c.fill = _fill(TITLE_FILL)
+    label(top, "JJJ_TOPSIS",
+          f"TOPSIS closeness of every row of {data_block.table} with the weights of row {wrow} "
+          f"(region and year alongside are plain Excel)",
+          f"{data_block.table} 各行的 TOPSIS 贴近度，权重取第 {wrow} 行（地区、年份列为普通 Excel 公式）")
+    r1, r2 = top + 1, top + MAX_ROWS
+    for j, f in ((first, f"={data_block.table}[region]"), (first + 1, f"={data_block.table}[year]"),
+                 (first + 2, f"=JJJ_TOPSIS({data},{weights},{dirs},{name['method']},"
+                             f"{name['closeness']})")):
+        ref = f"{_letter(j)}{r1}:{_letter(j)}{r2}"
+        ws.cell(row=r1, column=j).value = ArrayFormula(ref, f)
+    for r in range(r1, r2 + 1):
+        ws.cell(row=r, column=first + 2).number_format = layout.NUMBER_FORMATS["closeness"]
+    etop = first + 4
+    label(top + 2, "JJJ_ENTROPY_TABLE", f"entropy table with header (columns {_letter(etop)}…)",
+          "带表头的熵值表")
+    ref = f"{_letter(etop)}{top}:{_letter(etop + 4)}{top + n}"
+    ws.cell(row=top, column=etop).value = ArrayFormula(
+        ref, f"=JJJ_ENTROPY_TABLE({data},{dirs},{name['method']},{name['shift']},TRUE)")
+    _set_widths(ws, {1: 22, 2: 60, **{c: 11 for c in range(first, max(last, etop + 4) + 1)}})
+    ws.freeze_panes = ws.cell(row=6, column=first)
+    ws.sheet_properties.tabColor = TAB_OTHER
+
+
+# ---------------------------------------------------------------- the workbook
+
+def build_template(name: str):
+    """The template workbook ``name`` (a key of ``layout.TEMPLATES``) as an openpyxl Workbook."""
+    from openpyxl import Workbook
+
+    if name not in layout.TEMPLATES:
+        raise ValueError(f'unknown template "{name}"; valid names: {", ".join(layout.TEMPLATES)}')
+    tpl = layout.TEMPLATES[name]
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties = _fixed_properties()
+    sheets = {s: wb.create_sheet(s) for s in tpl.sheets}
+    codes: list[str] = []
+    if name in SAMPLE_FOR:               # inputs: indicator table, then the panel
+        ind, data = tpl.inputs
+        codes = _write_indicators(sheets[ind.sheet], ind, SAMPLE_FOR[name])
+        _write_data(sheets[data.sheet], data, codes)
+    else:                                # inputs: the U table
+        _write_u(sheets[tpl.inputs[0].sheet], tpl.inputs[0])
+    for block in tpl.inputs:
+        sheets[block.sheet].sheet_properties.tabColor = TAB_INPUT
+    _write_guide(sheets[layout.GUIDE_SHEET], tpl)
+    _write_settings(wb, sheets[layout.SETTINGS_SHEET], tpl)
+    sheets[layout.SETTINGS_SHEET].sheet_properties.tabColor = TAB_INPUT
+    for sheet in tpl.output_sheets:
+        _write_output_sheet(sheets[sheet], tpl)
+    if CHARTS_SHEET in sheets:
+        _write_charts(sheets[CHARTS_SHEET], tpl)
+    if FORMULAS_SHEET in sheets:
+        _write_formulas(sheets[FORMULAS_SHEET], tpl, codes)
+    conf = sheets[layout.CONF_SHEET]
+    for i, (key, value) in enumerate(layout.CONF_ROWS, start=1):
+        write_cell(conf, i, 1, key)
+        write_cell(conf, i, 2, value)
+    _set_widths(conf, {1: 16, 2: 20})
+    conf.sheet_properties.tabColor = TAB_OTHER
+    for ws in wb.worksheets:
+        _print_setup(ws)
+    wb.active = 0
+    return wb
+
+
+def write_template(name: str, path) -> Path:
+    """Build template ``name`` and save it to ``path`` (atomically)."""
+    return save_atomically(build_template(name), path)
+
+
+def build_all(folder) -> list[Path]:
+    """Write every template into ``folder`` under its ``layout`` file name."""
+    folder = Path(folder)
+    return [write_template(name, folder / tpl.filename) for name, tpl in layout.TEMPLATES.items()]
+
+
+# ---------------------------------------------------------------- comparing workbooks
+
+def snapshot(wb) -> dict:
+    """What a template is, as plain data: sheets, cells, formats, tables, names, validations,
+    charts, print setup. Two workbooks with equal snapshots are the same template (use it on
+    workbooks loaded from files: openpyxl completes tables and anchors on save)."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    def value(v):
+        if isinstance(v, ArrayFormula):
+            return ("array", v.ref, v.text)
+        if isinstance(v, datetime.datetime):
+            return v.isoformat()
+        return v
+
+    def ref_of(obj):
+        for attr in ("numRef", "strRef"):
+            r = getattr(obj, attr, None) if obj is not None else None
+            if r is not None:
+                return r.f
+        return None
+
+    out = {"sheets": list(wb.sheetnames),
+           "defined_names": {k: v.attr_text for k, v in sorted(wb.defined_names.items())},
+           "properties": (wb.properties.creator, value(wb.properties.created),
+                          value(wb.properties.modified))}
+    for ws in wb.worksheets:
+        cells, formats = {}, {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    cells[c.coordinate] = value(c.value)
+                if c.number_format != "General":
+                    formats[c.coordinate] = c.number_format
+        charts = []
+        for ch in ws._charts:
+            anchor = ch.anchor
+            where = anchor if isinstance(anchor, str) else (anchor._from.col, anchor._from.row)
+            series = [(ref_of(s.tx), ref_of(s.val), ref_of(s.cat)) for s in ch.series]
+            charts.append((type(ch).__name__, str(where), series))
+        ps = ws.page_setup
+        out[ws.title] = {
+            "cells": cells,
+            "formats": formats,
+            "tables": {t.displayName: (t.ref, [c.name for c in t.tableColumns])
+                       for t in ws.tables.values()},
+            "validations": sorted((str(dv.sqref), dv.type, dv.operator, dv.formula1, dv.formula2,
+                                   dv.errorStyle, dv.promptTitle, dv.prompt)
+                                  for dv in ws.data_validations.dataValidation),
+            "charts": charts,
+            "freeze": ws.freeze_panes,
+            "tab": ws.sheet_properties.tabColor.rgb if ws.sheet_properties.tabColor else None,
+            "print": (ps.orientation, str(ps.paperSize), ps.fitToWidth, ps.fitToHeight,
+                      ws.sheet_properties.pageSetUpPr.fitToPage),
+            "widths": {k: d.width for k, d in sorted(ws.column_dimensions.items()) if d.width},
+            "merged": sorted(str(m) for m in ws.merged_cells.ranges),
+        }
+    return out
+
+
+# ---------------------------------------------------------------- filling and restoring
+
+def fill_inputs(wb, name: str, indicators=None, data=None):
+    """Write an indicator table and a panel (or a U table as ``data``) into a template's
+    input Tables, resizing them; used by ``jjj-xl demo`` and ``jjj-xl new --sample``."""
+    tpl = layout.TEMPLATES[name]
+    if name in SAMPLE_FOR:
+        ind_block, data_block = tpl.inputs
+        if indicators is not None:
+            frame = indicators.reindex(columns=list(layout.INDICATOR_COLUMNS))
+            _replace_table(wb[ind_block.sheet], ind_block, frame)
+        if data is not None:
+            _replace_table(wb[data_block.sheet], data_block, data)
+    elif data is not None:
+        _replace_table(wb[tpl.inputs[0].sheet], tpl.inputs[0], data)
+    return wb
+
+
+def _replace_table(ws, block: layout.Block, frame):
+    """Header and rows of ``frame`` at the block; the Excel Table's ref follows them."""
+    import pandas as pd
+
+    table = ws.tables[block.table]
+    old_last_row = ws.max_row
+    for r in range(block.row, old_last_row + 1):
+        for c in range(block.col, max(ws.max_column, block.col + len(frame.columns)) + 1):
+            ws.cell(r, c).value = None
+    for j, name_ in enumerate(frame.columns):
+        c = write_cell(ws, block.row, block.col + j, str(name_))
+        c.font = _font(bold=True)
+        c.fill = _fill(INPUT_FILL)
+    for i, values in enumerate(frame.itertuples(index=False), start=1):
+        for j, v in enumerate(values):
+            write_cell(ws, block.row + i, block.col + j, None if pd.isna(v) else v)
+    last_row = block.row + max(len(frame), 1)
+    table.ref = f"{_letter(block.col)}{block.row}:{_letter(block.col + len(frame.columns) - 1)}{last_row}"
+    # openpyxl regenerates the table's column list from the header cells when saving
+    table.tableColumns = []
+    table.autoFilter = None
+
+
+def restore_charts(wb, name: str):
+    """openpyxl drops charts when it loads a file: rebuild the Charts sheet after a load."""
+    if CHARTS_SHEET not in wb.sheetnames:
+        return wb
+    ws = wb[CHARTS_SHEET]
+    ws._charts = []
+    for row in ws.iter_rows():
+        for c in row:
+            c.value = None
+    _write_charts(ws, layout.TEMPLATES[name])
+    return wb

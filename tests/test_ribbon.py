@@ -1,0 +1,303 @@
+"""The ribbon add-in: buttons <-> actions, customUI XML, the built .xlam, dispatch, install.
+
+The add-in is always built into pytest's tmp_path, never into the repository.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import types
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pytest
+
+from jjj_xl import InputError, actions, addin, layout, ribbon
+from jjj_xl.book import BookAdapter
+
+NS = {"ui": addin.CUSTOMUI_NS}
+ORIGINAL_MODULES = {"ThisWorkbook.cls", "Dictionary.cls", "RibbonMyAddin.bas", "Sheet2.cls",
+                    "xlwings.bas"}
+
+
+def _xml_buttons():
+    root = ET.fromstring(addin.customui_xml().encode("utf-8"))
+    return root, root.findall(".//ui:button", NS)
+
+
+# ---------------------------------------------------------------- buttons <-> actions
+
+def test_every_button_has_an_action_and_back():
+    _, buttons = _xml_buttons()
+    xml_ids = [b.get("id") for b in buttons]
+    assert len(xml_ids) == len(set(xml_ids))
+    assert set(xml_ids) == set(ribbon.ACTIONS)            # both directions
+    assert [b.id for b in ribbon.BUTTONS] == list(ribbon.ACTIONS)
+    # ids travel into a single-quoted Python literal and an AppleScript '|' list
+    assert all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", i) for i in xml_ids)
+
+
+def test_actions_are_known():
+    simple = {a for a in ribbon.ACTIONS.values() if isinstance(a, str)}
+    assert simple == {"compute_all", "weights", "scores", "coupling", "validate", "clear_outputs"}
+    assert simple - {"validate", "clear_outputs"} <= set(actions.ACTION_OUTPUTS)
+    new = {a[1] for a in ribbon.ACTIONS.values() if isinstance(a, tuple)}
+    assert new == set(layout.TEMPLATES)
+    assert all(a[0] == ribbon.NEW for a in ribbon.ACTIONS.values() if isinstance(a, tuple))
+    for tid in layout.TEMPLATES:
+        assert ribbon.ACTIONS[f"jjj_new_{tid}"] == (ribbon.NEW, tid)
+
+
+def test_ribbon_imports_without_xlwings():
+    code = "import sys, jjj_xl.ribbon, jjj_xl.addin; print('xlwings' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- customUI XML
+
+def test_customui_xml():
+    root, buttons = _xml_buttons()
+    assert root.tag == f"{{{addin.CUSTOMUI_NS}}}customUI"
+    assert [t.get("label") for t in root.findall(".//ui:tab", NS)] == ["JJJ 分析"]
+    assert len(root.findall(".//ui:group", NS)) == 3
+    assert len(buttons) >= 6
+    assert {b.get("onAction") for b in buttons} == {"JJJRibbon.JJJ_OnAction"}
+    assert all(b.get("label") and b.get("imageMso") for b in buttons)
+
+
+def test_vba_source_is_ascii_and_passes_control_id():
+    src = addin.vba_callback_source()
+    src.encode("ascii")  # the VBA project's code page is 1252: no Chinese in VBA
+    assert "Public Sub JJJ_OnAction(control As IRibbonControl)" in src
+    assert """RunPython "import jjj_xl.ribbon; jjj_xl.ribbon.dispatch('" & control.Id & "')\"""" in src
+    assert "|" not in src.split("RunPython", 1)[1]  # Mac joins AppleScript arguments with '|'
+
+
+# ---------------------------------------------------------------- the built add-in
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    pytest.importorskip("pyopenvba")
+    out = tmp_path_factory.mktemp("xlam") / "jjj_xl.xlam"
+    assert addin.build_addin(out) == out.resolve()
+    return out
+
+
+def test_build_zip_parts_and_relationships(built):
+    assert [p.name for p in built.parent.iterdir()] == ["jjj_xl.xlam"]  # no temp file left
+    with zipfile.ZipFile(built) as z:
+        assert z.testzip() is None
+        names = set(z.namelist())
+        assert z.read(addin.CUSTOMUI_PART) == addin.customui_xml().encode("utf-8")
+        rels = ET.fromstring(z.read("_rels/.rels"))
+        ui = [r for r in rels if "ui/extensibility" in r.get("Type", "")]
+        assert [(r.get("Type"), r.get("Target")) for r in ui] == [(addin.REL_UI_2006, addin.CUSTOMUI_PART)]
+        for r in rels:
+            assert r.get("Target").lstrip("/") in names, r.attrib
+        assert len({r.get("Id") for r in rels}) == len(rels)
+        wb_rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        for r in wb_rels:
+            assert "xl/" + r.get("Target") in names, r.attrib
+        ct = ET.fromstring(z.read("[Content_Types].xml"))
+        defaults = {d.get("Extension"): d.get("ContentType") for d in ct if d.tag.endswith("Default")}
+        assert defaults["xml"] == "application/xml"  # covers customUI/customUI.xml
+        wbxml = z.read("xl/workbook.xml").decode()
+        assert 'name="_jjj_xl.conf"' in wbxml and "myaddin" not in wbxml
+    with zipfile.ZipFile(addin.template_path()) as t, zipfile.ZipFile(built) as b:
+        assert t.namelist() == b.namelist()
+        changed = {"xl/workbook.xml", "xl/vbaProject.bin", addin.CUSTOMUI_PART, "_rels/.rels"}
+        for n in set(t.namelist()) - changed:
+            assert t.read(n) == b.read(n), n
+
+
+def _olevba_modules(path):
+    from oletools.olevba import VBA_Parser
+
+    vp = VBA_Parser(str(path))
+    try:
+        assert vp.detect_vba_stomping() is False
+        return {f: code for _, _, f, code in vp.extract_macros()}
+    finally:
+        vp.close()
+
+
+def test_olevba_reads_callback_and_original_modules(built):
+    pytest.importorskip("oletools.olevba")
+    before, after = _olevba_modules(addin.template_path()), _olevba_modules(built)
+    assert set(after) == ORIGINAL_MODULES | {"JJJRibbon.bas"}
+    code = after["JJJRibbon.bas"]
+    assert "control.Id" in code and "jjj_xl.ribbon.dispatch" in code
+    assert "Sub JJJ_OnAction(control As IRibbonControl)" in code
+    for name in ORIGINAL_MODULES - {"xlwings.bas"}:
+        assert after[name].strip() == before[name].strip(), name
+    assert 'PROJECT_NAME As String = "jjj_xl"' in after["xlwings.bas"]
+    assert after["xlwings.bas"].replace('"jjj_xl"', '"myaddin"', 1).strip() == before["xlwings.bas"].strip()
+
+
+def test_pyopenvba_validates(built):
+    from pyopenvba import ExcelFile
+
+    with ExcelFile(built) as wb:
+        assert wb.validate() == []
+        assert "JJJRibbon" in wb.module_names()
+
+
+def test_build_with_interpreter_and_rebuild_replaces(tmp_path):
+    pytest.importorskip("pyopenvba")
+    exe = r"C:\Users\me\AppData\Local\Programs\Python\Python311\python.exe"
+    out = tmp_path / "jjj_xl.xlam"
+    addin.build_addin(out)
+    addin.build_addin(out, interpreter=exe, platform="win32")  # over an existing file
+    with zipfile.ZipFile(out) as z:
+        assert 'name="jjj_xl.conf"' in z.read("xl/workbook.xml").decode()
+        sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    b1 = sheet.find(".//s:c[@r='B1']", {"s": addin.SPREADSHEET_NS})
+    assert b1 is not None and "".join(b1.itertext()) == exe
+    assert [p.name for p in tmp_path.iterdir()] == ["jjj_xl.xlam"]
+
+
+def test_build_refuses_other_suffix(tmp_path):
+    with pytest.raises(InputError, match=r"\.xlam"):
+        addin.build_addin(tmp_path / "jjj_xl.xlsm")
+
+
+def test_build_without_pyopenvba_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyopenvba", None)  # import raises ImportError
+    with pytest.raises(InputError, match="pip install pyOpenVBA"):
+        addin.build_addin(tmp_path / "jjj_xl.xlam")
+    assert not list(tmp_path.iterdir())
+
+
+# ---------------------------------------------------------------- dispatch
+
+class FakeApp:
+    def __init__(self):
+        self.alerts = []
+
+    def alert(self, prompt, title=None, **kw):
+        self.alerts.append(prompt)
+
+
+class EmptyBook(BookAdapter):
+    """A workbook with no sheets: not a jjj-xl template."""
+
+    def sheet_names(self):
+        return []
+
+
+@pytest.mark.parametrize("control_id", [b.id for b in ribbon.BUTTONS if isinstance(b.action, str)])
+def test_dispatch_calls_run_action(control_id, monkeypatch):
+    calls = []
+    monkeypatch.setattr(actions, "run_action",
+                        lambda book, action: calls.append((book, action)) or {"written": [], "problems": []})
+    book, app = object(), FakeApp()
+    ribbon.dispatch(control_id, book=book, app=app)
+    assert calls == [(book, ribbon.ACTIONS[control_id])]
+    assert len(app.alerts) == (1 if control_id == "jjj_validate" else 0)
+
+
+def test_dispatch_input_error_becomes_alert():
+    app = FakeApp()
+    assert ribbon.dispatch("jjj_compute_all", book=EmptyBook(), app=app) is None
+    assert len(app.alerts) == 1
+    assert "not a jjj-xl template" in app.alerts[0] and "\n" not in app.alerts[0]
+
+
+def test_dispatch_input_error_raised_when_alert_fails():
+    class BrokenApp:
+        def alert(self, *a, **k):
+            raise RuntimeError("no Excel")
+
+    with pytest.raises(InputError, match="not a jjj-xl template"):
+        ribbon.dispatch("jjj_weights", book=EmptyBook(), app=BrokenApp())
+
+
+def test_dispatch_validate_shows_problem_count():
+    app = FakeApp()
+    result = ribbon.dispatch("jjj_validate", book=EmptyBook(), app=app)
+    assert len(result["problems"]) == 1
+    assert app.alerts[0].startswith("1 problem found") and "not a jjj-xl template" in app.alerts[0]
+    assert ribbon.validation_message({"problems": [], "written": []}).startswith("No problems found")
+
+
+def test_dispatch_unknown_id_lists_valid_ids():
+    with pytest.raises(InputError, match="jjj_compute_all") as info:
+        ribbon.dispatch("jjj_nope", book=object(), app=FakeApp())
+    assert all(i in str(info.value) for i in ribbon.ACTIONS)
+
+
+def test_dispatch_new_writes_unique_file_and_opens_it(tmp_path, monkeypatch):
+    written, opened = [], []
+
+    def write_template(name, path):
+        written.append((name, path))
+        path.write_bytes(b"fake workbook")
+
+    monkeypatch.setitem(sys.modules, "jjj_xl.templates",
+                        types.SimpleNamespace(write_template=write_template))
+    folder = tmp_path / "Documents" / "jjj-xl"
+    app = FakeApp()
+    first = ribbon.dispatch("jjj_new_coupling_coordination", folder=folder, open_book=opened.append, app=app)
+    second = ribbon.dispatch("jjj_new_coupling_coordination", folder=folder, open_book=opened.append, app=app)
+    assert first == folder / "coupling_coordination.xlsx"
+    assert second == folder / "coupling_coordination (2).xlsx"
+    assert first.read_bytes() == b"fake workbook"            # never overwritten
+    assert written == [("coupling_coordination", first), ("coupling_coordination", second)]
+    assert opened == [str(first), str(second)]
+    assert app.alerts == []
+
+
+def test_dispatch_new_with_real_templates(tmp_path):
+    pytest.importorskip("jjj_xl.templates")
+    from jjj_xl.book import OpenpyxlBook
+
+    opened = []
+    path = ribbon.dispatch("jjj_new_entropy_topsis_ccd", folder=tmp_path, open_book=opened.append,
+                           app=FakeApp())
+    assert opened == [str(path)] and path.name == "entropy_topsis_ccd.xlsx"
+    assert actions.detect_template(OpenpyxlBook(path)).name == "entropy_topsis_ccd"
+
+
+def test_documents_folder(tmp_path):
+    assert ribbon.documents_folder("linux", home=tmp_path) == tmp_path
+    (tmp_path / "Documents").mkdir()
+    assert ribbon.documents_folder("darwin", home=tmp_path) == tmp_path / "Documents"
+
+
+# ---------------------------------------------------------------- install
+
+def test_install_elsewhere_explains_what_to_do(tmp_path):
+    src = tmp_path / "jjj_xl.xlam"
+    src.write_bytes(b"addin")
+    with pytest.raises(InputError) as info:
+        addin.install_addin(src, platform="linux")
+    msg = str(info.value)
+    assert "\n" not in msg
+    assert "startup folder" in msg and "xlwings addin install --file jjj_xl.xlam" in msg
+
+
+def test_install_windows_copies_into_xlstart(tmp_path):
+    src = tmp_path / "build" / "jjj_xl.xlam"
+    src.parent.mkdir()
+    src.write_bytes(b"addin v1")
+    env = {"APPDATA": str(tmp_path / "Roaming")}
+    dest = addin.install_addin(src, platform="win32", environ=env)
+    xlstart = tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
+    assert dest == xlstart / "jjj_xl.xlam" and dest.read_bytes() == b"addin v1"
+    src.write_bytes(b"addin v2")
+    addin.install_addin(src, platform="win32", environ=env)   # reinstall replaces
+    assert [p.name for p in xlstart.iterdir()] == ["jjj_xl.xlam"]
+    assert dest.read_bytes() == b"addin v2"
+    with pytest.raises(InputError, match="build it first"):
+        addin.install_addin(tmp_path / "missing.xlam", platform="win32", environ=env)
+
+
+def test_startup_folder_mac(tmp_path):
+    with pytest.raises(InputError, match="start Excel once"):
+        addin.startup_folder("darwin", home=tmp_path)
+    (tmp_path / addin.MAC_CONTAINER).mkdir(parents=True)
+    assert addin.startup_folder("darwin", home=tmp_path) == (
+        tmp_path / "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel")
