@@ -81,6 +81,10 @@ class BookAdapter:
                                              if pd.api.types.is_float_dtype(frame[c]) else None)
                    for c in frame.columns]
         self.write(block.sheet, block.row, block.col, values, formats)
+        self.fit_columns(block.sheet, block.col, values)
+
+    def fit_columns(self, sheet: str, col: int, values: list[list]) -> None:
+        """Widen columns to their content where the host allows it (no-op by default)."""
 
 
 def safe_text(value):
@@ -149,6 +153,18 @@ class OpenpyxlBook(BookAdapter):
                 if formats and i > 0 and formats[j] and isinstance(c.value, (int, float)) \
                         and not isinstance(c.value, bool):
                     c.number_format = formats[j]
+
+    def fit_columns(self, sheet, col, values):
+        """Column widths from the text written (Excel would need a manual autofit)."""
+        ws = self.wb[sheet]
+        from openpyxl.utils import get_column_letter
+        for j in range(max((len(r) for r in values), default=0)):
+            texts = [r[j] for r in values[:300] if j < len(r) and r[j] is not None]
+            width = max((len(f"{v:.4f}") if isinstance(v, float) else len(str(v)) for v in texts),
+                        default=8)
+            letter = get_column_letter(col + j)
+            current = ws.column_dimensions[letter].width or 8
+            ws.column_dimensions[letter].width = max(current, min(width + 2, 48))
 
     def clear(self, sheet):
         if sheet not in self.wb.sheetnames:

@@ -96,7 +96,7 @@ def cmd_demo(args) -> int:
     from . import datasets
     from .actions import run_action
     from .book import OpenpyxlBook
-    from .templates import build_template, fill_inputs
+    from .templates import build_template, fill_inputs, restore_charts
     from .workflows import entropy_topsis_coupling
 
     sample = datasets.load_sample("paper000")
@@ -112,6 +112,7 @@ def cmd_demo(args) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)  # already collected above
         run_action(book, "compute_all")
+    restore_charts(wb, "entropy_topsis_ccd")
     path = book.save(args.out)
     print(sample.description)
     print(_summary(result))
@@ -148,7 +149,7 @@ def cmd_new(args) -> int:
     if args.sample:
         from . import datasets
         from .actions import run_action
-        from .templates import build_template, fill_inputs, SAMPLE_FOR
+        from .templates import SAMPLE_FOR, build_template, fill_inputs, restore_charts
         wb = build_template(args.template)
         if args.template in SAMPLE_FOR:
             s = datasets.load_sample(SAMPLE_FOR[args.template])
@@ -159,6 +160,7 @@ def cmd_new(args) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", JJJWarning)
             run_action(book, "compute_all")
+        restore_charts(wb, args.template)
         book.save(target)
     else:
         from openpyxl import load_workbook

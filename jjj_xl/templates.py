@@ -776,8 +776,12 @@ def _chart_data(ch, ws, head: int, col: int, n_series: int, n_cats: int):
         s.smooth = False   # openpyxl's line series default to smoothed curves
 
 
-def _write_charts(ws, tpl: layout.Template):
+def _write_charts(ws, tpl: layout.Template, sizes: dict | None = None):
+    """Charts over helper formulas; ``sizes`` (from :func:`chart_sizes`) trims each chart to
+    the rows and series that hold results (a blank template charts the full helper area)."""
     from openpyxl.chart import BarChart
+
+    sizes = sizes or {}
 
     write_cell(ws, 1, 1, "Charts 图表").font = _font(bold=True, size=12)
     ws.cell(row=1, column=1).fill = _fill(TITLE_FILL)
@@ -796,7 +800,7 @@ def _write_charts(ws, tpl: layout.Template):
         head = _pivot_long(ws, 3, col, src, "year", "D", MAX_SERIES, MAX_YEARS,
                            layout.NUMBER_FORMATS["D"])
         ch = _line_chart("D by year per dimension 各维度协调度 D", "year 年份", "D")
-        _chart_data(ch, ws, head, col, MAX_SERIES, MAX_YEARS)
+        _chart_data(ch, ws, head, col, sizes.get("series", MAX_SERIES), sizes.get("cats", MAX_YEARS))
         ws.add_chart(ch, "A3")
 
         wsrc = tpl.outputs["weights"]
@@ -817,7 +821,7 @@ def _write_charts(ws, tpl: layout.Template):
         bar.x_axis.scaling.orientation = "maxMin"   # first indicator on top
         bar.legend = None
         bar.width, bar.height = 18, 14
-        _chart_data(bar, ws, whead, col, 1, MAX_ROWS)
+        _chart_data(bar, ws, whead, col, 1, sizes.get("rows", MAX_ROWS))
         ws.add_chart(bar, "A23")
     elif tpl.name == "ideal_solution_index":
         src = tpl.outputs["tables"]
@@ -827,7 +831,7 @@ def _write_charts(ws, tpl: layout.Template):
                       f"first table, I, is read). Up to {MAX_REGIONS} regions × {MAX_YEARS} years.")
         head = _pivot_wide(ws, 3, col, src, MAX_REGIONS, MAX_YEARS, layout.SCORE_FORMAT)
         ch = _line_chart("Index I by region 各地区指数 I", "year 年份", "I")
-        _chart_data(ch, ws, head, col, MAX_REGIONS, MAX_YEARS)
+        _chart_data(ch, ws, head, col, sizes.get("series", MAX_REGIONS), sizes.get("cats", MAX_YEARS))
         ws.add_chart(ch, "A3")
     else:
         src = tpl.outputs["results"]
@@ -839,7 +843,7 @@ def _write_charts(ws, tpl: layout.Template):
                           layout.NUMBER_FORMATS["D"], "observation")
         ch = _line_chart("Coupling coordination D (with C and T) 耦合协调度 D", "observation 观测",
                          "value 值")
-        _chart_data(ch, ws, head, col, 3, MAX_ROWS)
+        _chart_data(ch, ws, head, col, 3, sizes.get("rows", MAX_ROWS))
         ws.add_chart(ch, "A3")
     _set_widths(ws, {col: 16})
     ws.sheet_properties.tabColor = TAB_OUTPUT
@@ -1101,8 +1105,40 @@ def _replace_table(ws, block: layout.Block, frame):
     table.autoFilter = None
 
 
+def chart_sizes(wb, name: str) -> dict:
+    """How many series / categories / rows the results in ``wb`` hold, for trimming charts."""
+    from .book import OpenpyxlBook
+
+    tpl = layout.TEMPLATES[name]
+    book = OpenpyxlBook(workbook=wb)
+    sizes = {}
+    try:
+        if name == "entropy_topsis_ccd":
+            c = book.read_block(tpl.outputs["coupling"])
+            w = book.read_block(tpl.outputs["weights"])
+            if len(c):
+                sizes.update(series=min(c["dimension"].nunique(), MAX_SERIES),
+                             cats=min(c["year"].nunique(), MAX_YEARS))
+            if len(w):
+                sizes["rows"] = min(len(w), MAX_ROWS)
+        elif name == "ideal_solution_index":
+            t = book.read_block(tpl.outputs["tables"])
+            if len(t):
+                first = t[t.iloc[:, 0] == t.iloc[0, 0]]
+                sizes.update(series=min(len(first), MAX_REGIONS),
+                             cats=min(len(t.columns) - 2, MAX_YEARS))
+        else:
+            r = book.read_block(tpl.outputs["results"])
+            if len(r):
+                sizes["rows"] = min(len(r), MAX_ROWS)
+    except Exception:  # no results yet (or an unexpected layout): chart the full helper area
+        return {}
+    return sizes
+
+
 def restore_charts(wb, name: str):
-    """openpyxl drops charts when it loads a file: rebuild the Charts sheet after a load."""
+    """Rebuild the Charts sheet, trimmed to the results: openpyxl drops charts when it
+    loads a file, and a chart sized to the data reads better than one with empty slots."""
     if CHARTS_SHEET not in wb.sheetnames:
         return wb
     ws = wb[CHARTS_SHEET]
@@ -1110,5 +1146,5 @@ def restore_charts(wb, name: str):
     for row in ws.iter_rows():
         for c in row:
             c.value = None
-    _write_charts(ws, layout.TEMPLATES[name])
+    _write_charts(ws, layout.TEMPLATES[name], chart_sizes(wb, name))
     return wb
