@@ -42,5 +42,5 @@ def convert(path, fmt: str, outdir) -> Path:
 
 def pdf_pages(pdf: Path) -> int:
     """Number of pages of a PDF (a cheap sanity check that something was rendered)."""
-    data = pdf.read_bytes()
-    return data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+    import re
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf.read_bytes()))
