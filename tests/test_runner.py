@@ -242,3 +242,22 @@ def test_new_copies_shipped_template(tmp_path, capsys):
     assert wb.sheetnames == list(layout.IDEAL_SOLUTION_INDEX.sheets)
     assert cli.main(["new", "ideal_solution_index", str(target)]) == 2   # never overwrites
     assert "already exists" in capsys.readouterr().err
+
+
+def test_classic_entry_acts_on_the_given_or_active_book(tmp_path):
+    """Classic RunPython calls macros.classic(action): same actions, errors as one line."""
+    import xlwings as xw
+
+    from jjj_xl import macros
+    path = _filled(tmp_path)
+    book = OpenpyxlBook(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jx.JJJWarning)
+        result = macros.classic("compute_all", book=book)
+    assert result["written"] == ["Weights", "Scores", "Coupling", "Notes"]
+    with pytest.raises(jx.InputError, match="unknown action"):
+        macros.classic("explode", book=book)
+    from openpyxl import Workbook
+    plain = OpenpyxlBook(workbook=Workbook())
+    with pytest.raises(xw.XlwingsError, match="not a jjj-xl template"):
+        macros.classic("compute_all", book=plain)
