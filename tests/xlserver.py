@@ -28,6 +28,10 @@ def _purge(prefix):
     for name in list(sys.modules):
         if name == prefix or name.startswith(prefix + "."):
             del sys.modules[name]
+            # also forget it on the parent package, else `from pkg import mod` finds the stale one
+            parent, _, child = name.rpartition(".")
+            if parent in sys.modules and getattr(sys.modules[parent], child, None) is not None:
+                delattr(sys.modules[parent], child)
 
 
 def fresh_xlwings(*our_modules):
