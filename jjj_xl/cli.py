@@ -3,6 +3,7 @@
   jjj-xl demo [--out FILE]           paper 000 workflow on the bundled sample, a filled template
   jjj-xl new TEMPLATE FILE [--sample] copy a blank template (optionally with the sample data)
   jjj-xl run BOOK.xlsx [--out FILE]   "Compute all" headless, with openpyxl
+  jjj-xl share BOOK --out FILE [--lite]  a copy with native formulas (or for xlwings Lite)
   jjj-xl template build [--dir DIR]   rebuild the template workbooks from code
   jjj-xl addin build|install          the Excel ribbon add-in, made from the installed xlwings
 
@@ -53,6 +54,16 @@ def _parser() -> argparse.ArgumentParser:
                                      "cells are kept). Written to a temporary file, then renamed.")
     run.add_argument("book", help="a filled jjj-xl template workbook (.xlsx)")
     run.add_argument("--out", metavar="FILE", help="write here instead of updating BOOK")
+
+    share = sub.add_parser(
+        "share", help="a copy that keeps computing without Python (native formulas) or in xlwings Lite",
+        description="From a filled template workbook, write a share workbook in which every result "
+                    "cell is a native Excel formula over Data and Indicators (same cells as Compute "
+                    "all), or with --lite a copy that carries jjj-xl for xlwings Lite.")
+    share.add_argument("book", help="a filled jjj-xl template workbook (.xlsx)")
+    share.add_argument("--out", required=True, metavar="FILE", help="the workbook to write (.xlsx)")
+    share.add_argument("--lite", action="store_true",
+                       help="embed main.py and requirements.txt for xlwings Lite instead of formulas")
 
     tpl = sub.add_parser("template", help="template workbooks",
                          description="Template workbooks are built by code; this rebuilds them.")
@@ -207,6 +218,24 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_share(args) -> int:
+    from pathlib import Path
+    if Path(args.out).resolve() == Path(args.book).resolve():
+        raise InputError("--out must name a new file; the filled workbook is kept as it is")
+    if args.lite:
+        from .book import check_zip
+        from .lite import embed_lite
+        check_zip(args.book)
+        path = embed_lite(args.book, args.out)
+    else:
+        from .share import share_workbook
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", JJJWarning)
+            path = share_workbook(args.book, args.out)
+    print(f"Wrote {path}")
+    return 0
+
+
 def cmd_template(args) -> int:
     from .templates import build_all
     for path in build_all(args.dir):
@@ -224,8 +253,8 @@ def cmd_addin(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "new": cmd_new, "run": cmd_run, "template": cmd_template,
-            "addin": cmd_addin}
+COMMANDS = {"demo": cmd_demo, "new": cmd_new, "run": cmd_run, "share": cmd_share,
+            "template": cmd_template, "addin": cmd_addin}
 
 
 def main(argv=None) -> int:

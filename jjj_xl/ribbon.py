@@ -34,6 +34,7 @@ class Button(NamedTuple):
 
 
 NEW = "new"
+SHARE = "share"
 
 BUTTONS: tuple[Button, ...] = (
     Button("jjj_compute_all", "Compute all", "全部计算", "MacroPlay", "compute_all"),
@@ -48,7 +49,7 @@ BUTTONS: tuple[Button, ...] = (
            "FileNew", (NEW, "ideal_solution_index")),
     Button("jjj_new_coupling_coordination", "New: coupling coordination", "新建 耦合协调度",
            "FileNew", (NEW, "coupling_coordination")),
-    # "jjj_share" is added by a later issue: one more Button here, and its id in GROUPS.
+    Button("jjj_share", "Share (formulas)", "共享（公式版）", "FileSaveAs", (SHARE, "formulas")),
 )
 
 # (group id, English label, 中文 label, button ids in order). Every button sits in exactly
@@ -56,7 +57,7 @@ BUTTONS: tuple[Button, ...] = (
 GROUPS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("jjj_grp_compute", "Compute", "计算",
      ("jjj_compute_all", "jjj_weights", "jjj_scores", "jjj_coupling")),
-    ("jjj_grp_data", "Data", "数据", ("jjj_validate", "jjj_clear_outputs")),
+    ("jjj_grp_data", "Data", "数据", ("jjj_validate", "jjj_clear_outputs", "jjj_share")),
     ("jjj_grp_templates", "Templates", "模板",
      ("jjj_new_entropy_topsis_ccd", "jjj_new_ideal_solution_index", "jjj_new_coupling_coordination")),
 )
@@ -113,6 +114,20 @@ def new_from_template(template: str, folder: Path | None = None) -> Path:
     return path
 
 
+def share_active_book(book) -> Path:
+    """Write ``<name>-share.xlsx`` beside the (saved) workbook: every result a native formula.
+
+    The share export reads the file on disk, so the workbook must have been saved.
+    """
+    src = Path(getattr(book, "fullname", "") or "")
+    if not src.is_file():
+        raise InputError("save the workbook first: Share reads the saved file and writes "
+                         "<name>-share.xlsx next to it")
+    share = importlib.import_module(".share", __package__)
+    out = unique_path(src.parent, f"{src.stem}-share.xlsx")
+    return share.share_workbook(src, out)
+
+
 # ---------------------------------------------------------------- the entry point
 
 def _alert(app, message: str) -> bool:
@@ -163,6 +178,10 @@ def dispatch(control_id: str, *, book=None, app=None, folder: Path | None = None
             import xlwings as xw
 
             book = xw.books.active
+        if isinstance(action, tuple) and action[0] == SHARE:
+            path = share_active_book(book)
+            _alert(app, f"Share workbook written: {path}")
+            return path
         result = actions.run_action(book, action)
         if action == "validate":
             _alert(app, validation_message(result))

@@ -89,9 +89,13 @@ BUTTONS = (
      "where the template has them, empty data, ready to fill.",
      "按 jjj-xl 模板（{templates_zh}）新建工作簿：含示例指标（如模板有指标表）、数据为空，可直接填写。"),
     ("share", "Share", "共享",
-     "(Added in a later version.) Will prepare a copy of this workbook to share with colleagues. "
-     "Until then send the .xlsx itself: results on the output sheets are plain values.",
-     "（后续版本提供。）将生成可与同事共享的工作簿副本。目前可直接发送本 .xlsx 文件：结果表中均为数值。"),
+     "Saves <name>-share.xlsx next to this (saved) workbook: every result is a native Excel "
+     "formula over Data and Indicators, so colleagues without Python, the add-in or macros can "
+     "change data values and see weights, scores, C, T, D and grades update (also "
+     "jjj-xl share BOOK --out FILE; --lite makes an xlwings Lite copy instead).",
+     "在本工作簿（需先保存）旁生成 <名称>-share.xlsx：所有结果均为 Excel 原生公式，同事无需 Python、"
+     "加载项或宏即可修改数据并自动更新权重、得分、C、T、D 与等级（命令行：jjj-xl share BOOK --out FILE；"
+     "--lite 生成 xlwings Lite 版本）。"),
 )
 
 SCORE_WHAT = {

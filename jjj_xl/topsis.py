@@ -85,6 +85,11 @@ def topsis_distances(X: np.ndarray, std, weights: np.ndarray, best: np.ndarray,
         d_minus[a:b] = np.einsum("ij,ij->i", t, t)
     np.sqrt(d_plus, out=d_plus)
     np.sqrt(d_minus, out=d_minus)
+    # a row at the (anti-)ideal must give exactly 0, not rounding noise of ~1e-17 that a
+    # later n-th root (coupling) would blow up
+    tol = 1e-12 * float(np.sqrt(((a_plus - a_minus) ** 2).sum()))
+    d_plus[d_plus < tol] = 0.0
+    d_minus[d_minus < tol] = 0.0
     return d_plus, d_minus
 
 

@@ -43,9 +43,10 @@ def test_actions_are_known():
     simple = {a for a in ribbon.ACTIONS.values() if isinstance(a, str)}
     assert simple == {"compute_all", "weights", "scores", "coupling", "validate", "clear_outputs"}
     assert simple - {"validate", "clear_outputs"} <= set(actions.ACTION_OUTPUTS)
-    new = {a[1] for a in ribbon.ACTIONS.values() if isinstance(a, tuple)}
+    new = {a[1] for a in ribbon.ACTIONS.values() if isinstance(a, tuple) and a[0] == ribbon.NEW}
     assert new == set(layout.TEMPLATES)
-    assert all(a[0] == ribbon.NEW for a in ribbon.ACTIONS.values() if isinstance(a, tuple))
+    assert ribbon.ACTIONS["jjj_share"] == (ribbon.SHARE, "formulas")
+    assert {a[0] for a in ribbon.ACTIONS.values() if isinstance(a, tuple)} == {ribbon.NEW, ribbon.SHARE}
     for tid in layout.TEMPLATES:
         assert ribbon.ACTIONS[f"jjj_new_{tid}"] == (ribbon.NEW, tid)
 
@@ -301,3 +302,38 @@ def test_startup_folder_mac(tmp_path):
     (tmp_path / addin.MAC_CONTAINER).mkdir(parents=True)
     assert addin.startup_folder("darwin", home=tmp_path) == (
         tmp_path / "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel")
+
+
+def test_share_button_writes_beside_the_saved_book(tmp_path):
+    """The Share button: needs a saved workbook, writes <name>-share.xlsx next to it."""
+    import warnings
+
+    from jjj_xl.book import OpenpyxlBook
+    from jjj_xl.datasets import load_sample
+    from jjj_xl.templates import build_template, fill_inputs
+
+    class FakeBook:
+        fullname = ""
+
+    class FakeApp:
+        messages = []
+
+        def alert(self, message, title=None):
+            self.messages.append(message)
+
+    app = FakeApp()
+    assert ribbon.dispatch("jjj_share", book=FakeBook(), app=app) is None
+    assert "save the workbook first" in app.messages[-1]
+    wb = build_template("entropy_topsis_ccd")
+    s = load_sample("paper000")
+    fill_inputs(wb, "entropy_topsis_ccd", s.indicators, s.data)
+    src = tmp_path / "study.xlsx"
+    wb.save(src)
+    book = FakeBook()
+    book.fullname = str(src)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        path = ribbon.dispatch("jjj_share", book=book, app=app)
+    assert path == tmp_path / "study-share.xlsx" and path.exists()
+    assert "study-share.xlsx" in app.messages[-1]
+    assert OpenpyxlBook(path).has_sheet("Data")

@@ -1,0 +1,141 @@
+"""Benchmark: share workbook export and LibreOffice recalculation on a large panel.
+
+    python benchmarks/bench_share.py [--regions 100] [--years 20] [--indicators 30]
+                                     [--dimensions 5] [--templates entropy_topsis_ccd,ideal_solution_index]
+
+Synthetic panel (fixed seed, positive log-normal values, every 7th indicator a cost):
+regions × years rows, indicators in equal dimensions. For each template it times
+
+  fill       build the template and fill the inputs (openpyxl), save
+  engine     ``run_action(book, "compute_all")`` on the filled workbook (values)
+  export     ``share_workbook(src, out)``: load, engine run, formulas, helper sheets, save
+  recalc     LibreOffice headless: open the share workbook, recalculate, save as .xlsx
+
+and prints a small table with the number of formulas and the file size. The recalculated
+values are checked against the engine (max relative difference of the scores). Not a test;
+always exits 0. LibreOffice (soffice) must be installed for the recalc column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))  # run from a checkout without installing
+
+from jjj_xl import layout  # noqa: E402
+from jjj_xl.actions import run_action  # noqa: E402
+from jjj_xl.book import OpenpyxlBook  # noqa: E402
+from jjj_xl.share import share_workbook  # noqa: E402
+from jjj_xl.templates import build_template, fill_inputs  # noqa: E402
+
+SEED = 20240611
+
+
+def synthetic(regions: int, years: int, indicators: int, dimensions: int):
+    rng = np.random.default_rng(SEED)
+    codes = [f"x{j + 1:02d}" for j in range(indicators)]
+    ind = pd.DataFrame({
+        "code": codes, "name": [f"indicator {j + 1}" for j in range(indicators)],
+        "name_zh": [f"指标{j + 1}" for j in range(indicators)],
+        "dimension": [f"dim{j * dimensions // indicators + 1}" for j in range(indicators)],
+        "direction": ["-" if j % 7 == 6 else "+" for j in range(indicators)],
+        "unit": ["" for _ in range(indicators)]})
+    keys = [(f"region {r + 1:03d}", 2001 + y) for r in range(regions) for y in range(years)]
+    values = rng.lognormal(mean=3.0, sigma=0.6, size=(len(keys), indicators)).round(3)
+    data = pd.DataFrame(values, columns=codes)
+    data.insert(0, "year", [k[1] for k in keys])
+    data.insert(0, "region", [k[0] for k in keys])
+    return ind, data
+
+
+def recalc(path: Path, outdir: Path) -> Path | None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return None
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--norestore", "--convert-to", "xlsx", "--outdir", str(outdir), str(path)],
+                       capture_output=True, text=True, timeout=3600, check=False)
+    out = outdir / f"{path.stem}.xlsx"
+    return out if out.exists() else None
+
+
+def run(name: str, ind, data, folder: Path) -> dict:
+    from openpyxl import load_workbook
+
+    row = {"template": name}
+    t = time.perf_counter()
+    wb = build_template(name)
+    fill_inputs(wb, name, ind, data)
+    src = folder / f"{name}.xlsx"
+    wb.save(src)
+    row["fill s"] = time.perf_counter() - t
+
+    eng = load_workbook(src)
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run_action(OpenpyxlBook(workbook=eng), "compute_all")
+    row["engine s"] = time.perf_counter() - t
+
+    out = folder / f"{name}-share.xlsx"
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        share_workbook(src, out)
+    row["export s"] = time.perf_counter() - t
+    row["MB"] = out.stat().st_size / 1e6
+    shared = load_workbook(out)
+    row["formulas"] = sum(c.data_type == "f" for ws in shared.worksheets for r in ws.iter_rows() for c in r)
+
+    t = time.perf_counter()
+    lo = recalc(out, folder / "lo")
+    row["recalc s"] = time.perf_counter() - t if lo else float("nan")
+    if lo:
+        got = load_workbook(lo, data_only=True)
+        blk = layout.TEMPLATES[name].outputs["scores"]
+        diffs = []
+        ws_e, ws_l = eng[blk.sheet], got[blk.sheet]
+        for r in range(blk.row + 1, blk.row + 1 + len(data)):
+            for c in range(blk.col + 2, blk.col + 3 + ind["dimension"].nunique()):
+                e, v = ws_e.cell(r, c).value, ws_l.cell(r, c).value
+                diffs.append(abs(v - e) / max(abs(e), 1e-12) if isinstance(v, (int, float)) else np.inf)
+        row["max rel diff"] = max(diffs)
+    return row
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--regions", type=int, default=100)
+    ap.add_argument("--years", type=int, default=20)
+    ap.add_argument("--indicators", type=int, default=30)
+    ap.add_argument("--dimensions", type=int, default=5)
+    ap.add_argument("--templates", default="entropy_topsis_ccd,ideal_solution_index")
+    args = ap.parse_args(argv)
+    ind, data = synthetic(args.regions, args.years, args.indicators, args.dimensions)
+    print(f"panel: {args.regions} regions × {args.years} years = {len(data)} rows, "
+          f"{args.indicators} indicators in {args.dimensions} dimensions")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-share-") as tmp:
+        for name in args.templates.split(","):
+            rows.append(run(name.strip(), ind, data, Path(tmp)))
+    table = pd.DataFrame(rows).set_index("template")
+    with pd.option_context("display.float_format", "{:.3g}".format, "display.width", 120):
+        print(table.to_string())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1198 @@
+"""Share workbooks for analysts without Python: every result as a native Excel formula.
+
+:func:`share_book` turns a FILLED template workbook (entropy_topsis_ccd,
+ideal_solution_index, coupling_coordination) into a workbook in which every
+numeric result cell of the output blocks, and every level / label / stage, is
+an ordinary Excel formula over the input sheets (Data / Indicators, or U), in
+exactly the cells where ``actions.run_action(book, "compute_all")`` writes its
+values. Intermediate steps live on helper sheets at the end (``h_Standardised``,
+``h_Entropy``, ``h_Distances``, ``h_Coupling``, ``h_Grades``).
+
+How it is built: the engine runs first (that validates the inputs, writes the
+exact layout, the method notes and the structure cells — regions, years,
+dimensions), then the numbers are overwritten by formulas. The method settings
+are read once and frozen into the formulas; the formulas cover exactly the
+filled rows of the input table. Only functions that Excel 2010+ and
+LibreOffice both compute are used (:data:`SHARE_FUNCTIONS`): no dynamic arrays,
+no LAMBDA/LET, no add-in functions, no VBA.
+
+What stays live and what is frozen: input numbers (Data values, U values) and the
+indicator directions, names and units are editable (unlocked, yellow) and everything
+recalculates; regions, years, indicator codes, dimensions, the number of rows and
+the Settings are structure, frozen at export (locked; export again to change them).
+Every Settings option of the three templates is supported. Refused, with a one-line
+:class:`InputError`: inputs that Validate rejects, a Data table in long layout, a
+workbook that is already a share workbook, an output name not ending in .xlsx or
+equal to the source.
+
+Numerics mirror the engine (METHODS.md): 0·ln 0 = 0, a constant column is
+standardised to 1 (+ shift) with entropy 1 and weight 0, a row at the ideal
+gets closeness 1, C is clipped to [0, 1], D and C are rounded to 12 decimals
+before grading.
+
+    from jjj_xl.share import share_workbook
+    share_workbook("filled.xlsx", "filled-share.xlsx")
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__, layout
+from ._matrix import _BENEFIT, _COST      # direction spellings the engine accepts
+from .actions import detect_template, read_scheme, read_settings, run_action
+from .book import OpenpyxlBook
+from .coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_scheme
+from .errors import InputError, JJJWarning, column_letter
+from .templates import CHARTS_SHEET, FORMULAS_SHEET, restore_charts
+from .workbook import INPUT_FILL, save_atomically, write_cell
+
+__all__ = ["share_workbook", "share_book", "SHARE_FUNCTIONS", "HELPER_SHEETS"]
+
+# ---------------------------------------------------------------- layout of the share workbook
+# (constants of this module; candidates for layout.py)
+
+H_STANDARDISED = "h_Standardised"
+H_ENTROPY = "h_Entropy"
+H_DISTANCES = "h_Distances"
+H_COUPLING = "h_Coupling"
+H_GRADES = "h_Grades"
+HELPER_SHEETS = (H_STANDARDISED, H_ENTROPY, H_DISTANCES, H_COUPLING, H_GRADES)
+REMOVED_SHEETS = (FORMULAS_SHEET, layout.CONF_SHEET)   # add-in formulas / xlwings config: not shared
+
+# every helper sheet: column A label (region / score / dimension), B year, C group number,
+# indicator j (0-based) in column HELPER_FIRST_COL + j
+HELPER_FIRST_COL = 4
+HELPER_TITLE_ROW = 1
+HELPER_NOTE_ROW = 2
+# h_Standardised parameter rows (per indicator column)
+STD_ROWS = dict(code=4, dimension=5, direction_text=6, sign=7, min=8, max=9, range=10, sum=11)
+STD_GROUP_TOP = 13             # within-region min / max blocks start here (ideal = group)
+# h_Entropy summary rows
+ENT_M_CELL = (3, 2)            # m (number of rows) in B3
+ENT_ROWS = dict(code=4, dimension=5, S=6, sum_plnp=7, e=8, d=9, w=10)
+ENT_MATRIX_TOP = 12            # title of the p·ln p matrix
+# h_Distances: weight vectors from row 5 (header row 4)
+DIST_WEIGHT_HEADER = 4
+# h_Grades
+GRADES_HEADER = 3              # level | lower bound | label ; stage table below
+SHARE_SETTINGS_NOTE = (layout.SETTINGS_SHEET, 1, 4)   # "settings frozen" note on Settings
+CHARTS_NOTE = (CHARTS_SHEET, 1, 4)  # the Charts sheet's note cell (templates._write_charts), reworded
+SHARE_NOTES_GAP = 2            # blank rows between the engine's notes and the share notes
+BIG = "1E+300"                 # sentinel of the conditional MIN / MAX over a group
+
+TAB_HELPER = "A5A5A5"
+TITLE_FILL = "D9D9D9"
+# conditional formatting of grades: red -> yellow -> green (Excel's 3-colour scale colours)
+GRADE_COLOURS = ((0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B))
+
+# Excel 2010 functions that LibreOffice computes too; nothing else appears in a share formula
+SHARE_FUNCTIONS = frozenset({
+    "ABS", "AND", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "EXP", "IF", "IFERROR", "INDEX",
+    "ISNUMBER", "LN", "LOOKUP", "LOWER", "MATCH", "MAX", "MIN", "NA", "OR", "POWER", "RANK",
+    "ROUND", "ROWS", "SMALL", "SQRT", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "TRIM",
+})
+_FUNCTION_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+
+
+# ---------------------------------------------------------------- small formula helpers
+
+def _q(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _L(col: int) -> str:
+    return column_letter(col - 1)
+
+
+def _ref(sheet, row, col, fix: str = "", here: str | None = None) -> str:
+    """A1 reference; ``fix`` contains "r" and/or "c" for $row / $col."""
+    a = ("$" if "c" in fix else "") + _L(col) + ("$" if "r" in fix else "") + str(row)
+    return a if sheet is None or sheet == here else f"{_q(sheet)}!{a}"
+
+
+def _rng(sheet, r1, c1, r2, c2, here: str | None = None) -> str:
+    a = f"${_L(c1)}${r1}:${_L(c2)}${r2}"
+    return a if sheet is None or sheet == here else f"{_q(sheet)}!{a}"
+
+
+def _num(x) -> str:
+    x = float(x)
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    r = repr(x)
+    return r.upper() if "e" in r else r
+
+
+def _str(s) -> str:
+    return '"' + str(s).replace('"', '""') + '"'
+
+
+def _row_runs(sheet, row, cols: list[int]) -> list[str]:
+    """References to the cells (row, col) for cols, consecutive columns merged into ranges."""
+    runs: list[list[int]] = []
+    for c in sorted(cols):
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return [_ref(sheet, row, a) if a == b else
+            (f"{_q(sheet)}!" if sheet else "") + f"{_L(a)}{row}:{_L(b)}{row}" for a, b in runs]
+
+
+def formula_functions(formula: str) -> set[str]:
+    """Function names called in a formula (string literals ignored)."""
+    return {m.group(1).upper() for m in _FUNCTION_TOKEN.finditer(_STRING_LITERAL.sub('""', formula))}
+
+
+# ---------------------------------------------------------------- what the inputs look like
+
+@dataclass
+class _Panel:
+    """Where the panel sits in the workbook, row by row and indicator by indicator."""
+
+    codes: list
+    names: list
+    dims: list              # dimension of each indicator
+    dimensions: list        # dimension names, first appearance order
+    data_rows: list         # sheet row of each panel row
+    data_cols: list         # sheet column of each indicator on Data
+    regions: list           # region of each panel row
+    years: list             # year of each panel row
+    region_order: list      # regions in order of first appearance
+    ind_rows: list          # Indicators sheet row of each indicator
+    ind_cols: dict          # Indicators column by lower-case header
+    data_sheet: str = ""
+    ind_sheet: str = ""
+
+    @property
+    def m(self):
+        return len(self.data_rows)
+
+    @property
+    def n(self):
+        return len(self.codes)
+
+    def group_of(self, i):
+        return self.region_order.index(self.regions[i]) + 1
+
+    def members(self, dim):
+        return [j for j, d in enumerate(self.dims) if d == dim]
+
+
+def _read_panel_positions(book: OpenpyxlBook, tpl: layout.Template) -> _Panel:
+    from .workflows import read_panel
+
+    ind_block, data_block = tpl.inputs
+    ind = book.read_block(ind_block)
+    data = book.read_block(data_block)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JJJWarning)
+        panel = read_panel(data, ind)
+    header = [str(c).strip() for c in data.columns]
+    lower = {c.lower(): c for c in header}
+    if len(panel.keys) != len(data):
+        raise InputError(f"sheet {data_block.sheet}: the share workbook needs the Data table in "
+                         f"wide layout (region, year, one column per indicator code)")
+    cols = []
+    for _, row in panel.indicators.iterrows():
+        col = next((c for c in (row["code"], row["name"]) if c in header), None)
+        col = col or lower.get(str(row["code"]).lower()) or lower.get(str(row["name"]).lower())
+        if col is None:
+            raise InputError(f'sheet {data_block.sheet}: no column for indicator "{row["code"]}"; the '
+                             f"share workbook needs one column per indicator code")
+        cols.append(data_block.col + header.index(col))
+    ind_cols = {str(c).strip().lower(): ind_block.col + k for k, c in enumerate(ind.columns)}
+    regions = list(panel.keys["region"])
+    return _Panel(codes=list(panel.indicators["code"]), names=list(panel.indicators["name"]),
+                  dims=list(panel.indicators["dimension"]), dimensions=list(panel.dimensions),
+                  data_rows=[data_block.row + 1 + i for i in range(len(data))], data_cols=cols,
+                  regions=regions, years=[int(y) for y in panel.keys["year"]],
+                  region_order=list(dict.fromkeys(regions)),
+                  ind_rows=[ind_block.row + 1 + j for j in range(len(panel.indicators))],
+                  ind_cols=ind_cols, data_sheet=data_block.sheet, ind_sheet=ind_block.sheet)
+
+
+# ---------------------------------------------------------------- helper sheets
+
+def _font(**kw):
+    from openpyxl.styles import Font
+    return Font(**kw)
+
+
+def _fill(rgb):
+    from openpyxl.styles import PatternFill
+    return PatternFill("solid", start_color=rgb, end_color=rgb)
+
+
+def _helper(wb, name: str, title: str, note: str):
+    ws = wb.create_sheet(name)
+    write_cell(ws, HELPER_TITLE_ROW, 1, title).font = _font(bold=True, size=12)
+    write_cell(ws, HELPER_NOTE_ROW, 1, note).font = _font(italic=True, color="595959")
+    ws.sheet_properties.tabColor = TAB_HELPER
+    ws.column_dimensions["A"].width = 22
+    return ws
+
+
+def _head(ws, row, col, text):
+    c = write_cell(ws, row, col, text)
+    c.font = _font(bold=True)
+    c.fill = _fill(TITLE_FILL)
+    return c
+
+
+def _set(ws, row, col, formula: str, fmt: str | None = None):
+    """Write a formula (never through write_cell, which keeps '=' text as text)."""
+    c = ws.cell(row=row, column=col)
+    c.value = formula
+    if fmt:
+        c.number_format = fmt
+    return c
+
+
+class _Builder:
+    """Writes the helper sheets of one panel template and remembers where things are."""
+
+    def __init__(self, wb, tpl, p: _Panel, settings: dict, workflow: str):
+        self.wb, self.tpl, self.p, self.s, self.workflow = wb, tpl, p, settings, workflow
+        self.F = HELPER_FIRST_COL
+        self.z_pooled_top = None      # first row of the pooled z block
+        self.z_group_top = None
+        self.gmin_top = self.gmax_top = None
+
+    # ---------------------------------------------------------------- h_Standardised
+    def standardised(self, pooled: bool, group: bool):
+        p, F = self.p, self.F
+        method = self.s["method"]
+        shift = float(self.s.get("shift", 0.0)) if self.workflow == "ccd" else 0.0
+        ws = _helper(
+            self.wb, H_STANDARDISED, "Standardised matrix 标准化矩阵",
+            f"method {method}" + (f", shift {shift:g}" if method == "minmax" else "")
+            + "; formulas over the Data sheet; direction signs follow the Indicators sheet "
+              "(+1 benefit, −1 cost); a constant column standardises to 1"
+            + (" + shift" if method == "minmax" and shift else "") + ". 公式，请勿输入。")
+        R = STD_ROWS
+        labels = {"code": "code 指标代码", "dimension": "dimension 维度",
+                  "direction_text": "direction (as typed) 方向", "sign": "sign (+1 / −1) 方向符号",
+                  "min": "min 最小值", "max": "max 最大值", "range": "max − min 极差",
+                  "sum": "sum Σx 合计"}
+        for key, row in R.items():
+            _head(ws, row, 1, labels[key])
+        dir_col = p.ind_cols.get("direction")
+        benefit = sorted(_BENEFIT)
+        cost = sorted(_COST)
+        for j in range(p.n):
+            c = F + j
+            write_cell(ws, R["code"], c, p.codes[j]).font = _font(bold=True)
+            write_cell(ws, R["dimension"], c, p.dims[j])
+            d = _ref(p.ind_sheet, p.ind_rows[j], dir_col)
+            _set(ws, R["direction_text"], c, f'=TRIM(LOWER({d}&""))')
+            t = _ref(None, R["direction_text"], c)
+            is_b = ",".join(f"{t}={_str(v)}" for v in benefit)
+            is_c = ",".join(f"{t}={_str(v)}" for v in cost)
+            _set(ws, R["sign"], c, f"=IF(OR({is_b}),1,IF(OR({is_c}),-1,NA()))")
+            col = _rng(p.data_sheet, p.data_rows[0], p.data_cols[j], p.data_rows[-1], p.data_cols[j])
+            _set(ws, R["min"], c, f"=MIN({col})")
+            _set(ws, R["max"], c, f"=MAX({col})")
+            _set(ws, R["range"], c, f"={_ref(None, R['max'], c)}-{_ref(None, R['min'], c)}")
+            _set(ws, R["sum"], c, f"=SUM({col})")
+        row = STD_GROUP_TOP
+        G = len(p.region_order)
+        if group:
+            self.gmin_top, self.gmax_top = row + 1, row + 2 + G
+            top_z = self.gmax_top + G + 1
+        else:
+            top_z = row
+        blocks = []
+        if pooled:
+            blocks.append("pooled")
+        if group:
+            blocks.append("group")
+        r = top_z
+        for kind in blocks:
+            title = ("z over the pooled panel 全部样本标准化" if kind == "pooled"
+                     else "z within each region (its own years) 各地区按自身年份标准化")
+            _head(ws, r, 1, title)
+            hdr = r + 1
+            for k, h in enumerate(("region 地区", "year 年份", "group 组")):
+                _head(ws, hdr, 1 + k, h)
+            for j in range(p.n):
+                _head(ws, hdr, F + j, p.codes[j])
+            top = hdr + 1
+            if kind == "pooled":
+                self.z_pooled_top = top
+            else:
+                self.z_group_top = top
+            r = top + p.m + 1
+        # group-number column used by the conditional MIN / MAX: that of the first z block
+        ztop = self.z_pooled_top or self.z_group_top
+        self.gid = _rng(H_STANDARDISED, ztop, 3, ztop + p.m - 1, 3)
+        if group:
+            _head(ws, self.gmin_top - 1, 1, "within-region min 地区内最小值")
+            _head(ws, self.gmax_top - 1, 1, "within-region max 地区内最大值")
+            _head(ws, self.gmin_top - 1, 3, "group 组")
+            _head(ws, self.gmax_top - 1, 3, "group 组")
+            for g, region in enumerate(p.region_order, start=1):
+                for top, fn, sign in ((self.gmin_top, "MIN", "+"), (self.gmax_top, "MAX", "-")):
+                    rr = top + g - 1
+                    write_cell(ws, rr, 1, region)
+                    ws.cell(rr, 3).value = g
+                    for j in range(p.n):
+                        col = _rng(p.data_sheet, p.data_rows[0], p.data_cols[j], p.data_rows[-1],
+                                   p.data_cols[j])
+                        _set(ws, rr, F + j, f"=SUMPRODUCT({fn}(({self.gid}={g})*{col}{sign}"
+                                            f"({self.gid}<>{g})*{BIG}))")
+        for kind in blocks:
+            top = self.z_pooled_top if kind == "pooled" else self.z_group_top
+            for i in range(p.m):
+                rr = top + i
+                write_cell(ws, rr, 1, p.regions[i])
+                ws.cell(rr, 2).value = p.years[i]
+                ws.cell(rr, 3).value = p.group_of(i)
+                for j in range(p.n):
+                    x = _ref(p.data_sheet, p.data_rows[i], p.data_cols[j])
+                    c = F + j
+                    sign = _ref(None, R["sign"], c, "r")
+                    if kind == "pooled":
+                        mn, mx = _ref(None, R["min"], c, "r"), _ref(None, R["max"], c, "r")
+                        rg, sm = _ref(None, R["range"], c, "r"), _ref(None, R["sum"], c, "r")
+                    else:
+                        g = p.group_of(i)
+                        mn = _ref(None, self.gmin_top + g - 1, c, "r")
+                        mx = _ref(None, self.gmax_top + g - 1, c, "r")
+                        rg, sm = f"({mx}-{mn})", None
+                    _set(ws, rr, c, "=" + self._z(method, shift if kind == "pooled" else 0.0,
+                                                  x, sign, mn, mx, rg, sm), "0.000000")
+        ws.freeze_panes = ws.cell(row=R["code"] + 1, column=F)
+        for j in range(p.n):
+            ws.column_dimensions[_L(F + j)].width = 12
+        ws.column_dimensions["B"].width = 8
+        ws.column_dimensions["C"].width = 7
+
+    def _z(self, method, shift, x, sign, mn, mx, rg, sm):
+        if method == "minmax":
+            return (f"IF({rg}=0,{_num(1.0 + shift)},IF({sign}>0,({x}-{mn})/{rg},({mx}-{x})/{rg})"
+                    + (f"+{_num(shift)}" if shift else "") + ")")
+        if method == "max":
+            return f"IF({sign}>0,IF({mx}=0,1,{x}/{mx}),IF({rg}=0,1,{mn}/{x}))"
+        if method == "share":
+            return f"IF({sm}=0,1/{self.p.m},{x}/{sm})"
+        raise InputError(f'{layout.SETTINGS_SHEET}: standardisation "{method}" cannot be '
+                         f"exported to a share workbook")
+
+    def z_row(self, i, kind):
+        top = self.z_pooled_top if kind == "pooled" else self.z_group_top
+        r = top + i
+        return _rng(H_STANDARDISED, r, self.F, r, self.F + self.p.n - 1)
+
+    def z_col(self, j, kind):
+        top = self.z_pooled_top if kind == "pooled" else self.z_group_top
+        return _rng(H_STANDARDISED, top, self.F + j, top + self.p.m - 1, self.F + j)
+
+    # ---------------------------------------------------------------- h_Entropy
+    def entropy(self):
+        p, F = self.p, self.F
+        ws = _helper(
+            self.wb, H_ENTROPY, "Entropy weights 熵权",
+            "p = z/S with S = Σz over the column; e = −Σ p·ln p / ln m with 0·ln 0 = 0 (IF(z>0, …, 0)); "
+            "a constant column gets e = 1; d = 1 − e; w = d/Σd. 公式，请勿输入。")
+        R = ENT_ROWS
+        _head(ws, ENT_M_CELL[0], 1, "m (rows) 样本数")
+        ws.cell(*ENT_M_CELL).value = p.m
+        m = _ref(None, *ENT_M_CELL, "rc")
+        labels = {"code": "code 指标代码", "dimension": "dimension 维度", "S": "S = Σz",
+                  "sum_plnp": "Σ p·ln p", "e": "e entropy 熵值", "d": "d = 1 − e",
+                  "w": "w weight 权重"}
+        for key, row in R.items():
+            _head(ws, row, 1, labels[key])
+        _head(ws, ENT_MATRIX_TOP, 1, "p·ln p, p = z/S (0 where z = 0)")
+        hdr = ENT_MATRIX_TOP + 1
+        for k, h in enumerate(("region 地区", "year 年份")):
+            _head(ws, hdr, 1 + k, h)
+        top = hdr + 1
+        d_row = _rng(None, R["d"], F, R["d"], F + p.n - 1)
+        for j in range(p.n):
+            c = F + j
+            write_cell(ws, R["code"], c, p.codes[j]).font = _font(bold=True)
+            write_cell(ws, R["dimension"], c, p.dims[j])
+            _head(ws, hdr, c, p.codes[j])
+            zc = self.z_col(j, "pooled")
+            S = _ref(None, R["S"], c, "r")
+            _set(ws, R["S"], c, f"=SUM({zc})")
+            _set(ws, R["sum_plnp"], c, f"=SUM({_rng(None, top, c, top + p.m - 1, c)})")
+            rng_ = _ref(H_STANDARDISED, STD_ROWS["range"], c, "r")
+            _set(ws, R["e"], c, f"=IF(OR({rng_}=0,{S}<=0),1,MAX(0,MIN(1,"
+                                f"-{_ref(None, R['sum_plnp'], c)}/LN({m}))))", "0.0000")
+            _set(ws, R["d"], c, f"=1-{_ref(None, R['e'], c)}", "0.0000")
+            _set(ws, R["w"], c, f"={_ref(None, R['d'], c)}/SUM({d_row})", "0.0000")
+            for i in range(p.m):
+                z = _ref(H_STANDARDISED, self.z_pooled_top + i, c)
+                _set(ws, top + i, c, f"=IF({z}>0,({z}/{S})*LN({z}/{S}),0)", "0.000000")
+        for i in range(p.m):
+            write_cell(ws, top + i, 1, p.regions[i])
+            ws.cell(top + i, 2).value = p.years[i]
+        ws.freeze_panes = ws.cell(row=R["code"] + 1, column=F)
+        for j in range(p.n):
+            ws.column_dimensions[_L(F + j)].width = 12
+
+    def w_ref(self, j) -> str:
+        """The formula (without =) of the weight of indicator j."""
+        if self.s["weights"] == "entropy":
+            return _ref(H_ENTROPY, ENT_ROWS["w"], self.F + j, "r")
+        # hierarchical equal weights: K dimensions × 1/K, split equally among its indicators
+        K = len(self.p.dimensions)
+        count = len(self.p.members(self.p.dims[j]))
+        return f"1/{K}/{count}"
+
+    # ---------------------------------------------------------------- h_Distances
+    def distances(self, score_names: list, kind: str):
+        """Weight vectors, ideal rows and d⁺ / d⁻ of every row for every score."""
+        p, F = self.p, self.F
+        distance = self.s["distance"]
+        ws = _helper(
+            self.wb, H_DISTANCES, "TOPSIS distances 距离",
+            ("ideal and anti-ideal = best / worst of z within each region (conditional "
+             "SUMPRODUCT(MAX(…)) over the group column)" if kind == "group" else
+             "ideal and anti-ideal = best / worst of z over the pooled panel")
+            + ("; d = √Σ (w·(z − z*))² (distance w2)" if distance == "w2" else
+               "; d = √Σ w·(z − z*)² (distance w)")
+            + "; a score's weights are renormalised within its indicators. 公式，请勿输入。")
+        hdr = DIST_WEIGHT_HEADER
+        _head(ws, hdr, 1, "weights of each score 各得分权重")
+        _head(ws, hdr, 2, "Σw")
+        for j in range(p.n):
+            _head(ws, hdr, F + j, p.codes[j])
+        self.weight_rows = {}
+        all_dims = [None] + list(p.dimensions)
+        for k, (name, dim) in enumerate(zip(score_names, all_dims)):
+            r = hdr + 1 + k
+            self.weight_rows[name] = r
+            write_cell(ws, r, 1, name).font = _font(bold=True)
+            members = list(range(p.n)) if dim is None else p.members(dim)
+            if self.s["weights"] == "entropy":
+                cells = _row_runs(H_ENTROPY, ENT_ROWS["w"], [F + j for j in members])
+            else:
+                cells = _row_runs(None, hdr + 1, [F + j for j in members])
+            if dim is None:
+                _set(ws, r, 2, f"=SUM({_rng(None, r, F, r, F + p.n - 1)})", "0.0000")
+                for j in range(p.n):
+                    _set(ws, r, F + j, "=" + self.w_ref(j), "0.0000")
+                continue
+            _set(ws, r, 2, "=" + self._sum_of(cells), "0.0000")
+            tot = _ref(None, r, 2, "c")
+            for j in range(p.n):
+                if j in members:
+                    w = self.w_ref(j) if self.s["weights"] == "entropy" else _ref(None, hdr + 1, F + j, "r")
+                    _set(ws, r, F + j, f"=IF({tot}<=0,1/{len(members)},{w}/{tot})", "0.0000")
+                else:
+                    ws.cell(r, F + j).value = 0
+        r = hdr + len(score_names) + 2
+        _head(ws, r, 1, "ideal A⁺ / anti-ideal A⁻ (in z) 正、负理想解")
+        _head(ws, r, 3, "group 组")
+        r += 1
+        self.ideal_rows = {}
+        if kind == "pooled":
+            for label, fn in (("A+", "MAX"), ("A-", "MIN")):
+                write_cell(ws, r, 1, f"{label} all rows").font = _font(bold=True)
+                for j in range(p.n):
+                    _set(ws, r, F + j, f"={fn}({self.z_col(j, 'pooled')})", "0.000000")
+                self.ideal_rows[label] = {g: r for g in range(1, len(p.region_order) + 1)}
+                r += 1
+        else:
+            for label, fn, sign in (("A+", "MAX", "-"), ("A-", "MIN", "+")):
+                self.ideal_rows[label] = {}
+                for g, region in enumerate(p.region_order, start=1):
+                    write_cell(ws, r, 1, f"{label} {region}")
+                    ws.cell(r, 3).value = g
+                    for j in range(p.n):
+                        z = self.z_col(j, "group")
+                        _set(ws, r, F + j, f"=SUMPRODUCT({fn}(({self.gid}={g})*{z}{sign}"
+                                           f"({self.gid}<>{g})*{BIG}))", "0.000000")
+                    self.ideal_rows[label][g] = r
+                    r += 1
+        r += 1
+        _head(ws, r, 1, "d⁺ and d⁻ of every row 各行距离")
+        hdr2 = r + 1
+        for k, h in enumerate(("region 地区", "year 年份", "group 组")):
+            _head(ws, hdr2, 1 + k, h)
+        self.d_cols = {}
+        for k, name in enumerate(score_names):
+            self.d_cols[name] = (F + 2 * k, F + 2 * k + 1)
+            _head(ws, hdr2, F + 2 * k, f"{name} d+")
+            _head(ws, hdr2, F + 2 * k + 1, f"{name} d-")
+        top = self.d_top = hdr2 + 1
+        for i in range(p.m):
+            rr = top + i
+            write_cell(ws, rr, 1, p.regions[i])
+            ws.cell(rr, 2).value = p.years[i]
+            g = p.group_of(i)
+            ws.cell(rr, 3).value = g
+            z = self.z_row(i, kind)
+            for name in score_names:
+                wr = self.weight_rows[name]
+                W = _rng(None, wr, F, wr, F + p.n - 1)
+                for label, col in zip(("A+", "A-"), self.d_cols[name]):
+                    ir = self.ideal_rows[label][g]
+                    A = _rng(None, ir, F, ir, F + p.n - 1)
+                    if distance == "w2":
+                        f = f"=SQRT(SUMPRODUCT(({W}*({z}-{A}))^2))"
+                    else:
+                        f = f"=SQRT(SUMPRODUCT({W}*({z}-{A})^2))"
+                    _set(ws, rr, col, f, "0.000000")
+        ws.freeze_panes = ws.cell(row=hdr + 1, column=F)
+        for c in range(F, F + max(p.n, 2 * len(score_names))):
+            ws.column_dimensions[_L(c)].width = 12
+
+    @staticmethod
+    def _sum_of(cells: list[str]) -> str:
+        return "SUM(" + ",".join(cells) + ")" if cells else "0"
+
+    def closeness(self, name, i) -> str:
+        dp_col, dm_col = self.d_cols[name]
+        dp = _ref(H_DISTANCES, self.d_top + i, dp_col)
+        dm = _ref(H_DISTANCES, self.d_top + i, dm_col)
+        if self.s["closeness"] == "ratio":
+            return f"=IF({dp}=0,1,{dm}/({dp}+{dm}))"
+        return f"=IF({dp}=0,1,{dm}^2/({dp}^2+{dm}^2))"
+
+
+# ---------------------------------------------------------------- grades and coupling
+
+class _Grades:
+    """h_Grades: the grade table (frozen scheme, chosen language) and the coupling stages."""
+
+    def __init__(self, wb, scheme, lang: str):
+        sch = make_scheme(scheme)
+        ws = self.ws = _helper(wb, H_GRADES, "Grades of D and stages of C 等级与阶段",
+                               f"scheme {sch.name} ({lang}), frozen at export: level = MATCH(ROUND(D, 12), "
+                               f"lower bounds, 1); stage by upper bounds of C (≤0.3, ≤0.5, ≤0.8, ≤1).")
+        h = GRADES_HEADER
+        for k, t in enumerate(("level 等级", "lower bound 下限", "label 标签")):
+            _head(ws, h, 1 + k, t)
+        labels = sch.label_list(lang)
+        self.levels = len(sch.thresholds)
+        for k, (lo, lab) in enumerate(zip(sch.thresholds, labels), start=1):
+            ws.cell(h + k, 1).value = k
+            ws.cell(h + k, 2).value = float(lo)
+            write_cell(ws, h + k, 3, lab)
+        self.bounds = _rng(H_GRADES, h + 1, 2, h + self.levels, 2)
+        self.labels = _rng(H_GRADES, h + 1, 3, h + self.levels, 3)
+        s = h + self.levels + 2
+        for k, t in enumerate(("stage 阶段", "upper bound of C 上限", "label 标签")):
+            _head(ws, s, 1 + k, t)
+        for k, (up, lab) in enumerate(zip(STAGE_UPPER, STAGE_LABELS[lang]), start=1):
+            ws.cell(s + k, 1).value = k
+            ws.cell(s + k, 2).value = float(up)
+            write_cell(ws, s + k, 3, lab)
+        self.uppers = _rng(H_GRADES, s + 1, 2, s + len(STAGE_UPPER), 2)
+        self.stage_labels = _rng(H_GRADES, s + 1, 3, s + len(STAGE_UPPER), 3)
+        ws.column_dimensions["B"].width = 18
+        ws.column_dimensions["C"].width = 30
+        ws.freeze_panes = ws.cell(row=h + 1, column=1)
+
+
+class _Coupling:
+    """h_Coupling: blocks of U rows (copies of scores or U cells) that C, T read."""
+
+    def __init__(self, wb, model: str):
+        self.ws = _helper(wb, H_COUPLING, "Coupling: U rows 耦合：U 值",
+                          f"coupling model {model} (frozen); U copied from the scores / U sheet; "
+                          f"for ring models the first system is repeated after the last (U_n+1 = U_1); "
+                          f"wang uses U sorted ascending and the coefficients 2k − n − 1. 公式，请勿输入。")
+        self.model = model
+        self.next_row = 4
+        self.ws.column_dimensions["A"].width = 24
+
+    def block(self, title, label_header, systems, alpha, rows):
+        """``rows``: list of (label, year or None, [U formulas]). Returns per row the U range,
+        the shifted range (ring) and the sorted range (wang)."""
+        ws, F = self.ws, HELPER_FIRST_COL
+        n = len(systems)
+        r = self.next_row
+        _head(ws, r, 1, title)
+        ar = r + 1
+        _head(ws, ar, 1, "α (T weights) 权重")
+        for k, a in enumerate(alpha):
+            ws.cell(ar, F + k).value = float(a)
+        wrap = F + n
+        sort0 = F + n + 2
+        if self.model == "wang":
+            _head(ws, ar + 1, 1, "2k − n − 1")
+            for k in range(n):
+                ws.cell(ar + 1, sort0 + k).value = 2 * (k + 1) - n - 1
+        hdr = ar + 2
+        _head(ws, hdr, 1, label_header)
+        _head(ws, hdr, 2, "year 年份")
+        for k, s in enumerate(systems):
+            _head(ws, hdr, F + k, str(s))
+        if self.model in ("ring", "ring_printed"):
+            _head(ws, hdr, wrap, f"{systems[0]} (U_n+1)")
+        if self.model == "wang":
+            for k in range(n):
+                _head(ws, hdr, sort0 + k, f"sorted {k + 1}")
+        out = []
+        for i, (label, year, cells) in enumerate(rows):
+            rr = hdr + 1 + i
+            write_cell(ws, rr, 1, label)
+            if year is not None:
+                ws.cell(rr, 2).value = year
+            for k, f in enumerate(cells):
+                _set(ws, rr, F + k, "=" + f, "0.000000")
+            U = _rng(H_COUPLING, rr, F, rr, F + n - 1)
+            info = {"U": U, "n": n, "row": rr, "alpha": _rng(H_COUPLING, ar, F, ar, F + n - 1)}
+            if self.model in ("ring", "ring_printed"):
+                _set(ws, rr, wrap, f"={_ref(None, rr, F)}", "0.000000")
+                info["next"] = _rng(H_COUPLING, rr, F + 1, rr, wrap)
+            if self.model == "wang":
+                Ul = _rng(None, rr, F, rr, F + n - 1)
+                for k in range(n):
+                    _set(ws, rr, sort0 + k, f"=SMALL({Ul},{k + 1})", "0.000000")
+                info["sorted"] = _rng(H_COUPLING, rr, sort0, rr, sort0 + n - 1)
+                info["coef"] = _rng(H_COUPLING, ar + 1, sort0, ar + 1, sort0 + n - 1)
+            out.append(info)
+        self.next_row = hdr + 1 + len(rows) + 2
+        return out
+
+    def C(self, info) -> str:
+        U, n = info["U"], info["n"]
+        if self.model == "classic":
+            core = f"{n}*EXP(SUMPRODUCT(LN({U}))/{n})/SUM({U})"
+        elif self.model in ("ring", "ring_printed"):
+            core = f"EXP(SUMPRODUCT(LN({U})-LN({U}+{info['next']}))/{n})"
+            if self.model == "ring":
+                core = "2*" + core
+        elif self.model == "wang":
+            spread = f"MAX(0,1-SUMPRODUCT({info['sorted']},{info['coef']})/{_num(n * (n - 1) / 2)})"
+            prod = f"EXP(SUMPRODUCT(LN({U})-LN(MAX({U})))/{n - 1})"
+            return f"=IF(MIN({U})<=0,0,MAX(0,MIN(1,SQRT({spread}*{prod}))))"
+        else:
+            raise InputError(f'{layout.SETTINGS_SHEET}: coupling model "{self.model}" cannot be '
+                             f"exported to a share workbook")
+        return f"=IF(MIN({U})<=0,0,MAX(0,MIN(1,{core})))"
+
+    @staticmethod
+    def T(info) -> str:
+        return f"=SUMPRODUCT({info['U']},{info['alpha']})"
+
+
+def _write_ctd(ws, row, cols: dict, info, coupling: _Coupling, grades: _Grades):
+    """C, T, D, level, label, stage of one output row (cols: name -> column)."""
+    C = _ref(None, row, cols["C"])
+    T = _ref(None, row, cols["T"])
+    D = _ref(None, row, cols["D"])
+    lvl = _ref(None, row, cols["level"])
+    _set(ws, row, cols["C"], coupling.C(info))
+    _set(ws, row, cols["T"], coupling.T(info))
+    _set(ws, row, cols["D"], f"=SQRT({C}*{T})")
+    _set(ws, row, cols["level"], f"=MATCH(ROUND({D},12),{grades.bounds},1)")
+    _set(ws, row, cols["label"], f"=INDEX({grades.labels},{lvl})")
+    if "stage" in cols:
+        _set(ws, row, cols["stage"],
+             f"=INDEX({grades.stage_labels},MIN(3,SUMPRODUCT(({grades.uppers}<ROUND({C},12))*1))+1)")
+
+
+# ---------------------------------------------------------------- output blocks
+
+def _block_header(ws, block: layout.Block) -> list:
+    out = []
+    c = block.col
+    while True:
+        v = ws.cell(block.row, c).value
+        if v is None or str(v).strip() == "":
+            return out
+        out.append(str(v).strip())
+        c += 1
+
+
+def _block_rows(ws, block: layout.Block) -> int:
+    r = block.row + 1
+    width = max(len(_block_header(ws, block)), 1)
+    while any(ws.cell(r, block.col + k).value not in (None, "") for k in range(width)):
+        r += 1
+    return r - block.row - 1
+
+
+def _expect(ws, block, expected: list):
+    header = _block_header(ws, block)
+    if header != [str(e) for e in expected]:
+        raise RuntimeError(f"share: unexpected header on {block.sheet}: {header} (expected {expected})")
+    return {name: block.col + k for k, name in enumerate(header)}
+
+
+def _check_keys(ws, block, k, expected: tuple):
+    got = tuple(ws.cell(block.row + 1 + k, block.col + c).value for c in range(len(expected)))
+    if tuple(str(v) for v in got) != tuple(str(v) for v in expected):
+        raise RuntimeError(f"share: row {block.row + 1 + k} of {block.sheet} is {got}, expected {expected}")
+
+
+def _fmt(name: str) -> str:
+    return layout.NUMBER_FORMATS.get(name, layout.SCORE_FORMAT)
+
+
+# ---------------------------------------------------------------- the two panel workflows
+
+def _share_ccd(wb, tpl, p: _Panel, settings, scheme, written: dict):
+    b = _Builder(wb, tpl, p, {**settings, "weights": "entropy"}, "ccd")
+    b.standardised(pooled=True, group=False)
+    b.entropy()
+    scores = ["overall"] + list(p.dimensions)
+    b.distances(scores, "pooled")
+    grades = _Grades(wb, scheme, settings["lang"])
+    cf = []
+    # Weights (paper 000 Table 2 layout)
+    blk = tpl.outputs["weights"]
+    ws = wb[blk.sheet]
+    cols = _expect(ws, blk, ["dimension", "indicator", "direction", "e", "d", "w", "dimension_weight"])
+    for j in range(p.n):
+        r = blk.row + 1 + j
+        _check_keys(ws, blk, j, (p.dims[j],))
+        _weights_row(ws, r, cols, j, p, b, entropy=True)
+    # Scores
+    blk = tpl.outputs["scores"]
+    ws = wb[blk.sheet]
+    cols = _expect(ws, blk, ["region", "year", *scores])
+    for i in range(p.m):
+        _check_keys(ws, blk, i, (p.regions[i], p.years[i]))
+        for name in scores:
+            _set(ws, blk.row + 1 + i, cols[name], b.closeness(name, i), layout.SCORE_FORMAT)
+    score_row = {(p.regions[i], p.years[i]): blk.row + 1 + i for i in range(p.m)}
+    score_col = {name: cols[name] for name in scores}
+    coupling = _Coupling(wb, settings["coupling_model"])
+    if written.get("coupling"):
+        blk = tpl.outputs["coupling"]
+        ws = wb[blk.sheet]
+        cols = _expect(ws, blk, ["dimension", "year", "C", "T", "D", "level", "label", "stage"])
+        years = sorted(set(p.years))
+        regions = p.region_order
+        rows = [(name, y, [_ref(tpl.outputs["scores"].sheet, score_row[(reg, y)], score_col[name])
+                           for reg in regions]) for name in scores for y in years]
+        n = len(regions)
+        infos = coupling.block("U = the regions' scores per year 各年各地区得分", "dimension 维度",
+                               regions, [1.0 / n] * n, rows)
+        for k, info in enumerate(infos):
+            _check_keys(ws, blk, k, rows[k][:2])
+            _write_ctd(ws, blk.row + 1 + k, cols, info, coupling, grades)
+        cf.append((ws, blk, cols, len(rows)))
+    if written.get("coupling_dimensions") and len(p.dimensions) >= 2:
+        blk = tpl.outputs["coupling_dimensions"]
+        ws = wb[blk.sheet]
+        cols = _expect(ws, blk, ["region", "year", "C", "T", "D", "level", "label", "stage"])
+        sheet = tpl.outputs["scores"].sheet
+        rows = [(p.regions[i], p.years[i],
+                 [_ref(sheet, score_row[(p.regions[i], p.years[i])], score_col[d]) for d in p.dimensions])
+                for i in range(p.m)]
+        n = len(p.dimensions)
+        infos = coupling.block("U = the dimension scores of each region-year 各地区-年份各维度得分",
+                               "region 地区", p.dimensions, [1.0 / n] * n, rows)
+        for k, info in enumerate(infos):
+            _check_keys(ws, blk, k, rows[k][:2])
+            _write_ctd(ws, blk.row + 1 + k, cols, info, coupling, grades)
+        cf.append((ws, blk, cols, len(rows)))
+    return cf, grades
+
+
+def _weights_row(ws, r, cols, j, p: _Panel, b: _Builder, entropy: bool):
+    F = HELPER_FIRST_COL
+    name_col = p.ind_cols.get("name")
+    code = p.codes[j]
+    if name_col is not None:
+        nm = _ref(p.ind_sheet, p.ind_rows[j], name_col)
+        _set(ws, r, cols["indicator"], f'=IF(TRIM({nm}&"")="",{_str(code)},{nm})')
+    sign = _ref(H_STANDARDISED, STD_ROWS["sign"], F + j)
+    _set(ws, r, cols["direction"], f'=IF({sign}>0,"+","-")')
+    if entropy:
+        for key in ("e", "d", "w"):
+            _set(ws, r, cols[key], f"={_ref(H_ENTROPY, ENT_ROWS[key], F + j)}", _fmt(key))
+    else:
+        overall = next(iter(b.weight_rows))          # the first weight row: all indicators
+        _set(ws, r, cols["w"], f"={_ref(H_DISTANCES, b.weight_rows[overall], F + j)}", _fmt("w"))
+    dim_row = b.weight_rows[p.dims[j]]
+    _set(ws, r, cols["dimension_weight"], f"={_ref(H_DISTANCES, dim_row, 2)}", _fmt("dimension_weight"))
+
+
+def _share_index(wb, tpl, p: _Panel, settings):
+    entropy = settings["weights"] == "entropy"
+    group = settings["ideal"] == "group"
+    b = _Builder(wb, tpl, p, settings, "index")
+    b.standardised(pooled=entropy or not group, group=group)
+    if entropy:
+        b.entropy()
+    scores = ["I"] + list(p.dimensions)
+    b.distances(scores, "group" if group else "pooled")
+    # Index: rows sorted by region (first appearance) then year
+    order = sorted(range(p.m), key=lambda i: (p.region_order.index(p.regions[i]), p.years[i]))
+    blk = tpl.outputs["scores"]
+    ws = wb[blk.sheet]
+    cols = _expect(ws, blk, ["region", "year", *scores])
+    index_cell = {}
+    for k, i in enumerate(order):
+        _check_keys(ws, blk, k, (p.regions[i], p.years[i]))
+        for name in scores:
+            _set(ws, blk.row + 1 + k, cols[name], b.closeness(name, i), layout.SCORE_FORMAT)
+            index_cell[(name, p.regions[i], p.years[i])] = _ref(blk.sheet, blk.row + 1 + k, cols[name])
+    # IndexTables: stacked region × year tables
+    blk = tpl.outputs["tables"]
+    ws = wb[blk.sheet]
+    years = sorted(set(p.years))
+    cols = _expect(ws, blk, ["index", "region", *map(str, years)])
+    k = 0
+    for name in scores:
+        for reg in p.region_order:
+            _check_keys(ws, blk, k, (name, reg))
+            for y in years:
+                ref = index_cell.get((name, reg, y))
+                if ref is not None:
+                    _set(ws, blk.row + 1 + k, cols[str(y)], f"={ref}", layout.SCORE_FORMAT)
+            k += 1
+    # Growth
+    blk = tpl.outputs["growth"]
+    ws = wb[blk.sheet]
+    cols = _expect(ws, blk, ["region", "first_year", "last_year", *scores])
+    for k, reg in enumerate(p.region_order):
+        ys = sorted(y for r_, y in zip(p.regions, p.years) if r_ == reg)
+        _check_keys(ws, blk, k, (reg, ys[0], ys[-1]))
+        span = ys[-1] - ys[0] + 1
+        for name in scores:
+            c = ws.cell(blk.row + 1 + k, cols[name])
+            if span < 2:
+                c.value = None
+                continue
+            first, last = index_cell[(name, reg, ys[0])], index_cell[(name, reg, ys[-1])]
+            _set(ws, blk.row + 1 + k, cols[name],
+                 f'=IF({first}<=0,"",({last}/{first})^(1/{span - 1})-1)', layout.SCORE_FORMAT)
+    # Weights
+    blk = tpl.outputs["weights"]
+    ws = wb[blk.sheet]
+    expected = ["dimension", "indicator", "direction"] + (["e", "d"] if entropy else []) \
+        + ["w", "dimension_weight"]
+    cols = _expect(ws, blk, expected)
+    for j in range(p.n):
+        _check_keys(ws, blk, j, (p.dims[j],))
+        _weights_row(ws, blk.row + 1 + j, cols, j, p, b, entropy=entropy)
+    return [], None
+
+
+# ---------------------------------------------------------------- the U template
+
+def _share_u(wb, tpl, settings, scheme):
+    from ._matrix import parse_weights
+
+    ublock = tpl.inputs[0]
+    wsu = wb[ublock.sheet]
+    book = OpenpyxlBook(workbook=wb)
+    table = book.read_block(ublock)
+    systems = [str(c) for c in table.columns[1:]]
+    n = len(systems)
+    m = len(table)
+    alpha = np.full(n, 1.0 / n) if settings["alpha"] is None else \
+        parse_weights(settings["alpha"], n, systems, what="system weights")
+    grades = _Grades(wb, scheme, settings["lang"])
+    coupling = _Coupling(wb, settings["coupling_model"])
+    rows = []
+    for i in range(m):
+        r = ublock.row + 1 + i
+        label = wsu.cell(r, ublock.col).value
+        label = str(label) if label is not None else f"row {i + 1}"
+        rows.append((label, None, [_ref(ublock.sheet, r, ublock.col + 1 + k) for k in range(n)]))
+    infos = coupling.block("U rows of the U sheet 各观测 U 值", str(table.columns[0]), systems, alpha, rows)
+    blk = tpl.outputs["results"]
+    ws = wb[blk.sheet]
+    expected = [str(table.columns[0]), "C", "T", "D", "level", "label", "stage"] + \
+        (["lag_type"] if n == 2 else [])
+    cols = _expect(ws, blk, expected)
+    lag = None
+    if n == 2:
+        t = float(settings["lag_threshold"])
+        lag_text, sync = LAG_LABELS[settings["lang"]]
+        hc = coupling.ws
+        r = coupling.next_row
+        _head(hc, r, 1, "lagging type labels 滞后类型")
+        labels = (lag_text.format(name=systems[1]), lag_text.format(name=systems[0]), sync)
+        for k, (h, text) in enumerate(zip(("U1 − U2 > t", "U1 − U2 < −t", "otherwise"), labels)):
+            write_cell(hc, r + 1 + k, 1, h)
+            write_cell(hc, r + 1 + k, 2, text)
+        write_cell(hc, r + 4, 1, "threshold t 阈值")
+        hc.cell(r + 4, 2).value = t
+        lag = [_ref(H_COUPLING, r + 1 + k, 2, "rc") for k in range(3)] + [_ref(H_COUPLING, r + 4, 2, "rc")]
+        coupling.next_row = r + 6
+    for k, info in enumerate(infos):
+        rr = blk.row + 1 + k
+        _check_keys(ws, blk, k, (rows[k][0],))
+        _write_ctd(ws, rr, cols, info, coupling, grades)
+        if lag:
+            u1 = _ref(H_COUPLING, info["row"], HELPER_FIRST_COL)
+            u2 = _ref(H_COUPLING, info["row"], HELPER_FIRST_COL + 1)
+            diff = f"ROUND({u1}-{u2},12)"
+            _set(ws, rr, cols["lag_type"],
+                 f"=IF({diff}>{lag[3]},{lag[0]},IF({diff}<-{lag[3]},{lag[1]},{lag[2]}))")
+    return [(ws, blk, cols, m)], grades
+
+
+# ---------------------------------------------------------------- finishing touches
+
+def _grade_colours(levels: int) -> list[str]:
+    out = []
+    for k in range(levels):
+        t = 1.0 if levels == 1 else k / (levels - 1)
+        a, b = (GRADE_COLOURS[0], GRADE_COLOURS[1]) if t <= 0.5 else (GRADE_COLOURS[1], GRADE_COLOURS[2])
+        u = t / 0.5 if t <= 0.5 else (t - 0.5) / 0.5
+        out.append("".join(f"{round(x + (y - x) * u):02X}" for x, y in zip(a, b)))
+    return out
+
+
+def _colour_grades(cf_blocks, grades: _Grades):
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    colours = _grade_colours(grades.levels)
+    for ws, blk, cols, nrows in cf_blocks:
+        if nrows == 0:
+            continue
+        lvl = _L(cols["level"])
+        first, last = blk.row + 1, blk.row + nrows
+        area = f"{lvl}{first}:{_L(cols['label'])}{last}"
+        for k, colour in enumerate(colours, start=1):
+            fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
+            ws.conditional_formatting.add(area, FormulaRule(formula=[f"${lvl}{first}={k}"], fill=fill))
+
+
+def _print_setup(ws):
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _protect(wb, tpl, p: _Panel | None):
+    from openpyxl.styles import Protection
+
+    unlocked = Protection(locked=False)
+    fill = _fill(INPUT_FILL)
+    cells = []
+    if p is not None:
+        cells += [wb[p.data_sheet].cell(r, c) for r in p.data_rows for c in p.data_cols]
+        for key in ("direction", "name", "name_zh", "unit"):
+            c = p.ind_cols.get(key)
+            if c is not None:
+                cells += [wb[p.ind_sheet].cell(r, c) for r in p.ind_rows]
+    else:
+        ub = tpl.inputs[0]
+        ws = wb[ub.sheet]
+        table = OpenpyxlBook(workbook=wb).read_block(ub)
+        cells += [ws.cell(ub.row + 1 + i, ub.col + k)
+                  for i in range(len(table)) for k in range(1, len(table.columns))]
+    for c in cells:                       # editable cells: unlocked and yellow
+        c.protection = unlocked
+        c.fill = fill
+    for ws in wb.worksheets:
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False   # analysts may widen columns
+        ws.protection.formatRows = False
+
+
+def _settings_summary(tpl, settings) -> str:
+    parts = []
+    for s in tpl.settings:
+        v = settings.get(s.key)
+        if s.key == "alpha":
+            v = "equal" if v is None else ",".join(f"{a:g}" for a in v)
+        if isinstance(v, float):
+            v = f"{v:g}"
+        parts.append(f"{s.key} = {v}")
+    return "; ".join(parts)
+
+
+def _guide_rows(tpl, settings) -> list[tuple[str, str]]:
+    outputs = ", ".join(s for s in tpl.output_sheets if s != layout.NOTES_SHEET)
+    helpers = ", ".join(h for h in HELPER_SHEETS)
+    frozen = _settings_summary(tpl, settings)
+    if tpl.name == "coupling_coordination":
+        u = tpl.inputs[0].sheet
+        edit_en = (f"You may edit the yellow U values on {u} (numbers in [0, 1]); everything recalculates. "
+                   f"Locked (structure, frozen at export): the observation labels and system names, "
+                   f"the number of rows and systems, and the {layout.SETTINGS_SHEET} ({frozen}).")
+        edit_zh = (f"可修改 {u} 表中黄色的 U 值（0 到 1 之间的数），结果自动重算。已锁定（导出时固定的结构）：观测名称与系统名称、"
+                   f"行数与系统数，以及 {layout.SETTINGS_SHEET} 表中的设置（{frozen}）。")
+    else:
+        ind, data = (b.sheet for b in tpl.inputs)
+        edit_en = (f"You may edit the yellow cells: the numbers on {data}, and on {ind} the direction "
+                   f"(+ / -), name, 中文名 and unit of each indicator; everything recalculates. Locked "
+                   f"(structure, frozen at export): regions, years, indicator codes and dimensions, the "
+                   f"number of rows, and the {layout.SETTINGS_SHEET} ({frozen}).")
+        edit_zh = (f"可修改黄色单元格：{data} 表中的数值，以及 {ind} 表中各指标的方向（+ / -）、名称、中文名与单位，结果自动重算。"
+                   f"已锁定（导出时固定的结构）：地区、年份、指标代码与维度、行数，以及 {layout.SETTINGS_SHEET} 表中的设置"
+                   f"（{frozen}）。")
+    en = (f"SHARE WORKBOOK (jjj-xl {__version__} share). Every result on {outputs} is an ordinary Excel "
+          f"formula; the steps are on the helper sheets at the end ({helpers}). It needs no add-in, no "
+          f"macros and no Python: Excel 2010 or later, or LibreOffice. {edit_en} Adding rows or "
+          f"indicators, or changing a setting, needs the original workbook: change it there and export "
+          f"a new share workbook (jjj-xl share BOOK --out FILE). The ribbon buttons and JJJ_ functions "
+          f"described below are not used here. Sheets are protected without a password (Review ▸ "
+          f"Unprotect Sheet) only against accidental edits of formulas.")
+    zh = (f"共享工作簿（jjj-xl {__version__} share 导出）。{outputs.replace(', ', '、')} 中的全部结果均为普通 Excel 公式，"
+          f"计算步骤见末尾的辅助表（{helpers.replace(', ', '、')}）。无需加载项、宏或 Python：Excel 2010 及以上版本或 "
+          f"LibreOffice 均可使用。{edit_zh}如需增加行或指标、或修改设置，请在原工作簿中修改后重新导出共享工作簿"
+          f"（jjj-xl share BOOK --out FILE）。下文介绍的功能区按钮与 JJJ_ 函数在本工作簿中不使用。各工作表均已保护（无密码，"
+          f"可通过“审阅 ▸ 撤消工作表保护”取消），仅为防止误改公式。")
+    return [("Share workbook 共享工作簿", en), ("", zh)]
+
+
+def _write_guide(wb, tpl, settings):
+    from openpyxl.styles import Alignment
+
+    ws = wb[layout.GUIDE_SHEET]
+    rows = _guide_rows(tpl, settings)
+    at = 3                                  # below the two title rows
+    k = len(rows) + 1
+    last = ws.max_row
+    heights = {r: ws.row_dimensions[r].height for r in range(at, last + 1)}
+    ws.move_range(f"A{at}:{_L(max(ws.max_column, 4))}{last}", rows=k)
+    for r in range(last, at - 1, -1):
+        ws.row_dimensions[r + k].height = heights.get(r)
+    for r in range(at, at + k):
+        ws.row_dimensions[r].height = None
+    for i, (key, text) in enumerate(rows):
+        r = at + i
+        if key:
+            c = write_cell(ws, r, 1, key)
+            c.font = _font(bold=True, color="C00000")
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        c = write_cell(ws, r, 2, text)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        c.fill = _fill("FFF2CC")
+        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+        ws.row_dimensions[r].height = 15.0 * max(1, -(-units // 96))
+
+
+def _write_notes(wb, tpl, settings, scheme_name: str):
+    ws = wb[layout.NOTES_SHEET]
+    blk = tpl.outputs["notes"]
+    top = blk.row + 1 + _block_rows(ws, blk) + SHARE_NOTES_GAP
+    c = write_cell(ws, top, blk.col, "Share workbook: method notes 共享工作簿方法说明")
+    c.font = _font(bold=True, size=12)
+    c.fill = _fill(TITLE_FILL)
+    rows = [
+        ("share workbook", "every result is an Excel formula over the input sheets (Excel 2010+ / "
+                           "LibreOffice functions only); no add-in, no macros"),
+        ("settings frozen", _settings_summary(tpl, settings)
+         + "; the values on the Settings sheet are not read by the formulas"),
+        ("grade scheme", f"{scheme_name} ({settings.get('lang', 'en')}), table on {H_GRADES}"),
+        ("how to edit", "change numbers in the unlocked input cells (Data / U"
+                        + ("; directions on Indicators" if tpl.name != "coupling_coordination" else "")
+                        + "): everything recalculates. Rows, regions, years, indicators and settings "
+                          "are structure: change them in the original workbook and export again "
+                          "(jjj-xl share BOOK --out FILE)"),
+        ("no checks", "the formulas do not validate edits: keep numbers in the ranges the method "
+                      "needs (max: ≥ 0 and cost > 0; share: ≥ 0; U in [0, 1]); #N/A means a direction "
+                      "that is not + or -"),
+        ("notes above", "computed by the jjj-xl engine at export time (its warnings refer to the data "
+                        "as exported)"),
+    ]
+    helpers = {
+        H_STANDARDISED: "direction signs, column min / max / range / sum, standardised matrix z",
+        H_ENTROPY: "p·ln p matrix, e, d, w",
+        H_DISTANCES: "weights of each score, ideal / anti-ideal rows, d⁺ and d⁻ of every row",
+        H_COUPLING: "U rows (scores per year, dimension scores, U values) read by C and T",
+        H_GRADES: "grade and stage tables",
+    }
+    for name in HELPER_SHEETS:
+        if name in wb.sheetnames:
+            rows.append((name, helpers[name]))
+    for k, (key, value) in enumerate(rows, start=1):
+        write_cell(ws, top + k, blk.col, key).font = _font(bold=True)
+        write_cell(ws, top + k, blk.col + 1, value)
+
+
+def _check_formulas(wb):
+    for ws in wb.worksheets:
+        for c in ws._cells.values():        # only the cells that exist (iter_rows creates cells)
+            if c.data_type == "f" and isinstance(c.value, str):
+                bad = formula_functions(c.value) - SHARE_FUNCTIONS
+                if bad:
+                    raise RuntimeError(f"share: {ws.title}!{c.coordinate} uses {sorted(bad)}")
+
+
+# ---------------------------------------------------------------- entry points
+
+def share_book(wb):
+    """Turn a filled template workbook (openpyxl) into a share workbook, in place; returns it.
+
+    Raises :class:`InputError` (one line naming the place) when the inputs are not valid or
+    the workbook is already a share workbook.
+    """
+    book = OpenpyxlBook(workbook=wb)
+    tpl = detect_template(book)
+    if any(h in wb.sheetnames for h in HELPER_SHEETS):
+        raise InputError(f"this is already a share workbook (it has the sheet "
+                         f"{next(h for h in HELPER_SHEETS if h in wb.sheetnames)}); share the "
+                         f"original template workbook instead")
+    settings = read_settings(book, tpl)
+    scheme = read_scheme(book, tpl, settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JJJWarning)
+        run_action(book, "compute_all")          # validates; writes layout, structure, notes
+    p = None
+    if tpl.name == "coupling_coordination":
+        cf, grades = _share_u(wb, tpl, settings, scheme)
+    else:
+        p = _read_panel_positions(book, tpl)
+        if tpl.name == "entropy_topsis_ccd":
+            orientation = settings["orientation"]
+            written = {"coupling": orientation in ("both", "regions"),
+                       "coupling_dimensions": orientation in ("both", "dimensions")}
+            cf, grades = _share_ccd(wb, tpl, p, settings, scheme, written)
+        else:
+            cf, grades = _share_index(wb, tpl, p, settings)
+    if grades is not None:
+        _colour_grades(cf, grades)
+    for name in REMOVED_SHEETS:
+        if name in wb.sheetnames:
+            del wb[name]
+    _write_guide(wb, tpl, settings)
+    _write_notes(wb, tpl, settings, make_scheme(scheme).name)
+    sheet, row, col = SHARE_SETTINGS_NOTE
+    write_cell(wb[sheet], row, col, "Share workbook: these settings are frozen into the formulas; "
+                                    "changing them here changes nothing. 共享工作簿：设置已固化在公式中，"
+                                    "在此修改无效。").font = _font(bold=True, color="C00000")
+    restore_charts(wb, tpl.name)
+    if CHARTS_NOTE[0] in wb.sheetnames:
+        write_cell(wb[CHARTS_NOTE[0]], CHARTS_NOTE[1], CHARTS_NOTE[2],
+                   "Charts read the result sheets through the formulas in the grey-titled areas on the "
+                   "right; they follow the data as you edit it. 图表通过右侧灰色标题区域的公式读取结果表，"
+                   "随数据修改自动更新。").font = _font(italic=True, color="C00000")
+    for ws in wb.worksheets:
+        _print_setup(ws)
+    _protect(wb, tpl, p)
+    _check_formulas(wb)
+    # helper sheets grouped at the end, in HELPER_SHEETS order
+    wb._sheets = [ws for ws in wb._sheets if ws.title not in HELPER_SHEETS] + \
+        [wb[h] for h in HELPER_SHEETS if h in wb.sheetnames]
+    if getattr(wb, "vba_archive", None) is not None:
+        wb.vba_archive = None
+    wb.active = 0
+    return wb
+
+
+def share_workbook(src_path, out_path) -> Path:
+    """Read a filled template workbook and write its share workbook (``.xlsx``) to ``out_path``.
+
+    Every numeric result cell of the output blocks becomes an Excel formula over the input
+    sheets, in the cells where Compute all writes values; returns the path written.
+    """
+    src, out = Path(src_path), Path(out_path)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"{out.name}: a share workbook is saved as .xlsx (no macros); use a name "
+                         f"ending in .xlsx")
+    if out.exists() and src.exists() and out.resolve() == src.resolve():
+        raise InputError(f"{out.name}: the share workbook must not overwrite the original; choose "
+                         f"another --out file")
+    book = OpenpyxlBook(src)
+    share_book(book.wb)
+    return save_atomically(book.wb, out)

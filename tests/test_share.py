@@ -1,0 +1,383 @@
+"""Share workbooks: every result a native formula, recalculated by LibreOffice, equal to the engine.
+
+For every option set: fill a template with a bundled sample, set the Settings, export the share
+workbook, recalculate it with LibreOffice and compare EVERY cell of the output blocks with the
+engine's Compute all (numbers to 1e-9 relative, 1e-12 absolute near 0; text equal). Then edit
+input cells of the share workbook, recalculate again and compare with the engine on the edited
+inputs. One LibreOffice conversion per workbook.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+import jjj_xl as jx
+from jjj_xl import layout
+from jjj_xl.actions import ACTION_OUTPUTS, run_action
+from jjj_xl.book import OpenpyxlBook
+from jjj_xl.datasets import load_sample
+from jjj_xl.share import HELPER_SHEETS, share_book, share_workbook
+from jjj_xl.templates import build_template, fill_inputs
+from jjj_xl.workbook import write_cell
+
+from .libreoffice import convert
+
+# functions Excel 2010 and LibreOffice both compute (kept here independently of share.py)
+ALLOWED = {"SUM", "SUMPRODUCT", "SUMIF", "SUMIFS", "COUNTIF", "COUNTIFS", "LN", "EXP", "SQRT",
+           "ABS", "MIN", "MAX", "INDEX", "MATCH", "LOOKUP", "IF", "IFERROR", "AND", "OR", "COUNT",
+           "COUNTA", "POWER", "RANK", "ROUND", "SMALL", "TRIM", "LOWER", "NA", "ROWS", "ISNUMBER"}
+FUNC = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
+STRING = re.compile(r'"(?:[^"]|"")*"')
+RTOL, ATOL = 1e-9, 1e-12
+
+CUSTOM = [(0.0, "Low", "低"), (0.35, "Fair", "中"), (0.55, "Good", "良"), (0.75, "Top", "优")]
+
+
+def _custom_scheme(wb, tpl):
+    blk = tpl.scheme
+    ws = wb[blk.sheet]
+    for r in range(blk.row + 1, blk.row + 12):
+        for c in range(blk.col, blk.col + 3):
+            ws.cell(r, c).value = None
+    for i, row in enumerate(CUSTOM):
+        for k, v in enumerate(row):
+            ws.cell(blk.row + 1 + i, blk.col + k).value = v
+
+
+def _u_frame(systems: int) -> pd.DataFrame:
+    rng = np.random.default_rng(7 + systems)
+    names = ["economy", "environment", "society"][:systems]
+    U = rng.uniform(0.05, 0.95, size=(12, systems)).round(4)
+    U[3] = 0.5                    # equal U: C = 1
+    U[5, 0] = 0.0                 # a zero: C = 0
+    U[7, 1] = U[7, 0] + 0.03      # two systems nearly level: synchronous
+    frame = pd.DataFrame(U, columns=names)
+    frame.insert(0, "observation", [f"obs {2010 + i}" for i in range(len(U))])
+    return frame
+
+
+def _panel(sample, mutate=None):
+    s = load_sample(sample)
+    data = s.data.copy()
+    if mutate:
+        data = mutate(data)
+    return s.indicators, data
+
+
+def _rename_beijing(d):
+    d["region"] = d["region"].replace("Beijing", "=Beijing")
+    return d
+
+
+def _constant(d):
+    # a constant column where no region-year ends up worst on every other indicator of the
+    # dimension: such a row has closeness exactly 0 here but ~1e-17 from the engine (rounding),
+    # which the coupling amplifies through U^(1/n) (C 0.001 instead of 0)
+    d["road_freight"] = 42000.0
+    return d
+
+
+# name -> (template, sample or U systems, settings, data mutation, custom scheme, flip a direction)
+CASES = {
+    "ccd_defaults_eq_region": ("entropy_topsis_ccd", "paper000", {}, _rename_beijing, False, True),
+    "ccd_shift001_squared_w_classic_zh": (
+        "entropy_topsis_ccd", "paper000",
+        {"shift": 0.01, "closeness": "squared", "distance": "w", "coupling_model": "classic",
+         "lang": "zh"}, None, False, False),
+    "ccd_max_ringprinted_regions_custom_constant": (
+        "entropy_topsis_ccd", "paper000",
+        {"method": "max", "distance": "w", "coupling_model": "ring_printed", "orientation": "regions",
+         "scheme": "custom"}, _constant, True, False),
+    "ccd_share_squared_wang_dimensions_zh_custom": (
+        "entropy_topsis_ccd", "paper000",
+        {"method": "share", "closeness": "squared", "coupling_model": "wang",
+         "orientation": "dimensions", "lang": "zh", "scheme": "custom"}, None, True, False),
+    "index_defaults": ("ideal_solution_index", "paper004", {}, None, False, True),
+    "index_minmax_ratio_w": ("ideal_solution_index", "paper004",
+                             {"method": "minmax", "closeness": "ratio", "distance": "w"},
+                             None, False, False),
+    "index_minmax_entropy_data": ("ideal_solution_index", "paper004",
+                                  {"method": "minmax", "weights": "entropy", "ideal": "data"},
+                                  None, False, False),
+    "index_max_entropy_group_ratio_w": ("ideal_solution_index", "paper004",
+                                        {"weights": "entropy", "closeness": "ratio", "distance": "w"},
+                                        None, False, False),
+    "u2_classic_alpha_lag": ("coupling_coordination", 2,
+                             {"coupling_model": "classic", "alpha": "0.6,0.4", "lag_threshold": 0.05},
+                             None, False, False),
+    "u3_wang_alpha_zh_custom": ("coupling_coordination", 3,
+                                {"coupling_model": "wang", "alpha": "0.5,0.3,0.2", "lang": "zh",
+                                 "scheme": "custom"}, None, True, False),
+    "u3_ring_equal": ("coupling_coordination", 3, {}, None, False, False),
+}
+
+
+def _filled(tmp_path, case):
+    name, sample, settings, mutate, custom, _ = CASES[case]
+    tpl = layout.TEMPLATES[name]
+    wb = build_template(name)
+    if name == "coupling_coordination":
+        fill_inputs(wb, name, data=_u_frame(sample))
+    else:
+        fill_inputs(wb, name, *_panel(sample, mutate))
+    for key, value in settings.items():
+        sheet, row, col = tpl.setting_cell(key)
+        wb[sheet].cell(row, col).value = value
+    if custom:
+        _custom_scheme(wb, tpl)
+    path = tmp_path / f"{case}.xlsx"
+    wb.save(path)
+    return path
+
+
+def _engine(path, edits=()):
+    wb = load_workbook(path)
+    _apply(wb, edits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jx.JJJWarning)
+        run_action(OpenpyxlBook(workbook=wb), "compute_all")
+    return wb
+
+
+def _apply(wb, edits):
+    for sheet, row, col, value in edits:
+        write_cell(wb[sheet], row, col, value)      # text starting with "=" stays text
+
+
+def _blocks(name, wb):
+    """Output blocks Compute all wrote (header present), with their width and row count."""
+    tpl = layout.TEMPLATES[name]
+    out = []
+    for key in ACTION_OUTPUTS["compute_all"][name]:
+        b = tpl.outputs[key]
+        ws = wb[b.sheet]
+        width = 0
+        while ws.cell(b.row, b.col + width).value not in (None, ""):
+            width += 1
+        if not width:
+            continue
+        rows = 0
+        while any(ws.cell(b.row + 1 + rows, b.col + k).value not in (None, "") for k in range(width)):
+            rows += 1
+        out.append((b, width, rows))
+    return out
+
+
+def _same(e, got) -> bool:
+    if isinstance(e, (int, float)) and not isinstance(e, bool):
+        return isinstance(got, (int, float)) and not isinstance(got, bool) and \
+            math.isclose(e, got, rel_tol=RTOL, abs_tol=ATOL)
+    if e in (None, ""):
+        return got in (None, "")
+    return e == got
+
+
+def _compare(name, engine_wb, lo_wb) -> int:
+    """Every cell of every output block; returns the number of numeric cells compared."""
+    numbers = 0
+    diffs = []
+    for b, width, rows in _blocks(name, engine_wb):
+        we, wl = engine_wb[b.sheet], lo_wb[b.sheet]
+        for r in range(b.row, b.row + rows + 2):          # header, body and the blank row below
+            for c in range(b.col, b.col + width):
+                e, got = we.cell(r, c).value, wl.cell(r, c).value
+                numbers += isinstance(e, float)
+                if not _same(e, got):
+                    diffs.append(f"{b.sheet}!{wl.cell(r, c).coordinate}: engine {e!r}, LibreOffice {got!r}")
+    assert not diffs, f"{len(diffs)} cells differ: " + "; ".join(diffs[:8])
+    return numbers
+
+
+def _formula_checks(name, engine_wb, share_wb):
+    """Every number and every level/label/stage of the outputs is a formula in the share book."""
+    for b, width, rows in _blocks(name, engine_wb):
+        we, ws = engine_wb[b.sheet], share_wb[b.sheet]
+        header = [we.cell(b.row, b.col + k).value for k in range(width)]
+        for k, h in enumerate(header):
+            for r in range(b.row + 1, b.row + 1 + rows):
+                e = we.cell(r, b.col + k).value
+                cell = ws.cell(r, b.col + k)
+                if isinstance(e, float) or h in ("level", "label", "stage", "lag_type"):
+                    assert cell.data_type == "f", f"{b.sheet}!{cell.coordinate} is not a formula"
+
+
+def _static_checks(path, name):
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        assert not any("vbaProject" in n for n in names)
+        assert "macroEnabled" not in zf.read("[Content_Types].xml").decode()
+        assert any(n.startswith("xl/charts/chart") for n in names), "charts kept"
+    wb = load_workbook(path)
+    formulas = 0
+    for ws in wb.worksheets:
+        assert ws.protection.sheet, f"sheet {ws.title} is not protected"
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type != "f":
+                    continue
+                formulas += 1
+                text = str(c.value)
+                assert "JJJ_" not in text.upper(), f"{ws.title}!{c.coordinate}: {text}"
+                used = {m.upper() for m in FUNC.findall(STRING.sub('""', text))}
+                assert used <= ALLOWED, f"{ws.title}!{c.coordinate} uses {used - ALLOWED}"
+    assert formulas > 50
+    # helper sheets grouped at the end; the add-in sheets are gone
+    helpers = [s for s in wb.sheetnames if s.startswith("h_")]
+    assert helpers and wb.sheetnames[-len(helpers):] == helpers
+    assert set(helpers) <= set(HELPER_SHEETS)
+    assert "Formulas" not in wb.sheetnames and layout.CONF_SHEET not in wb.sheetnames
+    # input cells unlocked, structure and outputs locked
+    tpl = layout.TEMPLATES[name]
+    block = tpl.inputs[-1]
+    ws = wb[block.sheet]
+    assert ws.cell(block.row + 1, block.col + 2).protection.locked is False
+    width = 0
+    while ws.cell(block.row, block.col + width).value not in (None, ""):
+        width += 1
+    assert ws.cell(block.row + 3, block.col + width - 1).protection.locked is False
+    assert ws.cell(block.row + 1, block.col).protection.locked is True   # region / observation
+    out = next(iter(tpl.outputs.values()))
+    assert wb[out.sheet].cell(out.row + 1, out.col + 2).protection.locked is True
+    guide = " ".join(str(c.value) for row in wb[layout.GUIDE_SHEET].iter_rows(max_row=8) for c in row
+                     if c.value)
+    assert "SHARE WORKBOOK" in guide and "共享工作簿" in guide
+    notes = [c.value for row in wb[layout.NOTES_SHEET].iter_rows() for c in row]
+    assert "settings frozen" in notes
+    assert wb[block.sheet].freeze_panes
+    assert all(w.page_setup.orientation == "landscape" for w in wb.worksheets)
+    return wb
+
+
+def _edits(name, case, wb):
+    """Edits of input cells: scaled values, one row at the ideal, maybe a flipped direction."""
+    tpl = layout.TEMPLATES[name]
+    flip = CASES[case][5]
+    block = tpl.inputs[-1]
+    ws = wb[block.sheet]
+    last_row = block.row
+    while ws.cell(last_row + 1, block.col).value not in (None, ""):
+        last_row += 1
+    width = 0
+    while ws.cell(block.row, block.col + width).value not in (None, ""):
+        width += 1
+    if name == "coupling_coordination":
+        return [(block.sheet, block.row + 1, block.col + 1, 0.91),
+                (block.sheet, block.row + 2, block.col + 2, 0.07),
+                (block.sheet, block.row + 6, block.col + 1, 0.33)], None
+    edits = []
+    first_val = block.col + 2
+    for r, c, f in ((block.row + 1, first_val, 1.5), (block.row + 4, first_val + 3, 0.6),
+                    (block.row + 9, first_val + 5, 1.2)):
+        edits.append((block.sheet, r, c, float(ws.cell(r, c).value) * f))
+    ind = wb[tpl.inputs[0].sheet]
+    ih = {str(ind.cell(tpl.inputs[0].row, k).value).strip().lower(): k for k in range(1, 8)}
+    dirs = {str(ind.cell(r, ih["code"]).value): str(ind.cell(r, ih["direction"]).value).strip()
+            for r in range(tpl.inputs[0].row + 1, ind.max_row + 1) if ind.cell(r, ih["code"]).value}
+    if flip:
+        r = tpl.inputs[0].row + 2
+        code = str(ind.cell(r, ih["code"]).value)
+        dirs[code] = "-" if dirs[code] == "+" else "+"
+        edits.append((tpl.inputs[0].sheet, r, ih["direction"], dirs[code]))
+        edits.append((tpl.inputs[0].sheet, r, ih["name"], "=renamed indicator"))
+    # one row at the ideal: best value of every indicator (within its region for paper 004)
+    ideal_row = block.row + 5
+    region = ws.cell(ideal_row, block.col).value
+    same = [r for r in range(block.row + 1, last_row + 1)
+            if CASES[case][2].get("ideal", "group") == "data" or name != "ideal_solution_index"
+            or ws.cell(r, block.col).value == region]
+    for c in range(first_val, block.col + width):
+        code = str(ws.cell(block.row, c).value)
+        col = [float(ws.cell(r, c).value) for r in same]
+        best = max(col) * 2 if dirs.get(code, "+") == "+" else min(col) / 2
+        edits.append((block.sheet, ideal_row, c, best))
+    return edits, ideal_row
+
+
+@pytest.fixture(scope="module")
+def lo_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("lo")
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_share_matches_engine_in_libreoffice(case, tmp_path, lo_dir):
+    name = CASES[case][0]
+    src = _filled(tmp_path, case)
+    out = share_workbook(src, tmp_path / f"{case}-share.xlsx")
+    share = _static_checks(out, name)
+    engine = _engine(src)
+    _formula_checks(name, engine, share)
+    recalc = load_workbook(convert(out, "xlsx", lo_dir / case), data_only=True)
+    assert _compare(name, engine, recalc) > 10
+
+    # edit inputs in the share workbook, recalculate, compare with the engine on the same edits
+    edits, ideal_row = _edits(name, case, share)
+    _apply(share, edits)
+    edited = tmp_path / f"{case}-edited.xlsx"
+    share.save(edited)
+    recalc2 = load_workbook(convert(edited, "xlsx", lo_dir / f"{case}-edited"), data_only=True)
+    engine2 = _engine(src, edits)
+    _compare(name, engine2, recalc2)
+    if ideal_row is not None and CASES[case][2].get("method") != "share":
+        tpl = layout.TEMPLATES[name]
+        scores = tpl.outputs["scores"]
+        ws = recalc2[scores.sheet]
+        data = recalc2[tpl.inputs[-1].sheet]
+        key = (data.cell(ideal_row, 1).value, data.cell(ideal_row, 2).value)
+        row = next(r for r in range(scores.row + 1, ws.max_row + 1)
+                   if (ws.cell(r, 1).value, ws.cell(r, 2).value) == key)
+        assert ws.cell(row, scores.col + 2).value == 1      # a row at the ideal: closeness 1
+    # the charts' helper formulas read the formula outputs
+    charts = [c.value for row in recalc2["Charts"].iter_rows() for c in row]
+    assert not any(isinstance(v, str) and v.startswith(("#REF", "#VALUE", "#DIV", "#NAME"))
+                   for v in charts)
+    assert sum(isinstance(v, float) for v in charts) >= 6
+    if case == "ccd_defaults_eq_region":
+        # text that looks like a formula stays text, in the formula book and after LibreOffice
+        data = share[layout.ENTROPY_TOPSIS_CCD.inputs[1].sheet]
+        assert data["A2"].value == "=Beijing" and data["A2"].data_type == "s"
+        assert recalc["Scores"]["A3"].value == "=Beijing"
+        assert recalc2["Weights"]["B4"].value == "=renamed indicator"
+        # the grades are coloured by level: one rule per level
+        rules = [r for rng in share["Coupling"].conditional_formatting for r in rng.rules]
+        assert len(rules) >= 2 * 10
+
+
+def test_share_refuses_bad_inputs_and_second_share(tmp_path):
+    src = _filled(tmp_path, "index_defaults")
+    before = src.read_bytes()
+    share_workbook(src, tmp_path / "first-share.xlsx")
+    assert src.read_bytes() == before                  # the original is never touched
+    wb = load_workbook(src)
+    wb["Data"]["D5"].value = "n/a"
+    wb.save(tmp_path / "bad.xlsx")
+    with pytest.raises(jx.InputError, match=r"Data!D5"):
+        share_workbook(tmp_path / "bad.xlsx", tmp_path / "bad-share.xlsx")
+    out = share_workbook(src, tmp_path / "ok-share.xlsx")
+    with pytest.raises(jx.InputError, match="already a share workbook"):
+        share_book(load_workbook(out))
+    with pytest.raises(jx.InputError, match=r"\.xlsx"):
+        share_workbook(src, tmp_path / "x.xlsm")
+    with pytest.raises(jx.InputError, match="overwrite"):
+        share_workbook(src, src)
+
+
+def test_share_book_keeps_engine_layout_without_libreoffice(tmp_path):
+    """Structure cells (regions, years, dimensions) are the engine's; results are formulas."""
+    src = _filled(tmp_path, "ccd_defaults_eq_region")
+    engine = _engine(src)
+    shared = share_book(load_workbook(src))
+    tpl = layout.ENTROPY_TOPSIS_CCD
+    for key in ("scores", "coupling", "coupling_dimensions"):
+        b = tpl.outputs[key]
+        for r in range(b.row, b.row + 40):
+            for c in (b.col, b.col + 1):
+                assert shared[b.sheet].cell(r, c).value == engine[b.sheet].cell(r, c).value
+    assert shared["Scores"]["C3"].data_type == "f"
