@@ -96,3 +96,20 @@ def test_formula_like_text_is_written_as_text(tmp_path):
     assert [c.value for c in cells] == ["=HYPERLINK(\"http://x\")", "+86 10", "-3%", "@user"]
     assert all(c.data_type == "s" for c in cells)
     assert list(tmp_path.iterdir()) == [path]   # no temporary file left behind
+
+
+def test_share_command_formulas_and_lite(tmp_path, capsys):
+    demo = tmp_path / "demo.xlsx"
+    assert cli.main(["demo", "--out", str(demo)]) == 0
+    share = tmp_path / "share.xlsx"
+    assert cli.main(["share", str(demo), "--out", str(share)]) == 0
+    wb = load_workbook(share)
+    coupling = layout.ENTROPY_TOPSIS_CCD.outputs["coupling"]
+    d_cell = wb[coupling.sheet].cell(coupling.row + 1, coupling.col + 4).value
+    assert isinstance(d_cell, str) and d_cell.startswith("=")      # a live formula, not a value
+    lite = tmp_path / "lite.xlsx"
+    assert cli.main(["share", str(demo), "--out", str(lite), "--lite"]) == 0
+    from jjj_xl.lite import lite_requirements, read_lite
+    assert read_lite(lite)["requirements.txt"] == lite_requirements()
+    assert cli.main(["share", str(demo), "--out", str(demo)]) == 2
+    assert "--out must name a new file" in capsys.readouterr().err
