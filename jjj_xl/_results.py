@@ -26,8 +26,3 @@ def wrap_rows(values: np.ndarray, mat: Matrix, name: str | None = None):
     if not mat.labelled:
         return values
     return pd.Series(values, index=mat.index, name=name)
-
-
-def notes_text(notes: dict) -> list[str]:
-    """The method notes as 'key: value' lines, for a notes block in Excel."""
-    return [f"{k}: {v}" for k, v in notes.items()]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import layout
@@ -226,11 +225,3 @@ def as_adapter(book) -> BookAdapter:
     if isinstance(book, (str, Path)):
         return OpenpyxlBook(book)
     return XlwingsBook(book)
-
-
-def to_float_or_none(value):
-    if value is None:
-        return None
-    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
-        return float(value)
-    return value

@@ -220,4 +220,3 @@ def output_note_cell(template: Template, sheet: str) -> tuple[int, int]:
 NUMBER_FORMATS = {"e": "0.0000", "d": "0.0000", "w": "0.0000", "dimension_weight": "0.000",
                   "C": "0.000", "T": "0.000", "D": "0.000", "closeness": "0.0000"}
 SCORE_FORMAT = "0.0000"
-PERCENT_FORMAT = "0.00%"

@@ -12,12 +12,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
-from . import layout
 
 FORMULA_STARTS = ("=", "+", "-", "@")
-HEADER_FILL = "DDEBF7"
 INPUT_FILL = "FFF2CC"
 
 

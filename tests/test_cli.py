@@ -6,7 +6,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import pytest
 from openpyxl import load_workbook
 
 import jjj_xl as jx

@@ -1,11 +1,9 @@
 """The README's Python examples run as printed, and its two commands are the ones CI uses."""
 
-import os
 import re
 import subprocess
 import warnings
 
-import pytest
 
 import jjj_xl as jx
 

@@ -1,6 +1,5 @@
 """Headless runner and workbook actions: outputs right, inputs untouched, bad books refused."""
 
-import shutil
 import warnings
 import zipfile
 
