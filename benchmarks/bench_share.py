@@ -34,11 +34,11 @@ import pandas as pd
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # run from a checkout without installing
 
-from jjj_xl import layout  # noqa: E402
-from jjj_xl.actions import run_action  # noqa: E402
-from jjj_xl.book import OpenpyxlBook  # noqa: E402
-from jjj_xl.share import share_workbook  # noqa: E402
-from jjj_xl.templates import build_template, fill_inputs  # noqa: E402
+from jjj_xl.workbook import layout  # noqa: E402
+from jjj_xl.workbook.actions import run_action  # noqa: E402
+from jjj_xl.workbook.book import OpenpyxlBook  # noqa: E402
+from jjj_xl.workbook.share import share_workbook  # noqa: E402
+from jjj_xl.workbook.templates import build_template, fill_inputs  # noqa: E402
 
 SEED = 20240611
 

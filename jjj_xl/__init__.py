@@ -5,14 +5,14 @@ macros and the CLI are thin adapters over it. The numerical contract is
 METHODS.md in the project's shared folder.
 """
 
-from .coupling import GradeScheme, coupling, grade, lag_type, make_scheme, stage
+from .methods.coupling import GradeScheme, coupling, grade, lag_type, make_scheme, stage
 from .errors import InputError, JJJWarning
-from .obstacle import obstacle_degree
-from .standardize import standardize
-from .topsis import topsis
-from .weights import (combine_weights, critic_weights, cv_weights, entropy_weights,
+from .methods.obstacle import obstacle_degree
+from .methods.standardize import standardize
+from .methods.topsis import topsis
+from .methods.weights import (combine_weights, critic_weights, cv_weights, entropy_weights,
                       hierarchical_weights, std_weights)
-from .workflows import entropy_topsis_coupling, ideal_solution_index
+from .methods.workflows import entropy_topsis_coupling, ideal_solution_index
 
 __version__ = "0.1.0"
 

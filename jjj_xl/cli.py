@@ -98,17 +98,17 @@ def _summary(result) -> str:
 
 
 def _set_setting(wb, template: str, key: str, value):
-    from . import layout
+    from .workbook import layout
     sheet, row, col = layout.TEMPLATES[template].setting_cell(key)
     wb[sheet].cell(row, col).value = value
 
 
 def cmd_demo(args) -> int:
     from . import datasets
-    from .actions import run_action
-    from .book import OpenpyxlBook
-    from .templates import build_template, fill_inputs, restore_charts
-    from .workflows import entropy_topsis_coupling
+    from .workbook.actions import run_action
+    from .workbook.book import OpenpyxlBook
+    from .workbook.templates import build_template, fill_inputs, restore_charts
+    from .methods.workflows import entropy_topsis_coupling
 
     sample = datasets.load_sample("paper000")
     with warnings.catch_warnings(record=True) as caught:
@@ -138,7 +138,7 @@ def template_file(name: str):
     from importlib.resources import files
     from pathlib import Path
 
-    from . import layout
+    from .workbook import layout
     filename = layout.TEMPLATES[name].filename
     try:
         return files("jjj_xl.workbook_templates").joinpath(filename)
@@ -149,8 +149,8 @@ def template_file(name: str):
 def cmd_new(args) -> int:
     from pathlib import Path
 
-    from .book import OpenpyxlBook
-    from .workbook import save_atomically
+    from .workbook.book import OpenpyxlBook
+    from .workbook.cells import save_atomically
 
     target = Path(args.file)
     if target.suffix.lower() != ".xlsx":
@@ -159,8 +159,8 @@ def cmd_new(args) -> int:
         raise InputError(f"{target} already exists; choose another name (nothing was overwritten)")
     if args.sample:
         from . import datasets
-        from .actions import run_action
-        from .templates import SAMPLE_FOR, build_template, fill_inputs, restore_charts
+        from .workbook.actions import run_action
+        from .workbook.templates import SAMPLE_FOR, build_template, fill_inputs, restore_charts
         wb = build_template(args.template)
         if args.template in SAMPLE_FOR:
             s = datasets.load_sample(SAMPLE_FOR[args.template])
@@ -177,7 +177,7 @@ def cmd_new(args) -> int:
         from openpyxl import load_workbook
         with template_file(args.template).open("rb") as fh:
             wb = load_workbook(fh)
-        from .templates import restore_charts
+        from .workbook.templates import restore_charts
         restore_charts(wb, args.template)
         save_atomically(wb, target)
     print(f"Wrote {target}")
@@ -189,7 +189,7 @@ def _sample_u():
     import pandas as pd
 
     from . import datasets
-    from .workflows import entropy_topsis_coupling
+    from .methods.workflows import entropy_topsis_coupling
     s = datasets.load_sample("paper000")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)
@@ -201,9 +201,9 @@ def _sample_u():
 
 
 def cmd_run(args) -> int:
-    from .actions import detect_template, run_action
-    from .book import OpenpyxlBook
-    from .templates import restore_charts
+    from .workbook.actions import detect_template, run_action
+    from .workbook.book import OpenpyxlBook
+    from .workbook.templates import restore_charts
 
     book = OpenpyxlBook(args.book)
     tpl = detect_template(book)
@@ -223,12 +223,12 @@ def cmd_share(args) -> int:
     if Path(args.out).resolve() == Path(args.book).resolve():
         raise InputError("--out must name a new file; the filled workbook is kept as it is")
     if args.lite:
-        from .book import check_zip
-        from .lite import embed_lite
+        from .workbook.book import check_zip
+        from .excel.lite import embed_lite
         check_zip(args.book)
         path = embed_lite(args.book, args.out)
     else:
-        from .share import share_workbook
+        from .workbook.share import share_workbook
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", JJJWarning)
             path = share_workbook(args.book, args.out)
@@ -237,14 +237,14 @@ def cmd_share(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from .templates import build_all
+    from .workbook.templates import build_all
     for path in build_all(args.dir):
         print(f"Wrote {path}")
     return 0
 
 
 def cmd_addin(args) -> int:
-    from .addin import build_addin, install_addin, install_hint
+    from .excel.addin import build_addin, install_addin, install_hint
     if args.addin_command == "build":
         print(f"Wrote {build_addin(args.out, args.interpreter)}")
     else:

@@ -9,9 +9,10 @@ import pandas as pd
 from openpyxl import load_workbook
 
 import jjj_xl as jx
-from jjj_xl import cli, layout
+from jjj_xl import cli
+from jjj_xl.workbook import layout
 from jjj_xl.datasets import load_sample
-from jjj_xl.workbook import save_atomically, write_cell
+from jjj_xl.workbook.cells import save_atomically, write_cell
 
 
 def _read_block(ws, block, ncols):
@@ -108,7 +109,7 @@ def test_share_command_formulas_and_lite(tmp_path, capsys):
     assert isinstance(d_cell, str) and d_cell.startswith("=")      # a live formula, not a value
     lite = tmp_path / "lite.xlsx"
     assert cli.main(["share", str(demo), "--out", str(lite), "--lite"]) == 0
-    from jjj_xl.lite import lite_requirements, read_lite
+    from jjj_xl.excel.lite import lite_requirements, read_lite
     assert read_lite(lite)["requirements.txt"] == lite_requirements()
     assert cli.main(["share", str(demo), "--out", str(demo)]) == 2
     assert "--out must name a new file" in capsys.readouterr().err

@@ -300,5 +300,5 @@ def test_paper000_workflow_matches_its_parts():
 
 
 def test_paper004_growth_rate_formula():
-    from jjj_xl.workflows import growth_rate
+    from jjj_xl.methods.workflows import growth_rate
     assert growth_rate(0.2, 0.8, 3) == pytest.approx(1.0)   # doubles each year over 3 years

@@ -2,7 +2,8 @@
 
 import pytest
 
-from jjj_xl import cli, layout
+from jjj_xl import cli
+from jjj_xl.workbook import layout
 
 from .conftest import ROOT
 from .libreoffice import convert, pdf_pages

@@ -19,10 +19,11 @@ import pytest
 from openpyxl import load_workbook
 
 import jjj_xl as jx
-from jjj_xl import layout, lite
+from jjj_xl.workbook import layout
+from jjj_xl.excel import lite
 from jjj_xl.datasets import load_sample
 from jjj_xl.errors import InputError
-from jjj_xl.templates import build_template
+from jjj_xl.workbook.templates import build_template
 
 from . import xlserver
 from .libreoffice import convert, pdf_pages
@@ -217,7 +218,7 @@ def main(books, tmp_path_factory):
         pytest.skip("a module named 'main' is already imported")
     sys.path.insert(0, str(code_dir))
     try:
-        with xlserver.server_mode("jjj_xl.udfs", "jjj_xl.macros", "main") as (xw, (_, _, mod)):
+        with xlserver.server_mode("jjj_xl.excel.udfs", "jjj_xl.excel.macros", "main") as (xw, (_, _, mod)):
             assert mod.__file__ == str(code_dir / "main.py")
             yield xw, mod
     finally:

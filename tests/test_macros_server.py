@@ -8,16 +8,16 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 import jjj_xl as jx
-from jjj_xl import layout
+from jjj_xl.workbook import layout
 from jjj_xl.datasets import load_sample
-from jjj_xl.templates import build_template, fill_inputs
+from jjj_xl.workbook.templates import build_template, fill_inputs
 
 from . import xlserver
 
 
 @pytest.fixture(scope="module")
 def server():
-    with xlserver.server_mode("jjj_xl.macros") as (xw, (macros,)):
+    with xlserver.server_mode("jjj_xl.excel.macros") as (xw, (macros,)):
         yield xw, macros
 
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import jjj_xl as jx
-from jjj_xl._matrix import as_matrix, parse_directions
-from jjj_xl.standardize import fit_standardizer
-from jjj_xl.topsis import closeness_from_distances, topsis_distances
+from jjj_xl.methods._matrix import as_matrix, parse_directions
+from jjj_xl.methods.standardize import fit_standardizer
+from jjj_xl.methods.topsis import closeness_from_distances, topsis_distances
 
 pytestmark = pytest.mark.filterwarnings("ignore::jjj_xl.errors.JJJWarning")
 

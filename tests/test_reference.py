@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 import jjj_xl as jx
-from jjj_xl.coupling import coordination
-from jjj_xl.weights import Weights, weights_from_entropy
+from jjj_xl.methods.coupling import coordination
+from jjj_xl.methods.weights import Weights, weights_from_entropy
 
 from .conftest import shared_file
 

@@ -14,8 +14,10 @@ import zipfile
 
 import pytest
 
-from jjj_xl import InputError, actions, addin, layout, ribbon
-from jjj_xl.book import BookAdapter
+from jjj_xl import InputError
+from jjj_xl.excel import addin, ribbon
+from jjj_xl.workbook import actions, layout
+from jjj_xl.workbook.book import BookAdapter
 
 NS = {"ui": addin.CUSTOMUI_NS}
 ORIGINAL_MODULES = {"ThisWorkbook.cls", "Dictionary.cls", "RibbonMyAddin.bas", "Sheet2.cls",
@@ -52,7 +54,7 @@ def test_actions_are_known():
 
 
 def test_ribbon_imports_without_xlwings():
-    code = "import sys, jjj_xl.ribbon, jjj_xl.addin; print('xlwings' in sys.modules)"
+    code = "import sys, jjj_xl.excel.ribbon, jjj_xl.excel.addin; print('xlwings' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -73,7 +75,7 @@ def test_vba_source_is_ascii_and_passes_control_id():
     src = addin.vba_callback_source()
     src.encode("ascii")  # the VBA project's code page is 1252: no Chinese in VBA
     assert "Public Sub JJJ_OnAction(control As IRibbonControl)" in src
-    assert """RunPython "import jjj_xl.ribbon; jjj_xl.ribbon.dispatch('" & control.Id & "')\"""" in src
+    assert """RunPython "import jjj_xl.excel.ribbon; jjj_xl.excel.ribbon.dispatch('" & control.Id & "')\"""" in src
     assert "|" not in src.split("RunPython", 1)[1]  # Mac joins AppleScript arguments with '|'
 
 
@@ -130,7 +132,7 @@ def test_olevba_reads_callback_and_original_modules(built):
     before, after = _olevba_modules(addin.template_path()), _olevba_modules(built)
     assert set(after) == ORIGINAL_MODULES | {"JJJRibbon.bas"}
     code = after["JJJRibbon.bas"]
-    assert "control.Id" in code and "jjj_xl.ribbon.dispatch" in code
+    assert "control.Id" in code and "jjj_xl.excel.ribbon.dispatch" in code
     assert "Sub JJJ_OnAction(control As IRibbonControl)" in code
     for name in ORIGINAL_MODULES - {"xlwings.bas"}:
         assert after[name].strip() == before[name].strip(), name
@@ -237,7 +239,7 @@ def test_dispatch_new_writes_unique_file_and_opens_it(tmp_path, monkeypatch):
         written.append((name, path))
         path.write_bytes(b"fake workbook")
 
-    monkeypatch.setitem(sys.modules, "jjj_xl.templates",
+    monkeypatch.setitem(sys.modules, "jjj_xl.workbook.templates",
                         types.SimpleNamespace(write_template=write_template))
     folder = tmp_path / "Documents" / "jjj-xl"
     app = FakeApp()
@@ -252,8 +254,8 @@ def test_dispatch_new_writes_unique_file_and_opens_it(tmp_path, monkeypatch):
 
 
 def test_dispatch_new_with_real_templates(tmp_path):
-    pytest.importorskip("jjj_xl.templates")
-    from jjj_xl.book import OpenpyxlBook
+    pytest.importorskip("jjj_xl.workbook.templates")
+    from jjj_xl.workbook.book import OpenpyxlBook
 
     opened = []
     path = ribbon.dispatch("jjj_new_entropy_topsis_ccd", folder=tmp_path, open_book=opened.append,
@@ -308,9 +310,9 @@ def test_share_button_writes_beside_the_saved_book(tmp_path):
     """The Share button: needs a saved workbook, writes <name>-share.xlsx next to it."""
     import warnings
 
-    from jjj_xl.book import OpenpyxlBook
+    from jjj_xl.workbook.book import OpenpyxlBook
     from jjj_xl.datasets import load_sample
-    from jjj_xl.templates import build_template, fill_inputs
+    from jjj_xl.workbook.templates import build_template, fill_inputs
 
     class FakeBook:
         fullname = ""

@@ -9,11 +9,12 @@ import pytest
 from openpyxl import load_workbook
 
 import jjj_xl as jx
-from jjj_xl import cli, layout
-from jjj_xl.actions import run_action, validate_book
-from jjj_xl.book import OpenpyxlBook, check_zip
+from jjj_xl import cli
+from jjj_xl.workbook import layout
+from jjj_xl.workbook.actions import run_action, validate_book
+from jjj_xl.workbook.book import OpenpyxlBook, check_zip
 from jjj_xl.datasets import load_sample
-from jjj_xl.templates import build_template, fill_inputs
+from jjj_xl.workbook.templates import build_template, fill_inputs
 
 
 def _filled(tmp_path, name="entropy_topsis_ccd", mutate=None, sample="paper000"):
@@ -91,7 +92,7 @@ def test_settings_change_numbers_and_are_noted(tmp_path):
         warnings.simplefilter("ignore", jx.JJJWarning)
         res = jx.entropy_topsis_coupling(s.data, s.indicators, coupling_model="classic", lang="zh")
     np.testing.assert_allclose(coup["C"].astype(float), res.coupling["C"], rtol=1e-12)
-    from jjj_xl.coupling import CCD10_LABELS
+    from jjj_xl.methods.coupling import CCD10_LABELS
     assert set(coup["label"]) <= set(CCD10_LABELS["zh"])
     # orientation "regions": the dimensions table is not written
     dims = tpl.outputs["coupling_dimensions"]
@@ -247,7 +248,7 @@ def test_classic_entry_acts_on_the_given_or_active_book(tmp_path):
     """Classic RunPython calls macros.classic(action): same actions, errors as one line."""
     import xlwings as xw
 
-    from jjj_xl import macros
+    from jjj_xl.excel import macros
     path = _filled(tmp_path)
     book = OpenpyxlBook(path)
     with warnings.catch_warnings():

@@ -20,13 +20,13 @@ import pytest
 from openpyxl import load_workbook
 
 import jjj_xl as jx
-from jjj_xl import layout
-from jjj_xl.actions import ACTION_OUTPUTS, run_action
-from jjj_xl.book import OpenpyxlBook
+from jjj_xl.workbook import layout
+from jjj_xl.workbook.actions import ACTION_OUTPUTS, run_action
+from jjj_xl.workbook.book import OpenpyxlBook
 from jjj_xl.datasets import load_sample
-from jjj_xl.share import HELPER_SHEETS, share_book, share_workbook
-from jjj_xl.templates import build_template, fill_inputs
-from jjj_xl.workbook import write_cell
+from jjj_xl.workbook.share import HELPER_SHEETS, share_book, share_workbook
+from jjj_xl.workbook.templates import build_template, fill_inputs
+from jjj_xl.workbook.cells import write_cell
 
 from .libreoffice import convert
 

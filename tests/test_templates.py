@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.formula import ArrayFormula
 
-from jjj_xl import layout
-from jjj_xl.coupling import CCD10_LABELS
+from jjj_xl.workbook import layout
+from jjj_xl.methods.coupling import CCD10_LABELS
 from jjj_xl.datasets import load_sample
-from jjj_xl.templates import (CHARTS_SHEET, FORMULAS_SHEET, OUTPUT_NOTE, SAMPLE_FOR, U_HEADER,
+from jjj_xl.workbook.templates import (CHARTS_SHEET, FORMULAS_SHEET, OUTPUT_NOTE, SAMPLE_FOR, U_HEADER,
                               build_template, snapshot, write_template)
 
 from .conftest import ROOT, SHARED
@@ -257,8 +257,8 @@ def test_charts(built, name, kinds, source):
 
 def test_charts_fill_in_after_compute(tmp_path):
     """Compute all on the template with the sample data; the chart helpers then point at results."""
-    actions = pytest.importorskip("jjj_xl.actions")
-    book_mod = pytest.importorskip("jjj_xl.book")
+    actions = pytest.importorskip("jjj_xl.workbook.actions")
+    book_mod = pytest.importorskip("jjj_xl.workbook.book")
     tpl = layout.TEMPLATES["entropy_topsis_ccd"]
     wb = build_template(tpl.name)
     data = load_sample("paper000").data
@@ -316,7 +316,7 @@ def test_xlwings_conf(built, name):
     ws = built[name][layout.CONF_SHEET]
     rows = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
     assert rows == [tuple(r) for r in layout.CONF_ROWS]
-    assert layout.CONF_ROWS[0] == ("UDF Modules", "jjj_xl.udfs")
+    assert layout.CONF_ROWS[0] == ("UDF Modules", "jjj_xl.excel.udfs")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -402,7 +402,7 @@ def test_formulas_survive_round_trip(built):
 @pytest.mark.parametrize("name", NAMES)
 def test_committed_templates_are_in_sync(built, name):
     path = COMMITTED / layout.TEMPLATES[name].filename
-    assert path.exists(), (f"{path} is missing; run: python -c \"from jjj_xl.templates import "
+    assert path.exists(), (f"{path} is missing; run: python -c \"from jjj_xl.workbook.templates import "
                            f"build_all; build_all('workbook_templates')\"")
     committed = snapshot(load_workbook(path))
     fresh = snapshot(built[name])
@@ -435,8 +435,8 @@ def test_snapshot_sees_differences(built, tmp_path):
 
 def _fill_and_compute(name: str, path: Path) -> Path:
     """The template with the bundled sample (or fixed U values), computed with Compute all."""
-    actions = pytest.importorskip("jjj_xl.actions")
-    book_mod = pytest.importorskip("jjj_xl.book")
+    actions = pytest.importorskip("jjj_xl.workbook.actions")
+    book_mod = pytest.importorskip("jjj_xl.workbook.book")
     tpl = layout.TEMPLATES[name]
     wb = build_template(name)
     block = tpl.inputs[-1]

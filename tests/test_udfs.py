@@ -17,7 +17,7 @@ NAMES = ["jjj_standardize", "jjj_entropy_weights", "jjj_entropy_table", "jjj_hie
 
 @pytest.fixture(scope="module")
 def server():
-    with xlserver.server_mode("jjj_xl.udfs") as (xw, (udfs,)):
+    with xlserver.server_mode("jjj_xl.excel.udfs") as (xw, (udfs,)):
         yield xw, udfs
 
 

@@ -33,7 +33,7 @@ def render(template: str, sheet: str, work: Path) -> Path:
     # LibreOffice prints every sheet: hide all but one so the PDF is that sheet alone
     wb = load_workbook(book)
     if sheet == "Charts":
-        from jjj_xl.templates import restore_charts
+        from jjj_xl.workbook.templates import restore_charts
         restore_charts(wb, template)
     for ws in wb.worksheets:
         ws.sheet_state = "visible" if ws.title == sheet else "hidden"

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ._matrix import as_matrix, parse_directions, parse_weights
-from .errors import InputError, warn
+from ..errors import InputError, warn
 from .standardize import fit_standardizer
 from .weights import _dimension_list
 

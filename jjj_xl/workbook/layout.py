@@ -73,7 +73,7 @@ class Template:
 GUIDE_SHEET = "Guide"
 SETTINGS_SHEET = "Settings"
 CONF_SHEET = "xlwings.conf"          # classic xlwings reads "UDF Modules" from here
-CONF_ROWS = (("UDF Modules", "jjj_xl.udfs"),)
+CONF_ROWS = (("UDF Modules", "jjj_xl.excel.udfs"),)
 NOTES_SHEET = "Notes"
 
 # Settings sheet: row 1 marks the template, row 2 is the header, settings from row 3

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, column_letter, warn
+from ..errors import InputError, column_letter, warn
 
 EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
                 "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}

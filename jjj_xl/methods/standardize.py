@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._matrix import BLOCK_ROWS, Matrix, as_matrix, column_min_max, parse_directions, row_blocks  # noqa: F401
-from .errors import InputError, warn
+from ..errors import InputError, warn
 from ._results import wrap_matrix
 
 METHODS = ("minmax", "max", "vector", "share", "interval", "none")

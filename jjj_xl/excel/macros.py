@@ -1,6 +1,6 @@
 """Workbook macros: compute all, weights, scores, coupling, validate, clear outputs.
 
-Three ways in, one implementation (:func:`jjj_xl.actions.run_action`):
+Three ways in, one implementation (:func:`jjj_xl.workbook.actions.run_action`):
 - plain functions taking a book (an xlwings Book, or a book adapter) — used by
   the headless runner and tests;
 - ``@script`` functions for xlwings Lite / Server (``book: xw.Book``);
@@ -15,8 +15,8 @@ from __future__ import annotations
 import xlwings as xw
 from xlwings import script
 
-from .actions import run_action
-from .errors import InputError
+from ..workbook.actions import run_action
+from ..errors import InputError
 
 ACTION_NAMES = ("compute_all", "weights", "scores", "coupling", "validate", "clear_outputs")
 
@@ -94,7 +94,7 @@ def jjj_clear_outputs(book: xw.Book):
 # ---------------------------------------------------------------- classic xlwings
 
 def classic(action: str, book=None):
-    """Classic entry: ``RunPython "import jjj_xl.macros as m; m.classic('compute_all')"``."""
+    """Classic entry: ``RunPython "import jjj_xl.excel.macros as m; m.classic('compute_all')"``."""
     if action not in ACTION_NAMES:
         raise InputError(f'unknown action "{action}"; use one of {", ".join(ACTION_NAMES)}')
     book = book if book is not None else xw.books.active

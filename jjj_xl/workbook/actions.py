@@ -1,7 +1,7 @@
 """What the ribbon buttons do, on any book adapter: validate, compute, write, clear.
 
 Only output sheets are written; input cells are never touched. Everything
-about where things are comes from :mod:`jjj_xl.layout`.
+about where things are comes from :mod:`jjj_xl.workbook.layout`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from . import __version__, layout
-from ._matrix import _describe_bad_cell, direction_code
+from .. import __version__
+from . import layout
+from ..methods._matrix import _describe_bad_cell, direction_code
 from .book import BookAdapter, as_adapter
-from .coupling import coupling, lag_type, make_scheme
-from .errors import InputError, JJJWarning, column_letter
-from .workflows import entropy_topsis_coupling, ideal_solution_index
+from ..methods.coupling import coupling, lag_type, make_scheme
+from ..errors import InputError, JJJWarning, column_letter
+from ..methods.workflows import entropy_topsis_coupling, ideal_solution_index
 
 ACTION_OUTPUTS = {
     # action -> template -> output keys written

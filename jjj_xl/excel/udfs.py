@@ -1,6 +1,6 @@
 """Excel functions (xlwings UDFs): one engine call each, results that spill.
 
-Registered by ``UDF Modules = jjj_xl.udfs`` (classic xlwings) or imported in
+Registered by ``UDF Modules = jjj_xl.excel.udfs`` (classic xlwings) or imported in
 xlwings Lite / Server. Python names are lower case; Excel shows JJJ_*.
 Ranges arrive as 2-D lists (blank cells None, Excel errors as "#DIV/0!"
 text); a bad range fails with one line naming the cell inside the argument,
@@ -13,14 +13,14 @@ import numpy as np
 import xlwings as xw
 from xlwings import arg, func
 
-from . import __version__
-from ._matrix import _describe_bad_cell
-from .coupling import coupling, grade, make_scheme
-from .errors import InputError
-from .obstacle import obstacle_degree
-from .standardize import standardize
-from .topsis import topsis
-from .weights import critic_weights, entropy_weights, hierarchical_weights
+from .. import __version__
+from ..methods._matrix import _describe_bad_cell
+from ..methods.coupling import coupling, grade, make_scheme
+from ..errors import InputError
+from ..methods.obstacle import obstacle_degree
+from ..methods.standardize import standardize
+from ..methods.topsis import topsis
+from ..methods.weights import critic_weights, entropy_weights, hierarchical_weights
 
 DATA_DOC = "Numbers only: one row per observation (region-year), one column per indicator; no header."
 DIR_DOC = "Optional. One direction per indicator, a row or a column: + or - (benefit/cost, 正向/负向). Default: all +."

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ._matrix import as_matrix, parse_weights
-from .errors import InputError, warn
+from ..errors import InputError, warn
 
 MODELS = ("classic", "ring", "ring_printed", "wang")
 LANGS = ("en", "zh")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ._matrix import Matrix, as_matrix, parse_directions, parse_weights
 from ._results import wrap_rows
-from .errors import InputError, warn
+from ..errors import InputError, warn
 from .standardize import BLOCK_ROWS, METHODS, fit_standardizer, row_blocks
 
 CLOSENESS = ("ratio", "squared")

@@ -1,6 +1,6 @@
 """Book adapters: one small interface over openpyxl (headless) and xlwings (Excel, Lite/Server).
 
-The macros talk only to this interface and to :mod:`jjj_xl.layout`, so the
+The macros talk only to this interface and to :mod:`jjj_xl.workbook.layout`, so the
 same code runs in Excel, in xlwings Lite/Server and in ``jjj-xl run``.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import layout
-from .errors import InputError, column_letter
-from .workbook import FORMULA_STARTS, cell_value
+from ..errors import InputError, column_letter
+from .cells import FORMULA_STARTS, cell_value
 
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024   # a template with data is a few MB; more is a zip bomb
 MAX_COMPRESSION_RATIO = 200
@@ -142,7 +142,7 @@ class OpenpyxlBook(BookAdapter):
                                               max_col=col + ncols - 1, values_only=True)]
 
     def write(self, sheet, row, col, values, formats=None):
-        from .workbook import write_cell
+        from .cells import write_cell
         if sheet not in self.wb.sheetnames:
             self.wb.create_sheet(sheet)
         ws = self.wb[sheet]
@@ -175,7 +175,7 @@ class OpenpyxlBook(BookAdapter):
                     c.value = None
 
     def save(self, path=None):
-        from .workbook import save_atomically
+        from .cells import save_atomically
         return save_atomically(self.wb, path or self.path)
 
 

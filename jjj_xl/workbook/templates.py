@@ -1,13 +1,13 @@
 """The three workbook templates (``layout.TEMPLATES``), built with openpyxl.
 
-Everything about where things go comes from :mod:`jjj_xl.layout`; this
+Everything about where things go comes from :mod:`jjj_xl.workbook.layout`; this
 module only decides how the sheets look (guide text, fills, drop-downs,
 charts, print setup). Building is deterministic: the same code gives the
 same cells, tables, names, validations and charts (the .xlsx bytes still
 differ by the zip timestamps), so ``workbook_templates/`` can be checked
 against the builder with :func:`snapshot`.
 
-    python -c "from jjj_xl.templates import build_all; build_all('workbook_templates')"
+    python -c "from jjj_xl.workbook.templates import build_all; build_all('workbook_templates')"
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import math
 import re
 from pathlib import Path
 
-from . import __version__, layout
-from .coupling import CCD10_LABELS, CCD10_THRESHOLDS
-from .datasets import load_sample
-from .workbook import INPUT_FILL, save_atomically, write_cell
+from .. import __version__
+from . import layout
+from ..methods.coupling import CCD10_LABELS, CCD10_THRESHOLDS
+from ..datasets import load_sample
+from .cells import INPUT_FILL, save_atomically, write_cell
 
 __all__ = ["build_template", "write_template", "build_all", "snapshot", "OUTPUT_NOTE"]
 

@@ -72,8 +72,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from . import __version__
-from .errors import InputError
+from .. import __version__
+from ..errors import InputError
 
 LITE_STORE_ID = "WA200008175"
 LITE_REFERENCE = {"id": LITE_STORE_ID.lower(), "version": "1.0.0.0", "store": "en-US",
@@ -95,7 +95,7 @@ CT_WEBEXTENSION = "application/vnd.ms-office.webextension+xml"
 TASKPANES_PART = "xl/webextensions/taskpanes.xml"
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
-# Excel functions (jjj_xl.udfs) and workbook scripts (jjj_xl.macros) that main.py registers.
+# Excel functions (jjj_xl.excel.udfs) and workbook scripts (jjj_xl.excel.macros) that main.py registers.
 FUNCTIONS = ("jjj_standardize", "jjj_entropy_weights", "jjj_entropy_table", "jjj_hier_weights",
              "jjj_critic_weights", "jjj_topsis", "jjj_topsis_table", "jjj_coupling",
              "jjj_ccd_grade", "jjj_obstacle", "jjj_version")
@@ -111,7 +111,7 @@ def lite_main_py() -> str:
     """The ``main.py`` embedded for xlwings Lite.
 
     Lite registers the decorated functions found in main.py's namespace, so the
-    decorated objects of :mod:`jjj_xl.udfs` and :mod:`jjj_xl.macros` are imported by
+    decorated objects of :mod:`jjj_xl.excel.udfs` and :mod:`jjj_xl.excel.macros` are imported by
     name (a star import would also drag in helpers). The script ``jjj_coupling`` is
     the one exception: its name belongs to the JJJ_COUPLING function here, so a thin
     script ``jjj_coupling_only`` runs the same action.
@@ -131,15 +131,15 @@ jjj_compute_all, jjj_weights, jjj_scores, {COUPLING_SCRIPT}, jjj_validate, jjj_c
 import xlwings as xw
 from xlwings import script
 
-from jjj_xl.actions import run_action
+from jjj_xl.workbook.actions import run_action
 from jjj_xl.errors import InputError
 
 # Excel functions (custom functions): the decorated objects themselves
-from jjj_xl.udfs import (  # noqa: F401
+from jjj_xl.excel.udfs import (  # noqa: F401
 {funcs})
 
 # Workbook scripts
-from jjj_xl.macros import (  # noqa: F401
+from jjj_xl.excel.macros import (  # noqa: F401
 {scripts})
 
 
@@ -298,7 +298,7 @@ def _lite_part(parts: dict) -> str | None:
 # ---------------------------------------------------------------- package read/write
 
 def _read_package(path: Path) -> tuple[list[zipfile.ZipInfo], dict]:
-    from .book import check_zip
+    from ..workbook.book import check_zip
 
     check_zip(path)
     with zipfile.ZipFile(path) as zf:

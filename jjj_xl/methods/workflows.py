@@ -18,7 +18,7 @@ import pandas as pd
 
 from ._matrix import as_matrix, direction_code, direction_symbol
 from .coupling import coupling, make_scheme
-from .errors import InputError, JJJWarning, column_letter, warn
+from ..errors import InputError, JJJWarning, column_letter, warn
 from .topsis import topsis
 from .weights import Weights, entropy_weights, hierarchical_weights, parse_weights
 

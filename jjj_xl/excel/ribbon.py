@@ -1,10 +1,10 @@
 """The "JJJ 分析" ribbon tab: its buttons and what each one does.
 
 :data:`BUTTONS` is the one source of truth: the add-in's customUI XML
-(:func:`jjj_xl.addin.customui_xml`) and :data:`ACTIONS` are both derived
+(:func:`jjj_xl.excel.addin.customui_xml`) and :data:`ACTIONS` are both derived
 from it. Every button calls one VBA callback, which runs::
 
-    RunPython "import jjj_xl.ribbon; jjj_xl.ribbon.dispatch('<control id>')"
+    RunPython "import jjj_xl.excel.ribbon; jjj_xl.excel.ribbon.dispatch('<control id>')"
 
 so :func:`dispatch` is the only Python entry point of the add-in. It acts on
 the ACTIVE workbook (in an add-in ``Book.caller()`` would be the add-in
@@ -21,8 +21,8 @@ import sys
 from pathlib import Path
 from typing import NamedTuple, Union
 
-from . import actions
-from .errors import InputError
+from ..workbook import actions
+from ..errors import InputError
 
 
 class Button(NamedTuple):
@@ -102,14 +102,14 @@ def unique_path(folder: Path, filename: str) -> Path:
 
 def new_from_template(template: str, folder: Path | None = None) -> Path:
     """Write a fresh copy of a template into ``folder`` (default Documents/jjj-xl); returns its path."""
-    from . import layout
+    from ..workbook import layout
 
     if template not in layout.TEMPLATES:
         raise InputError(f'unknown template "{template}"; use one of {", ".join(layout.TEMPLATES)}')
     folder = Path(folder) if folder is not None else documents_folder() / NEW_BOOK_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     path = unique_path(folder, layout.TEMPLATES[template].filename)
-    templates = importlib.import_module(".templates", __package__)
+    templates = importlib.import_module("jjj_xl.workbook.templates")
     templates.write_template(template, path)
     return path
 
@@ -123,7 +123,7 @@ def share_active_book(book) -> Path:
     if not src.is_file():
         raise InputError("save the workbook first: Share reads the saved file and writes "
                          "<name>-share.xlsx next to it")
-    share = importlib.import_module(".share", __package__)
+    share = importlib.import_module("jjj_xl.workbook.share")
     out = unique_path(src.parent, f"{src.stem}-share.xlsx")
     return share.share_workbook(src, out)
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ._matrix import as_matrix, parse_directions, parse_weights
 from ._results import wrap_columns
-from .errors import InputError, warn
+from ..errors import InputError, warn
 from .standardize import BLOCK_ROWS, fit_standardizer, row_blocks
 
 ENTROPY_METHODS = ("minmax", "share", "max")

@@ -30,7 +30,7 @@ standardised to 1 (+ shift) with entropy 1 and weight 0, a row at the ideal
 gets closeness 1, C is clipped to [0, 1], D and C are rounded to 12 decimals
 before grading.
 
-    from jjj_xl.share import share_workbook
+    from jjj_xl.workbook.share import share_workbook
     share_workbook("filled.xlsx", "filled-share.xlsx")
 """
 
@@ -43,14 +43,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__, layout
-from ._matrix import _BENEFIT, _COST      # direction spellings the engine accepts
+from .. import __version__
+from . import layout
+from ..methods._matrix import _BENEFIT, _COST      # direction spellings the engine accepts
 from .actions import detect_template, read_scheme, read_settings, run_action
 from .book import OpenpyxlBook
-from .coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_scheme
-from .errors import InputError, JJJWarning, column_letter
+from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_scheme
+from ..errors import InputError, JJJWarning, column_letter
 from .templates import CHARTS_SHEET, FORMULAS_SHEET, restore_charts
-from .workbook import INPUT_FILL, save_atomically, write_cell
+from .cells import INPUT_FILL, save_atomically, write_cell
 
 __all__ = ["share_workbook", "share_book", "SHARE_FUNCTIONS", "HELPER_SHEETS"]
 
@@ -187,7 +188,7 @@ class _Panel:
 
 
 def _read_panel_positions(book: OpenpyxlBook, tpl: layout.Template) -> _Panel:
-    from .workflows import read_panel
+    from ..methods.workflows import read_panel
 
     ind_block, data_block = tpl.inputs
     ind = book.read_block(ind_block)
@@ -881,7 +882,7 @@ def _share_index(wb, tpl, p: _Panel, settings):
 # ---------------------------------------------------------------- the U template
 
 def _share_u(wb, tpl, settings, scheme):
-    from ._matrix import parse_weights
+    from ..methods._matrix import parse_weights
 
     ublock = tpl.inputs[0]
     wsu = wb[ublock.sheet]
