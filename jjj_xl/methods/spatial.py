@@ -703,7 +703,10 @@ def _local_permutation(z, Wt, Is, den, perms, seed):
 def _esda_local_p(vals, Wt, perms, seed):
     import esda
     w = _libpysal_w(Wt, "O")
-    with np.errstate(all="ignore"):
+    import warnings
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        # esda 2.x announces a future default (two-sided); we keep its current directed test
+        warnings.simplefilter("ignore", DeprecationWarning)
         lm = esda.Moran_Local(vals, w, transformation="O", permutations=perms,
                               seed=seed, n_jobs=1)
     return np.asarray(lm.p_sim, dtype=float)
