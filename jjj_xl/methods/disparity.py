@@ -35,7 +35,7 @@ def _values(y, what="y", allow_zero=True):
         if y.shape[1] != 1:
             raise InputError(f"{what} must be one column (one value per region); got {y.shape[1]}")
         y = y.iloc[:, 0]
-    if isinstance(y, pd.Series) and not isinstance(y.index, pd.RangeIndex):
+    if isinstance(y, pd.Series) and not y.index.equals(pd.RangeIndex(len(y))):
         labels = [str(v) for v in y.index]
     raw = np.asarray(y, dtype=object).ravel()
     out = np.empty(len(raw))

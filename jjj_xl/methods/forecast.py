@@ -64,7 +64,7 @@ def _series(x0):
         if x0.shape[1] != 1:
             raise InputError(f"x0 must be one series (one column); got {x0.shape[1]} columns")
         x0 = x0.iloc[:, 0]
-    if isinstance(x0, pd.Series) and not isinstance(x0.index, pd.RangeIndex):
+    if isinstance(x0, pd.Series) and not x0.index.equals(pd.RangeIndex(len(x0))):
         labels = list(x0.index)
     raw = np.asarray(x0, dtype=object).ravel()
     out = np.empty(len(raw))
@@ -125,7 +125,7 @@ def gm11(x0, horizon: int = 1, residuals: str = "all") -> GM11Result:
     notes = {"model": "GM(1,1), background z = 0.5(x1_k + x1_{k−1}), least squares",
              "C and P": f"residuals over k = {'1' if residuals == 'all' else '2'}..n, "
                         f"population standard deviations"}
-    if a == 0:
+    if np.ptp(x) == 0 or abs(a) < 1e-12:
         raise InputError("GM(1,1): development coefficient a = 0 (a constant series); use the "
                          "mean as the forecast")
     if abs(a) >= 2:

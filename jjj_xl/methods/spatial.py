@@ -40,8 +40,13 @@ NOT_SIGNIFICANT = "not significant"
 
 # ------------------------------------------------------------------ weights input
 
+def _default_index(index) -> bool:
+    """True for pandas' default 0..n−1 labels (no region names)."""
+    return index.equals(pd.RangeIndex(len(index)))
+
+
 def _labels_of(obj):
-    if isinstance(obj, (pd.Series, pd.DataFrame)) and not isinstance(obj.index, pd.RangeIndex):
+    if isinstance(obj, (pd.Series, pd.DataFrame)) and not _default_index(obj.index):
         return [str(v) for v in obj.index]
     return None
 
@@ -92,7 +97,7 @@ def as_weights(W, names=None, *, what: str = "W"):
     if isinstance(W, pd.DataFrame):
         rows = [str(v) for v in W.index]
         cols = [str(v) for v in W.columns]
-        if not isinstance(W.index, pd.RangeIndex):
+        if not _default_index(W.index):
             if sorted(rows) != sorted(cols):
                 extra = sorted(set(rows) ^ set(cols))[:3]
                 raise InputError(f"{what}: row and column labels must name the same regions; "
@@ -347,7 +352,7 @@ def _prepare(y, W, transform, what_y="y"):
             raise InputError(f"{what_y}: {_region(i, y_labels)} is {shown}; a number is needed")
         vals[i] = float(v)
     if isinstance(W, pd.DataFrame) and y_labels is not None and \
-            not isinstance(W.index, pd.RangeIndex):
+            not _default_index(W.index):
         w_labels = [str(v) for v in W.index]
         missing = [r for r in y_labels if r not in w_labels]
         if missing:
