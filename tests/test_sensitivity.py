@@ -129,7 +129,7 @@ def test_a_known_reversal_with_vector_normalisation():
     """Four alternatives on two benefit criteria (equal weights):
     A (4, 1), B (3, 2.2), C (0.5, 9), D (1, 2). Plain TOPSIS (independent, above) ranks
     C 1, A 2, B 3, D 4; without C the column norms and the anti-ideal change and B (1) passes
-    A (2): the classic TOPSIS rank reversal."""
+    A (2): a TOPSIS rank reversal."""
     X = pd.DataFrame({"c1": [4.0, 3.0, 0.5, 1.0], "c2": [1.0, 2.2, 9.0, 2.0]},
                      index=["A", "B", "C", "D"])
     w = np.array([0.5, 0.5])
