@@ -353,6 +353,13 @@ def test_contiguity_table_and_neighbour_list_give_the_same_matrix():
     pd.testing.assert_frame_equal(jx.contiguity_weights(listed), W1)
 
 
+def test_two_pairs_and_blank_cells_in_a_neighbours_list():
+    two = pd.DataFrame([("A", "B"), ("B", "C")], columns=["region", "neighbour"])
+    assert jx.contiguity_weights(two).to_numpy().sum() == 4
+    with pytest.raises(jx.InputError, match="row 2 has a blank"):
+        jx.contiguity_weights(pd.DataFrame([("A", "B"), ("B", np.nan)]))
+
+
 def test_island_is_refused_naming_the_region():
     with pytest.raises(jx.InputError) as err:
         jx.contiguity_weights([("Beijing", "Tianjin")], names=["Beijing", "Tianjin", "Hainan"])
@@ -457,3 +464,35 @@ def test_warnings_are_jjjwarnings_only_for_small_n():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         jx.morans_i(rng.normal(size=49), columbus_w(), seed=0, permutations=99)
+
+
+BAD_CELLS = [None, "n/a", "#DIV/0!", float("inf"), float("nan"), True, ""]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 5), st.sampled_from(BAD_CELLS), st.sampled_from(["moran", "lisa", "theil",
+                                                                        "gini", "gm11", "kde"]))
+def test_fault_injection_one_line_naming_the_row(pos, bad, func):
+    """Any bad cell anywhere: one InputError line that names the row (or, for kernel
+    density, a blank is skipped and the rest still gives a curve)."""
+    y = [3.0, 1.0, 4.0, 1.5, 5.0, 9.0]
+    y[pos] = bad
+    W = np.diag(np.ones(5), 1) + np.diag(np.ones(5), -1)
+    groups = list("aabbcc")
+    calls = {"moran": lambda: jx.morans_i(y, W, permutations=0),
+             "lisa": lambda: jx.local_morans(y, W, permutations=0),
+             "theil": lambda: jx.theil(y, groups),
+             "gini": lambda: jx.dagum_gini(y, groups),
+             "gm11": lambda: jx.gm11(y),
+             "kde": lambda: jx.kernel_density(y)}
+    blank = bad is None or bad == "" or (isinstance(bad, float) and math.isnan(bad))
+    if func == "kde" and blank:
+        r = calls[func]()
+        assert np.isfinite(r.density.to_numpy()).all()
+        return
+    with pytest.raises(jx.InputError) as err:
+        calls[func]()
+    msg = str(err.value)
+    assert "\n" not in msg and "Traceback" not in msg
+    if func != "kde":
+        assert f"{pos + 1}" in msg

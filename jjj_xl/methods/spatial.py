@@ -208,23 +208,26 @@ def contiguity_weights(table, names=None) -> pd.DataFrame:
 
 
 def _as_pairs(table):
+    """Rows (region, neighbour) if ``table`` is a two-column list of names, else None.
+
+    A two-column table is a neighbours list when it holds text (region names); a numeric
+    table is a weights matrix."""
     if isinstance(table, pd.DataFrame):
-        if table.shape[1] == 2 and table.shape[0] != 2 and \
-                not all(pd.api.types.is_numeric_dtype(t) for t in table.dtypes):
-            rows = table.astype(object).to_numpy().tolist()
-        else:
-            return None
+        raw = table.astype(object).to_numpy()
     else:
-        arr = np.asarray(table, dtype=object)
-        if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 2 and \
-                all(isinstance(v, numbers.Real) for v in arr.ravel()):
+        try:
+            raw = np.asarray(table, dtype=object)
+        except Exception:
             return None
-        if all(isinstance(v, numbers.Real) and not isinstance(v, str) for v in arr.ravel()):
-            return None
-        rows = arr.tolist()
+    if raw.ndim != 2 or raw.shape[1] != 2:
+        return None
+    if not any(isinstance(v, str) and v.strip() != "" for v in raw.ravel()):
+        return None
+    rows = raw.tolist()
     out = []
     for k, (a, b) in enumerate(rows):
-        if a is None or b is None or str(a).strip() == "" or str(b).strip() == "":
+        if any(v is None or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == ""
+               for v in (a, b)):
             raise InputError(f"neighbours list row {k + 1} has a blank; each row is one pair "
                              f"(region, neighbour)")
         out.append((str(a).strip(), str(b).strip()))
