@@ -496,3 +496,40 @@ def test_fault_injection_one_line_naming_the_row(pos, bad, func):
     assert "\n" not in msg and "Traceback" not in msg
     if func != "kde":
         assert f"{pos + 1}" in msg
+
+
+def test_after_d_pipeline_on_the_bundled_sample_panel():
+    """The calls the proposed workbook sheets make, per year, on the bundled (illustrative)
+    paper000 panel: 6 cities, overall score; approximate city-centre coordinates, 2 nearest
+    neighbours; groups Beijing-Tianjin vs Hebei cities."""
+    from jjj_xl.datasets import load_sample
+    panel = load_sample("paper000")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jx.JJJWarning)
+        res = jx.entropy_topsis_coupling(panel.data, panel.indicators)
+    scores = res.scores.pivot(index="region", columns="year", values="overall")
+    coords = pd.DataFrame({"lon": [116.40, 117.20, 114.51, 118.18, 119.60, 116.84],
+                           "lat": [39.90, 39.13, 38.04, 39.63, 39.94, 38.30]},
+                          index=["Beijing", "Tianjin", "Shijiazhuang", "Tangshan", "Qinhuangdao",
+                                 "Cangzhou"])
+    W = jx.knn_weights(coords, k=2, metric="arc")
+    groups = ["JT" if r in ("Beijing", "Tianjin") else "Hebei" for r in scores.index]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # 6 regions: no small-n warning expected
+        for year in scores.columns:
+            y = scores[year]
+            mi = jx.morans_i(y, W, seed=1)
+            assert mi.exact and mi.p_sim >= 1 / 720
+            Wv = W.loc[y.index, y.index].to_numpy()
+            assert mi.I == pytest.approx(brute_moran(y.to_numpy(), Wv), rel=1e-12)
+            lisa = jx.local_morans(y, W, seed=1)
+            assert set(lisa.cluster) <= {"HH", "LH", "LL", "HL", "not significant"}
+            t = jx.theil(y, groups)
+            assert t.within + t.between == pytest.approx(t.T)
+            g = jx.dagum_gini(y, groups)
+            assert g.Gw + g.Gnb + g.Gt == pytest.approx(g.G)
+    kde = jx.kernel_density(scores)
+    assert list(kde.density.columns) == list(scores.columns)
+    for region in scores.index:
+        fc = jx.gm11(scores.loc[region], horizon=3)
+        assert list(fc.forecast.index) == [2020, 2021, 2022]
