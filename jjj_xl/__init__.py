@@ -13,6 +13,12 @@ from .methods.topsis import topsis
 from .methods.weights import (combine_weights, critic_weights, cv_weights, entropy_weights,
                       hierarchical_weights, std_weights)
 from .methods.workflows import entropy_topsis_coupling, ideal_solution_index
+# after the coupling: spatial autocorrelation, disparity, forecast, robustness (issue 10)
+from .methods.disparity import dagum_gini, kernel_density, theil
+from .methods.forecast import gm11
+from .methods.sensitivity import rank_reversal, rank_sensitivity
+from .methods.spatial import (contiguity_weights, distance_weights, knn_weights, local_morans,
+                              morans_i)
 
 __version__ = "0.1.0"
 
@@ -21,4 +27,8 @@ __all__ = [
     "std_weights", "combine_weights", "topsis", "coupling", "grade", "stage", "lag_type",
     "obstacle_degree", "entropy_topsis_coupling", "ideal_solution_index", "InputError",
     "JJJWarning", "GradeScheme", "make_scheme", "__version__",
+]
+__all__ += [  # issue 10: after the coupling
+    "morans_i", "local_morans", "contiguity_weights", "distance_weights", "knn_weights",
+    "theil", "dagum_gini", "kernel_density", "gm11", "rank_sensitivity", "rank_reversal",
 ]
