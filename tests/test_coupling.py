@@ -192,6 +192,15 @@ def test_nan_is_refused_naming_the_place(call, parts):
     contains(refused(call), *parts)
 
 
+@pytest.mark.parametrize("bad, parts", [
+    ([0.2, "x"], ('text "x"', "row 2")), ([0.2, True], ("logical value TRUE", "row 2")),
+    ("0.5", ('text "0.5"', "row 1")), ([0.3, None], ("blank", "row 2")),
+], ids=["text", "bool", "text scalar", "None"])
+def test_grade_and_stage_refuse_text_and_logical_values(bad, parts):
+    contains(refused(jx.grade, bad), "D", *parts)
+    contains(refused(jx.stage, bad), "C", *parts)
+
+
 def test_stage_of_nan_was_high_level_coupling_and_is_now_refused():
     """Issue 7: `jx.stage(nan)` returned "High-level coupling"."""
     with pytest.raises(jx.InputError):

@@ -155,11 +155,21 @@ def _unit_values(x, name: str, what: str):
     """
     scalar = np.ndim(x) == 0
     index = x.index if isinstance(x, pd.Series) else None
-    try:
-        v = np.asarray([x] if scalar else x, dtype=float).ravel()
-    except (TypeError, ValueError):
-        mat = as_matrix([[x]] if scalar else x, what=name, col_word=name, row_word="row")
-        v = mat.values.ravel()
+    if isinstance(x, (np.ndarray, pd.Series)) and x.dtype.kind in "fiu":
+        v = np.asarray(x, dtype=float).ravel()
+    else:  # cell by cell: blanks become NaN (refused below), logical values and text refused
+        raw = np.asarray([x] if scalar else x, dtype=object).ravel()
+        v = np.empty(raw.size)
+        for i, cell in enumerate(raw):
+            if _blank(cell):
+                v[i] = np.nan
+            elif isinstance(cell, (bool, np.bool_)) or not isinstance(cell, numbers.Real):
+                shown = (f"the logical value {str(bool(cell)).upper()}"
+                         if isinstance(cell, (bool, np.bool_)) else f'text "{cell}"')
+                raise InputError(f"{name} has {shown} in {describe_row(i, index)}; "
+                                 f"numbers only")
+            else:
+                v[i] = float(cell)
     for i, val in enumerate(v):
         where = describe_row(i, index)
         if np.isnan(val):
