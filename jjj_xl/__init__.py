@@ -6,6 +6,7 @@ METHODS.md in the project's shared folder.
 """
 
 from .methods.coupling import GradeScheme, coupling, grade, lag_type, make_scheme, stage
+from .methods.development import relative_development
 from .errors import InputError, JJJWarning
 from .methods.obstacle import obstacle_degree
 from .methods.standardize import standardize
@@ -27,6 +28,7 @@ __all__ = [
     "std_weights", "combine_weights", "topsis", "coupling", "grade", "stage", "lag_type",
     "obstacle_degree", "entropy_topsis_coupling", "ideal_solution_index", "InputError",
     "JJJWarning", "GradeScheme", "make_scheme", "__version__",
+    "relative_development",
 ]
 __all__ += [  # issue 10: after the coupling
     "morans_i", "local_morans", "contiguity_weights", "distance_weights", "knn_weights",

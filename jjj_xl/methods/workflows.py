@@ -230,7 +230,7 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
                             weights="entropy", closeness: str = "ratio", distance: str = "w2",
                             coupling_model: str = "ring", alpha=None,
                             dimension_alpha: str = "equal", scheme="ccd10", lang: str = "en",
-                            region_col: str = "region", year_col: str = "year",
+                            closed: str = "left", region_col: str = "region", year_col: str = "year",
                             missing: str = "refuse") -> EntropyTopsisCouplingResult:
     """Paper 000: entropy weights on the pooled panel, TOPSIS scores for every region-year
     (overall and per dimension, ideal over the pooled panel), then coupling coordination
@@ -262,7 +262,9 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
                                  f"year needs every region in every year")
             warn(f"years with a region missing are left out of the coupling ({region} {year})")
             U = U.dropna()
-        res = coupling(U, weights=region_alpha, model=coupling_model, scheme=sch, lang=lang)
+        with _prefixed_warnings(f"{dim} scores, regions coupled per year"):
+            res = coupling(U, weights=region_alpha, model=coupling_model, scheme=sch, lang=lang,
+                           closed=closed)
         t = res.table.reset_index()
         t.insert(0, "dimension", dim)
         rows.append(t)
@@ -272,7 +274,9 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
     if len(panel.dimensions) >= 2:
         dim_w = _resolve_dimension_alpha(dimension_alpha, wres, panel)
         Ud = scores.set_index(["region", "year"])[panel.dimensions]
-        resd = coupling(Ud, weights=dim_w, model=coupling_model, scheme=sch, lang=lang)
+        with _prefixed_warnings("dimension scores, coupled per region-year"):
+            resd = coupling(Ud, weights=dim_w, model=coupling_model, scheme=sch, lang=lang,
+                            closed=closed)
         coupling_dims = resd.table.reset_index()
     else:
         coupling_dims = pd.DataFrame(columns=["region", "year", "C", "T", "D", "level", "label", "stage"])
@@ -291,7 +295,7 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
                                    + ("equal" if alpha is None else "given"),
         "coupling across dimensions": "per region-year, U = the dimension scores; T weights "
                                       + dimension_alpha,
-        "grade scheme": sch.name + f" ({lang})",
+        "grade scheme": sch.name + f" ({lang})" + (", right-closed (a, b]" if closed == "right" else ""),
     }
     return EntropyTopsisCouplingResult(weights=_weights_table(panel, wres), scores=scores,
                                        coupling=coupling_regions, coupling_dimensions=coupling_dims,
