@@ -128,6 +128,9 @@ def _per_column(values, data, name: str, what: str, per: str):
 
 def _cell_message(err: InputError, what: str) -> str:
     """Engine error -> 'row R, column C of <what> ...' in the argument's own coordinates."""
+    numeric = isinstance(err.found, (int, float, np.integer, np.floating)) and not isinstance(err.found, bool)
+    if err.row is not None and err.column is None and numeric and "; " in str(err):
+        return f"row {err.row + 1} of {what} is {float(err.found):g}; {str(err).split('; ', 1)[1]}"
     if err.row is None or err.column is None:
         return str(err)
     place = f"row {err.row + 1}, column {err.column + 1} of {what}"
