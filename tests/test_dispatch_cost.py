@@ -57,3 +57,32 @@ def test_nothing_changes_where_pyodide_exists(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyodide", fake)
     assert excel_pkg._pyodide_absent_fast() is False
     assert sys.modules["pyodide"] is fake
+
+
+def test_numeric_fast_path_answers_exactly_like_the_engine():
+    """JJJ_* functions hand a range of plain numbers to the engine as a float array (fast);
+    the result must be the engine's own answer on the list, to the last bit."""
+    import warnings
+
+    import numpy as np
+
+    import jjj_xl as jx
+    from jjj_xl.excel import udfs
+
+    rng = np.random.default_rng(8)
+    for m, n in ((3, 2), (17, 5), (60, 12)):
+        X = (rng.random((m, n)) * 10 ** rng.integers(-3, 6, size=n)).tolist()
+        X[0][0] = int(X[0][0]) + 1                      # ints and floats mixed, as Excel sends
+        w = list(np.full(n, 1 / n))
+        assert isinstance(udfs._numeric(X), np.ndarray)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fast = udfs.jjj_topsis(X, [w], None, None, None, None)
+            slow = jx.topsis(X, w).closeness
+            assert [r[0] for r in fast] == list(map(float, slow))
+            assert udfs.jjj_entropy_weights(X, None, None, None)[0] == \
+                list(map(float, jx.entropy_weights(X).w))
+    # anything but plain numbers keeps the engine's cell-by-cell path (and its message)
+    for bad in (True, None, "1.5", {"type": "Error"}):
+        Y = [[1.0, 2.0], [3.0, bad]]
+        assert udfs._numeric(Y) is Y

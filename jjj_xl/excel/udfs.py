@@ -109,6 +109,21 @@ def _flag(value, name: str) -> bool:
     raise InputError(f'{name} is "{v}"; use TRUE or FALSE (or leave it empty for FALSE)')
 
 
+def _numeric(data):
+    """Fast path for a range of plain numbers: a float array, so the engine skips its
+    cell-by-cell check (10,000 × 30: ~0.05 s instead of ~0.8 s). Anything else (blanks,
+    text, logicals, error values) is passed on unchanged and the engine names the cell."""
+    if not (isinstance(data, list) and data and isinstance(data[0], list)):
+        return data
+    number = (int, float)
+    if not all(type(v) in number for row in data for v in row):   # bool is not int here
+        return data
+    try:
+        return np.array(data, dtype=float)
+    except ValueError:       # ragged rows: let the engine explain
+        return data
+
+
 def _width(data) -> int:
     if isinstance(data, (list, tuple)) and data and isinstance(data[0], (list, tuple)):
         return len(data[0])
@@ -198,7 +213,7 @@ def jjj_standardize(data, directions=None, method="minmax", shift=0):
 
     Source: METHODS.md, standardisation (paper 000 min-max with shift; paper 004 x/max).
     """
-    return _excel(lambda: _rows(standardize(data, _dirs(directions, data),
+    return _excel(lambda: _rows(standardize(_numeric(data), _dirs(directions, data),
                                             method=_or(method, "minmax", "method"),
                                             shift=_number(shift, 0, "shift"))))
 
@@ -211,7 +226,7 @@ def jjj_standardize(data, directions=None, method="minmax", shift=0):
 def jjj_entropy_weights(data, directions=None, method="minmax", shift=1):
     """Entropy weights: one row of n weights (one per indicator column), summing to 1."""
     return _excel(lambda: [list(map(float, entropy_weights(
-        data, _dirs(directions, data), method=_or(method, "minmax", "method"),
+        _numeric(data), _dirs(directions, data), method=_or(method, "minmax", "method"),
         shift=_number(shift, 1, "shift")).w))])
 
 
@@ -224,7 +239,7 @@ def jjj_entropy_weights(data, directions=None, method="minmax", shift=1):
 def jjj_entropy_table(data, directions=None, method="minmax", shift=1, header=False):
     """Entropy e, utility d = 1 − e and weight w of each indicator: n rows × 3 (+1 header row)."""
     def run():
-        res = entropy_weights(data, _dirs(directions, data), method=_or(method, "minmax", "method"),
+        res = entropy_weights(_numeric(data), _dirs(directions, data), method=_or(method, "minmax", "method"),
                               shift=_number(shift, 1, "shift"))
         rows = [[float(e), float(d), float(w)] for e, d, w in zip(res.e, res.d, res.w)]
         return ([["e", "d", "w"]] if _flag(header, "header") else []) + rows
@@ -250,7 +265,7 @@ def jjj_hier_weights(dimensions):
 @arg("directions", ndim=2, err_to_str=True, doc=DIR_DOC)
 def jjj_critic_weights(data, directions=None):
     """CRITIC weights (contrast × conflict): one row of n weights."""
-    return _excel(lambda: [list(map(float, critic_weights(data, _dirs(directions, data)).w))])
+    return _excel(lambda: [list(map(float, critic_weights(_numeric(data), _dirs(directions, data)).w))])
 
 
 def _topsis(data, weights, directions, method, closeness, ideal):
@@ -261,7 +276,7 @@ def _topsis(data, weights, directions, method, closeness, ideal):
     if _missing(weights):
         raise InputError("weights is empty; give one weight per column of data, "
                          "e.g. the row from JJJ_ENTROPY_WEIGHTS")
-    return topsis(data, _weights(weights, data), _dirs(directions, data),
+    return topsis(_numeric(data), _weights(weights, data), _dirs(directions, data),
                   method=_or(method, "vector", "method"),
                   closeness=_or(closeness, "ratio", "closeness"), ideal=ideal)
 
@@ -308,7 +323,7 @@ def jjj_coupling(u, weights=None, model="classic", header=False):
     m rows × 3 (+1 header row). Grades: JJJ_CCD_GRADE of the D column."""
     def run():
         w = _per_column(weights, u, "weights", "u", "weight α")
-        res = coupling(u, weights=w, model=_or(model, "classic", "model"))
+        res = coupling(_numeric(u), weights=w, model=_or(model, "classic", "model"))
         rows = [[float(c), float(t), float(d)] for c, t, d in zip(res.C, res.T, res.D)]
         return ([["C", "T", "D"]] if _flag(header, "header") else []) + rows
     return _excel(run, "u")
