@@ -71,7 +71,7 @@ def test_numeric_fast_path_answers_exactly_like_the_engine():
 
     rng = np.random.default_rng(8)
     for m, n in ((3, 2), (17, 5), (60, 12)):
-        X = (rng.random((m, n)) * 10 ** rng.integers(-3, 6, size=n)).tolist()
+        X = (rng.random((m, n)) * 10.0 ** rng.integers(-3, 6, size=n)).tolist()
         X[0][0] = int(X[0][0]) + 1                      # ints and floats mixed, as Excel sends
         w = list(np.full(n, 1 / n))
         assert isinstance(udfs._numeric(X), np.ndarray)
