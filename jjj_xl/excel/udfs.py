@@ -1,10 +1,14 @@
 """Excel functions (xlwings UDFs): one engine call each, results that spill.
 
 Registered by ``UDF Modules = jjj_xl.excel.udfs`` (classic xlwings) or imported in
-xlwings Lite / Server. Python names are lower case; Excel shows JJJ_*.
+xlwings Lite / Server. Python names are lower case; Lite/Server show JJJ_*, classic
+Excel the Python name (formulas ignore case, so =JJJ_TOPSIS works everywhere).
 Ranges arrive as 2-D lists (blank cells None, Excel errors as "#DIV/0!"
 text); a bad range fails with one line naming the cell inside the argument,
-e.g. ``row 3, column 2 of data: text "n/a"; numbers only``.
+e.g. ``row 3, column 2 of data: text "n/a"; numbers only``. On the classic path that
+line is raised as a COMException so Excel shows it, not a traceback. An optional
+argument may be omitted or left empty (``=JJJ_COUPLING(U,,"ring",TRUE)``): either way it
+means its default.
 """
 
 from __future__ import annotations
