@@ -19,8 +19,27 @@ os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"   # tests only (xlwings' pro
 main_dir, helper_dir, calls_path = sys.argv[1:4]
 if len(sys.argv) > 4:                   # -S: site-packages without its .pth files
     sys.path.extend(p for p in sys.argv[4].split(os.pathsep) if p)
-if importlib.util.find_spec("jjj_xl") is not None:
-    raise SystemExit("jjj_xl is importable here; this check needs an interpreter without it")
+
+
+class OnlyEmbedded:
+    """First on sys.meta_path: jjj_xl may come only from main.py's embedded copy, even if a
+    jjj-xl happens to be installed in this interpreter (as it never is in Lite)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] != "jjj_xl":
+            return None
+        for finder in sys.meta_path:
+            if type(finder).__name__ == "_EmbeddedJJJ":
+                return finder.find_spec(name, path, target)
+        raise ModuleNotFoundError(f"No module named {name!r}")
+
+
+sys.meta_path.insert(0, OnlyEmbedded())
+try:
+    importlib.util.find_spec("jjj_xl")
+    raise SystemExit("jjj_xl is importable here before main.py ran")
+except ModuleNotFoundError:
+    pass
 
 sys.path.insert(0, helper_dir)
 sys.path.insert(0, main_dir)

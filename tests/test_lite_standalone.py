@@ -8,7 +8,8 @@ Server/Lite dispatch with Office.js-shaped JSON (tests/lite_driver.py); the answ
 compared with the engine in this process.
 
 Interpreters: this Python with ``-I -S`` (site-packages added without its .pth files, so
-the editable jjj-xl install is invisible), plus every interpreter listed in the
+the editable jjj-xl install is invisible); this Python as it is, the driver hiding any
+installed jjj_xl behind a first meta-path finder; plus every interpreter listed in the
 environment variable JJJ_LITE_PYTHONS (os.pathsep-separated), e.g. venvs holding only
 numpy/pandas/xlwings at the versions of the Pyodide release xlwings Lite uses
 (numpy 2.0.2, pandas 2.2.3: Pyodide 0.27) and at the declared minimums (numpy 1.23.5,
@@ -40,7 +41,8 @@ HERE = Path(__file__).parent
 
 
 def interpreters():
-    found = [pytest.param(None, id="this-python-I-S")]
+    found = [pytest.param(None, id="this-python-I-S"),
+             pytest.param("hidden", id="this-python-jjj-installed-but-hidden")]
     for exe in filter(None, os.environ.get("JJJ_LITE_PYTHONS", "").split(os.pathsep)):
         found.append(pytest.param(exe, id=Path(exe).parent.parent.name or exe))
     return found
@@ -125,6 +127,8 @@ def test_main_runs_without_jjj_xl(lite_copy, tmp_path, exe):
     if exe is None:
         cmd = [sys.executable, "-I", "-S", str(HERE / "lite_driver.py"), str(d), str(d), str(calls_path),
                os.pathsep.join(site.getsitepackages())]
+    elif exe == "hidden":   # site-packages as usual (jjj-xl may be installed): the driver hides it
+        cmd = [sys.executable, "-I", str(HERE / "lite_driver.py"), str(d), str(d), str(calls_path)]
     else:
         cmd = [exe, "-I", str(HERE / "lite_driver.py"), str(d), str(d), str(calls_path)]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "XLWINGS"))}
