@@ -5,7 +5,7 @@
   jjj-xl run BOOK.xlsx [--out FILE]   "Compute all" headless, with openpyxl
   jjj-xl share BOOK --out FILE [--lite]  a copy with native formulas (or for xlwings Lite)
   jjj-xl template build [--dir DIR]   rebuild the template workbooks from code
-  jjj-xl addin build|install          the Excel ribbon add-in, made from the installed xlwings
+  jjj-xl addin build|install|doctor   the Excel ribbon add-in, made from the installed xlwings
 
 Errors are one line on stderr; bad input exits with code 2.
 """
@@ -78,11 +78,14 @@ def _parser() -> argparse.ArgumentParser:
     addin_sub = addin.add_subparsers(dest="addin_command", metavar="ACTION", required=True)
     ab = addin_sub.add_parser("build", help="build jjj_xl.xlam")
     ab.add_argument("--out", default="jjj_xl.xlam", metavar="FILE")
-    ab.add_argument("--interpreter", default=None,
-                    help="Python that Excel should run (default: the one Excel finds)")
+    ab.add_argument("--interpreter", default=None, metavar="PATH",
+                    help="Python that Excel should run (default: this Python, the one with jjj-xl)")
     ai = addin_sub.add_parser("install", help="copy (or build) jjj_xl.xlam into Excel's startup folder")
     ai.add_argument("--file", default=None, help="an add-in built before (default: build one now)")
-    ai.add_argument("--interpreter", default=None, help="Python that Excel should run")
+    ai.add_argument("--interpreter", default=None, metavar="PATH",
+                    help="Python that Excel should run (default: this Python, the one with jjj-xl)")
+    ad = addin_sub.add_parser("doctor", help="what Excel will run: interpreter, xlwings versions, jjj_xl")
+    ad.add_argument("--file", default=None, help="the add-in to check (default: the installed one)")
     return parser
 
 
@@ -244,9 +247,13 @@ def cmd_template(args) -> int:
 
 
 def cmd_addin(args) -> int:
-    from .excel.addin import build_addin, install_addin, install_hint
+    from .excel.addin import build_addin, doctor, install_addin, install_hint
     if args.addin_command == "build":
         print(f"Wrote {build_addin(args.out, args.interpreter)}")
+    elif args.addin_command == "doctor":
+        ok, lines = doctor(args.file)
+        print("\n".join(lines))
+        return 0 if ok else 1
     else:
         print(f"Installed {install_addin(args.file, interpreter=args.interpreter)}")
         print(install_hint())

@@ -108,10 +108,12 @@ def test_build_zip_parts_and_relationships(built):
         defaults = {d.get("Extension"): d.get("ContentType") for d in ct if d.tag.endswith("Default")}
         assert defaults["xml"] == "application/xml"  # covers customUI/customUI.xml
         wbxml = z.read("xl/workbook.xml").decode()
-        assert 'name="_jjj_xl.conf"' in wbxml and "myaddin" not in wbxml
+        # enabled (no leading underscore) and named after PROJECT_NAME, as xlwings' GetConfig reads it
+        assert 'name="jjj_xl.conf"' in wbxml and "myaddin" not in wbxml
     with zipfile.ZipFile(addin.template_path()) as t, zipfile.ZipFile(built) as b:
         assert t.namelist() == b.namelist()
-        changed = {"xl/workbook.xml", "xl/vbaProject.bin", addin.CUSTOMUI_PART, "_rels/.rels"}
+        changed = {"xl/workbook.xml", "xl/vbaProject.bin", addin.CUSTOMUI_PART, "_rels/.rels",
+                   "xl/worksheets/sheet1.xml"}
         for n in set(t.namelist()) - changed:
             assert t.read(n) == b.read(n), n
 
@@ -140,6 +142,68 @@ def test_olevba_reads_callback_and_original_modules(built):
     assert after["xlwings.bas"].replace('"jjj_xl"', '"myaddin"', 1).strip() == before["xlwings.bas"].strip()
 
 
+def test_fresh_build_names_this_python_in_an_enabled_conf_sheet(built):
+    """Issue 8: the add-in shipped `_jjj_xl.conf` (disabled) without an interpreter, so the
+    buttons ran whatever `python` was on PATH."""
+    info = addin.read_addin(built)
+    assert info["conf_sheet"] == "jjj_xl.conf"
+    key = "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
+    assert info["config"][key] == sys.executable
+    # the other keys of xlwings' template stay, empty, in column A (GetConfigFromSheet reads
+    # A1 down to the first blank, so the rows must stay contiguous)
+    assert {"PYTHONPATH", "UDF MODULES", "CONDA PATH", "CONDA ENV"} <= set(info["config"])
+    assert info["project"] == "jjj_xl"
+    import xlwings
+    assert info["xlwings"] == xlwings.__version__
+
+
+def test_conf_sheet_name_is_what_xlwings_vba_reads(built):
+    """The sheet xlwings' VBA looks for is PROJECT_NAME & ".conf" (GetConfigFromSheet in the
+    installed xlwings_custom_addin.bas); the user file is ~/.<name>/<name>.conf."""
+    import importlib.resources
+    bas = (importlib.resources.files("xlwings") / "xlwings_custom_addin.bas").read_text(errors="replace")
+    assert 'Set sht = wb.Sheets(PROJECT_NAME & ".conf")' in bas
+    assert 'GetConfig("INTERPRETER_WIN", "")' in bas and 'GetConfig("INTERPRETER_MAC", "")' in bas
+    assert 'd.Add UCase(cell.Value)' in bas       # keys are matched upper-cased
+    assert re.search(r'Environ\("USERPROFILE"\) & "\\\." & PROJECT_NAME & "\\" & PROJECT_NAME & "\.conf"', bas)
+    after = _olevba_modules(built)["xlwings.bas"]
+    name = re.search(r'PROJECT_NAME As String = "([^"]+)"', after).group(1)
+    assert f"{name}.conf" == addin.CONF_SHEET == addin.read_addin(built)["conf_sheet"]
+
+
+def test_vba_streams_parse_strictly_and_project_is_renamed(built):
+    """olevba in strict mode (relaxed=False raises on any unexpected dir record) reads back
+    the project pyOpenVBA wrote; the project is jjj_xl, not the template's MyAddin."""
+    pytest.importorskip("oletools.olevba")
+    from oletools.olevba import VBA_Parser, VBA_Project
+
+    def project_name(path):
+        vp = VBA_Parser(str(path), relaxed=False)
+        try:
+            (sub,) = vp.ole_subfiles        # the zip's xl/vbaProject.bin
+            (found,) = sub.find_vba_projects()
+            project = VBA_Project(sub.ole_file, *found, relaxed=False)
+            project.parse_project_stream()
+            return project.projectname, len(list(vp.extract_macros()))
+        finally:
+            vp.close()
+
+    assert project_name(built) == ("jjj_xl", len(ORIGINAL_MODULES) + 1)
+    assert project_name(addin.template_path()) == ("MyAddin", len(ORIGINAL_MODULES))
+
+
+def test_rename_dir_project_record():
+    import struct
+    raw = (struct.pack("<HIi", 1, 4, 3) + struct.pack("<HIH", 3, 2, 1252)
+           + struct.pack("<HI", 4, 7) + b"MyAddin" + b"REST")
+    new, delta = addin.rename_dir_project(raw, "jjj_xl")
+    assert delta == -1 and new.endswith(struct.pack("<HI", 4, 6) + b"jjj_xl" + b"REST")
+    with pytest.raises(ValueError):
+        addin.rename_dir_project(raw, "x" * 129)
+    with pytest.raises(ValueError, match="PROJECTNAME"):
+        addin.rename_dir_project(struct.pack("<HI", 9, 0), "jjj_xl")
+
+
 def test_pyopenvba_validates(built):
     from pyopenvba import ExcelFile
 
@@ -160,6 +224,75 @@ def test_build_with_interpreter_and_rebuild_replaces(tmp_path):
     b1 = sheet.find(".//s:c[@r='B1']", {"s": addin.SPREADSHEET_NS})
     assert b1 is not None and "".join(b1.itertext()) == exe
     assert [p.name for p in tmp_path.iterdir()] == ["jjj_xl.xlam"]
+    mac = tmp_path / "mac" / "jjj_xl.xlam"
+    addin.build_addin(mac, interpreter="/Users/me/venv/bin/python", platform="darwin")
+    cfg = addin.read_addin(mac)["config"]
+    assert cfg["INTERPRETER_MAC"] == "/Users/me/venv/bin/python" and cfg["INTERPRETER_WIN"] == ""
+
+
+# ---------------------------------------------------------------- doctor
+
+class Ran:
+    def __init__(self, returncode=0, stdout="", stderr=""):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def test_doctor_all_good_runs_the_interpreter(built):
+    import xlwings
+    calls = []
+
+    def run(cmd, **kw):
+        calls.append(cmd)
+        return Ran(0, f"0.1.0\n{xlwings.__version__}\n{cmd[0]}\n")
+
+    ok, lines = addin.doctor(built, platform="win32", run=run)
+    assert ok, lines
+    assert calls and calls[0][0] == sys.executable and "import sys, jjj_xl, xlwings" in calls[0][2]
+    text = "\n".join(lines)
+    assert sys.executable in text and f"built with {xlwings.__version__}" in text
+
+
+def test_doctor_really_imports_jjj_xl_in_a_subprocess(built):
+    ok, lines = addin.doctor(built, platform="win32")
+    assert ok, lines
+    assert any(line.startswith("that interpreter imports jjj_xl") for line in lines)
+
+
+def test_doctor_names_each_problem_and_its_fix(built, tmp_path):
+    ok, lines = addin.doctor(built, platform="win32",
+                             run=lambda cmd, **kw: Ran(1, "", "Traceback...\nModuleNotFoundError: "
+                                                              "No module named 'jjj_xl'"))
+    assert not ok
+    problem = [line for line in lines if line.startswith("PROBLEM")]
+    assert len(problem) == 1 and "No module named 'jjj_xl'" in problem[0] and "pip install jjj-xl" in problem[0]
+    ok, lines = addin.doctor(built, platform="win32", run=lambda cmd, **kw: Ran(0, "0.1.0\n0.99.1\n"))
+    assert not ok and any("rebuild after every xlwings upgrade" in line for line in lines)
+    # an add-in for another Python: its interpreter does not exist here
+    other = tmp_path / "jjj_xl.xlam"
+    addin.build_addin(other, interpreter=str(tmp_path / "nowhere" / "python.exe"), platform="win32")
+    ok, lines = addin.doctor(other, platform="win32")
+    assert not ok and any("does not exist" in line for line in lines)
+    # macOS: the AppleScript of that xlwings version must be installed
+    ok, lines = addin.doctor(built, platform="darwin", home=tmp_path,
+                             run=lambda cmd, **kw: Ran(0, "0.1.0\n" + addin.read_addin(built)["xlwings"]))
+    assert not ok and any("xlwings runpython install" in line for line in lines)
+    ok, lines = addin.doctor(tmp_path / "missing.xlam", platform="win32")
+    assert not ok and "jjj-xl addin install" in lines[-1]
+    ok, lines = addin.doctor(None, platform="linux")
+    assert not ok and "--file" in lines[-1]
+
+
+def test_doctor_flags_the_old_disabled_conf_sheet(tmp_path):
+    """An add-in as the old build made it: `_jjj_xl.conf`, no interpreter."""
+    src = addin.template_path()
+    old = tmp_path / "old.xlam"
+    with zipfile.ZipFile(src) as z:
+        wbxml = z.read("xl/workbook.xml").replace(b'name="_myaddin.conf"', b'name="_jjj_xl.conf"')
+    addin.rewrite_zip(src, old, {"xl/workbook.xml": wbxml})
+    ok, lines = addin.doctor(old, platform="win32", run=lambda *a, **k: Ran(0))
+    assert not ok
+    text = "\n".join(lines)
+    assert "no enabled jjj_xl.conf sheet" in text and "MyAddin" in text
 
 
 def test_build_refuses_other_suffix(tmp_path):

@@ -133,9 +133,13 @@ def test_obstacle_and_version(server):
     X = [[1.0, 10.0], [3.0, 30.0], [2.0, 20.0]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jx.JJJWarning)
-        out = call(server, "jjj_obstacle", X, row([0.25, 0.75]), None, [[1]])
+        out = call(server, "jjj_obstacle", X, row([0.25, 0.75]), None, [[1]], [[True]])
+        plain = call(server, "jjj_obstacle", X, row([0.25, 0.75]), None, [[1]], None)
     assert out[0] == ["obstacle_1", "degree_1"]
+    # hand computation: minmax of column 1 -> (0, 1, .5), column 2 the same; obstacle of row 1
+    # is w·(1 - z) = (.25, .75) -> shares (.25, .75): indicator 2 first with 0.75
     assert out[1] == ["indicator 2", 0.75]
+    assert plain == out[1:]   # header only when asked (issue 8: it was always added)
     assert call(server, "jjj_version") == [[jx.__version__]]
 
 
@@ -169,3 +173,71 @@ def test_other_bad_inputs_are_one_line(server):
     assert "not understood" in _error_text(server, "jjj_entropy_weights", [[1, 2], [3, 5]],
                                            [["+", "up"]], None, None)
     assert "not known" in _error_text(server, "jjj_coupling", [[0.5, 0.5]], None, [["ringg"]], None)
+
+
+# ---------------------------------------------------------------- issue 8: Excel's way of passing arguments
+
+def test_every_documented_optional_is_optional_in_meta(server):
+    """A parameter whose doc starts "Optional." has a default (so Excel may omit it), and
+    every parameter with a default is documented Optional."""
+    import xlwings.server
+    meta = xlwings.server.custom_functions_meta(server[1])
+    for f in meta["functions"]:
+        for p in f.get("parameters", []):
+            documented = p.get("description", "").startswith("Optional.")
+            assert documented == bool(p.get("optional", False)), (f["name"], p["name"])
+
+
+EMPTY = (None, [[None]], [[""]], "")
+
+
+@pytest.mark.parametrize("empty", EMPTY)
+def test_empty_middle_argument_means_the_default(server, empty):
+    """=JJJ_COUPLING(U,,"ring",TRUE): the skipped weights arrive missing or empty."""
+    U = [[0.4, 0.9, 0.6], [0.55, 0.6, 0.5]]
+    ref = jx.coupling(U, model="ring")
+    out = call(server, "jjj_coupling", U, empty, [["ring"]], [[True]])
+    assert out[0] == ["C", "T", "D"]
+    np.testing.assert_allclose(np.array(out[1:], dtype=float), np.column_stack([ref.C, ref.T, ref.D]),
+                               rtol=1e-12)
+    X = [[1.0, 10.0], [3.0, 30.0], [2.0, 25.0]]
+    w = call(server, "jjj_entropy_weights", X, empty, empty, empty)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jx.JJJWarning)
+        np.testing.assert_allclose(w[0], jx.entropy_weights(np.array(X)).w, rtol=1e-12)
+    z = call(server, "jjj_standardize", X, empty, empty, empty)   # directions optional too
+    np.testing.assert_allclose(np.array(z, dtype=float), jx.standardize(np.array(X)), rtol=1e-12)
+
+
+def test_shapes_follow_the_input(server):
+    assert call(server, "jjj_ccd_grade", [[0.65]], None, None) == [[7, "Primary coordination"]]
+    row_in = call(server, "jjj_ccd_grade", row([0.05, 0.65]), None, None)
+    assert row_in == [[1, 7], ["Extreme imbalance", "Primary coordination"]]
+    col_in = call(server, "jjj_ccd_grade", col([0.05, 0.65]), None, None)
+    assert col_in == [[1, "Extreme imbalance"], [7, "Primary coordination"]]
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("jjj_coupling", [[0.5, 0.5, 0.5]], [[1]], None, None),
+     "weights has 1 value but u has 3 columns; give one weight α per column of u"),
+    (("jjj_coupling", [[1.5, 0.5, 0.5]], None, None, None),
+     "row 1, column 1 of u is 1.5; U values must be in [0, 1] (standardised scores)"),
+    (("jjj_standardize", [[1, 2], [3, 4]], None, None, [["abc"]]),
+     'shift is "abc"; it must be a number, e.g. 0, or left empty for 0'),
+    (("jjj_obstacle", [[1, 2], [3, 4]], [[0.5, 0.5]], None, [["abc"]], None),
+     'top is "abc"; it must be a number, e.g. 3, or left empty for 3'),
+    (("jjj_obstacle", [[1, 2], [3, 4]], [[0.5, 0.5]], None, [[0]], None),
+     "top is 0; it must be a whole number ≥ 1, e.g. 3"),
+    (("jjj_topsis", [[1, 2], [3, 4]], [[0.5]], None, None, None, None),
+     "weights has 1 value but data has 2 columns; give one weight per column of data"),
+    (("jjj_topsis", [[1, 2], [3, 4]], [[0.5, 0.5]], [["+", "+", "-"]], None, None, None),
+     "directions has 3 values but data has 2 columns; give one direction (+ or -) per column of data"),
+    (("jjj_entropy_table", [[1, 2], [3, 4]], None, None, None, [["maybe"]]),
+     'header is "maybe"; use TRUE or FALSE (or leave it empty for FALSE)'),
+    (("jjj_entropy_weights", [[1, 2], [3, None], [2, 2]], None, None, None),
+     "row 2, column 2 of data is blank; fill it"),
+])
+def test_messages_name_the_argument_in_plain_words(server, args, expected):
+    """Issue 8: "1 system weights given for 3 indicators", "row 1, column 1 of u: column A of
+    U…" and raw "ValueError: …" read badly in a cell."""
+    assert _error_text(server, *args) == expected

@@ -4,7 +4,8 @@ xlwings Lite keeps a workbook's Python code *inside the workbook*: ``main.py`` a
 ``requirements.txt`` are settings of the Lite add-in, which Office stores in the
 package's web-extension part. :func:`embed_lite` writes a copy of a workbook whose
 web extension references xlwings Lite and holds a ``main.py`` that registers every
-JJJ_* function and workbook script, plus a ``requirements.txt`` naming ``jjj-xl``;
+JJJ_* function and workbook script and carries the jjj-xl modules they need (jjj-xl is
+not on PyPI), plus a ``requirements.txt`` naming only numpy, pandas and xlwings;
 :func:`read_lite` reads those settings back.
 
 Format: what is confirmed, and by what
@@ -107,39 +108,170 @@ COUPLING_SCRIPT = "jjj_coupling_only"
 
 # ---------------------------------------------------------------- main.py / requirements.txt
 
-def lite_main_py() -> str:
-    """The ``main.py`` embedded for xlwings Lite.
+# Where the embedded copy starts: the modules main.py imports; everything they import at
+# module level inside jjj_xl is found by :func:`embedded_modules` (so the copy follows the
+# package as it changes: it is generated at export and cannot drift).
+LITE_ROOTS = ("jjj_xl.excel.udfs", "jjj_xl.excel.macros", "jjj_xl.workbook.actions")
+# What the Lite copy may ask Lite to install: packages Pyodide ships (numpy, pandas) and
+# xlwings from PyPI. jjj-xl itself is NOT on PyPI: it travels inside main.py.
+LITE_REQUIREMENTS = ("numpy", "pandas", "xlwings")
 
-    Lite registers the decorated functions found in main.py's namespace, so the
-    decorated objects of :mod:`jjj_xl.excel.udfs` and :mod:`jjj_xl.excel.macros` are imported by
-    name (a star import would also drag in helpers). The script ``jjj_coupling`` is
-    the one exception: its name belongs to the JJJ_COUPLING function here, so a thin
-    script ``jjj_coupling_only`` runs the same action.
+
+def _package_root() -> Path:
+    return Path(__file__).resolve().parent.parent      # .../jjj_xl
+
+
+def _module_file(name: str) -> tuple[Path, bool]:
+    """(source file, is a package) of module ``name`` inside jjj_xl."""
+    rel = Path(*name.split(".")[1:])
+    base = _package_root() / rel
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py", True
+    return base.with_suffix(".py"), False
+
+
+def _top_level_imports(name: str, tree, is_pkg: bool) -> set[str]:
+    """jjj_xl modules imported by ``name`` at module level (not inside functions)."""
+    import ast
+
+    found: set[str] = set()
+    package = name if is_pkg else name.rpartition(".")[0]
+
+    def visit(nodes):
+        for node in nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if isinstance(node, ast.Import):
+                found.update(a.name for a in node.names if a.name.split(".")[0] == "jjj_xl")
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    parts = package.split(".")
+                    base = ".".join(parts[: len(parts) - node.level + 1])
+                    mod = f"{base}.{node.module}" if node.module else base
+                else:
+                    mod = node.module or ""
+                if mod.split(".")[0] != "jjj_xl":
+                    continue
+                found.add(mod)
+                for alias in node.names:   # `from . import layout` imports a module
+                    candidate = f"{mod}.{alias.name}"
+                    if _module_file(candidate)[0].is_file():
+                        found.add(candidate)
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                visit(getattr(node, field, []) or [])
+
+    visit(tree.body)
+    return found
+
+
+def embedded_modules() -> dict[str, tuple[bool, str]]:
+    """``{module name: (is a package, source)}``: every jjj_xl module the Lite copy needs,
+    read from this installed package now (its parent packages included)."""
+    import ast
+
+    todo, seen = list(LITE_ROOTS), {}
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        parts = name.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)))   # parent packages
+        path, is_pkg = _module_file(name)
+        source = path.read_text(encoding="utf-8")
+        seen[name] = (is_pkg, source)
+        todo.extend(_top_level_imports(name, ast.parse(source), is_pkg))
+    return dict(sorted(seen.items()))
+
+
+def _literal(text: str) -> str:
+    """``text`` as a readable triple-quoted Python literal that evaluates to exactly ``text``."""
+    body = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    return f'"""{body}"""'
+
+
+_LOADER = '''
+
+class _EmbeddedJJJ(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves the jjj_xl modules above. Appended to sys.meta_path, it is asked last:
+    an installed jjj_xl (none in Lite: it is not on PyPI) would win."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in _JJJ_MODULES:
+            return None
+        is_pkg = _JJJ_MODULES[name][0]
+        return importlib.util.spec_from_loader(name, self, origin=f"main.py:{name}", is_package=is_pkg)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        is_pkg, source = _JJJ_MODULES[module.__name__]
+        if is_pkg:
+            module.__path__ = []
+        module.__file__ = f"<main.py: {module.__name__}>"
+        exec(compile(source, module.__file__, "exec"), module.__dict__)
+
+
+if not any(isinstance(f, _EmbeddedJJJ) or type(f).__name__ == "_EmbeddedJJJ" for f in sys.meta_path):
+    sys.meta_path.append(_EmbeddedJJJ())
+'''
+
+
+def lite_main_py() -> str:
+    """The ``main.py`` embedded for xlwings Lite: self-contained.
+
+    It carries the jjj_xl modules the functions and scripts need (:func:`embedded_modules`:
+    the engine ``jjj_xl.methods``, ``jjj_xl.errors``, the workbook actions and the Excel
+    adapters), verbatim, as strings served by a small import hook, so Lite needs only
+    numpy, pandas (both shipped with Pyodide) and xlwings. Lite registers the decorated
+    functions found in main.py's namespace, so the decorated objects of
+    :mod:`jjj_xl.excel.udfs` and :mod:`jjj_xl.excel.macros` are imported by name. The
+    script ``jjj_coupling`` is the one exception: its name belongs to the JJJ_COUPLING
+    function here, so a thin script ``jjj_coupling_only`` runs the same action.
     """
     funcs = "".join(f"    {name},\n" for name in FUNCTIONS)
     scripts = "".join(f"    {name},\n" for name in SCRIPTS)
+    modules = embedded_modules()
+    listing = "".join(f"#   {name}\n" for name in modules)
+    table = "".join(f"    {name!r}: ({is_pkg}, {_literal(src)}),\n\n"
+                    for name, (is_pkg, src) in modules.items())
     return f'''"""jjj-xl in xlwings Lite: entropy weights, TOPSIS and coupling coordination degree.
 
-Written by `jjj-xl share --lite` (jjj-xl {__version__}). The code lives in the jjj-xl
-package (see requirements.txt); this file only registers it with xlwings Lite.
+Written by `jjj-xl share --lite` (jjj-xl {__version__}). Self-contained: the jjj-xl code is
+embedded below (jjj-xl is not on PyPI), so requirements.txt needs only numpy, pandas and
+xlwings. To update it, export again with a newer jjj-xl rather than editing by hand.
 
 Excel functions: =JJJ_ENTROPY_WEIGHTS(data, directions), =JJJ_TOPSIS(...), =JJJ_COUPLING(...), ...
 Scripts (run from the xlwings Lite task pane) work on a jjj-xl template workbook:
 jjj_compute_all, jjj_weights, jjj_scores, {COUPLING_SCRIPT}, jjj_validate, jjj_clear_outputs.
 """
 
-import xlwings as xw
-from xlwings import script
+import importlib.abc
+import importlib.util
+import sys
 
-from jjj_xl.workbook.actions import run_action
-from jjj_xl.errors import InputError
+# ---------------------------------------------------------------- embedded jjj-xl {__version__}
+# The source of these modules of the jjj_xl package, verbatim:
+{listing}
+_JJJ_MODULES = {{
+{table}}}
+{_LOADER}
+# ---------------------------------------------------------------- what Lite registers
+
+import xlwings as xw  # noqa: E402
+from xlwings import script  # noqa: E402
+
+from jjj_xl.workbook.actions import run_action  # noqa: E402
+from jjj_xl.errors import InputError  # noqa: E402
 
 # Excel functions (custom functions): the decorated objects themselves
-from jjj_xl.excel.udfs import (  # noqa: F401
+from jjj_xl.excel.udfs import (  # noqa: F401,E402
 {funcs})
 
 # Workbook scripts
-from jjj_xl.excel.macros import (  # noqa: F401
+from jjj_xl.excel.macros import (  # noqa: F401,E402
 {scripts})
 
 
@@ -154,17 +286,19 @@ def {COUPLING_SCRIPT}(book: xw.Book):
 
 
 def lite_requirements() -> str:
-    """The ``requirements.txt`` embedded for xlwings Lite.
+    """The ``requirements.txt`` embedded for xlwings Lite: only :data:`LITE_REQUIREMENTS`.
 
-    jjj-xl is pinned to the version whose API main.py was written against; xlwings gets
-    a floor (the version the dispatch is tested with) and the upper bound Lite's docs
-    recommend. numpy and pandas come from Pyodide and are left to jjj-xl's own
-    requirements.
+    numpy and pandas are not pinned: Pyodide provides them and their version is tied to
+    the Pyodide release ("don't pin it", https://lite.xlwings.org/dependencies). xlwings
+    gets a floor (the version the dispatch was tested with at export) and the upper bound
+    Lite's docs recommend.
     """
     import xlwings
 
-    return (f"xlwings>={xlwings.__version__},<1.0.0\n"
-            f"jjj-xl=={__version__}\n")
+    return ("# jjj-xl itself is embedded in main.py; numpy and pandas come with Pyodide\n"
+            "numpy\n"
+            "pandas\n"
+            f"xlwings>={xlwings.__version__},<1.0.0\n")
 
 
 # ---------------------------------------------------------------- XML helpers

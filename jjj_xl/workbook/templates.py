@@ -108,7 +108,7 @@ SCORE_WHAT = {
 }
 
 FUNCTIONS = (
-    ("JJJ_STANDARDIZE(data, directions, [method], [shift])",
+    ("JJJ_STANDARDIZE(data, [directions], [method], [shift])",
      "The standardised matrix, same shape as data (method minmax/max/share/vector/interval).",
      "标准化后的矩阵，形状与 data 相同（方法 minmax/max/share/vector/interval）。"),
     ("JJJ_ENTROPY_WEIGHTS(data, [directions], [method], [shift])",
@@ -128,17 +128,21 @@ FUNCTIONS = (
      "Same arguments as JJJ_TOPSIS; the full table per row: d⁺, d⁻, closeness and rank.",
      "参数同 JJJ_TOPSIS；返回各行完整结果：d⁺、d⁻、贴近度与排名。"),
     ("JJJ_COUPLING(u, [weights], [model], [header])",
-     "Coupling coordination of each row of U (systems in columns): C, T, D, level, label, stage; "
-     "weights are the α of T, model ring/classic/ring_printed/wang.",
-     "U 每一行（各系统按列）的耦合协调度：C、T、D、等级、标签、阶段；weights 为 T 的权重 α，"
-     "model 为 ring/classic/ring_printed/wang。"),
+     "Coupling degree C, development index T and coordination degree D of each row of U (systems "
+     "in columns): 3 columns, plus a header row with header = TRUE; weights are the α of T (empty: "
+     "equal), model ring/classic/ring_printed/wang. Grades: JJJ_CCD_GRADE of the D column.",
+     "U 每一行（各系统按列）的耦合度 C、综合发展指数 T 与协调度 D：3 列，header = TRUE 时带表头；"
+     "weights 为 T 的权重 α（留空则等权），model 为 ring/classic/ring_printed/wang。等级用 JJJ_CCD_GRADE。"),
     ("JJJ_CCD_GRADE(d, [lang], [scheme])",
-     "The grade of a coordination degree D (lang en or zh; scheme ccd10 or a table of lower bounds "
+     "The level and label of each coordination degree D: a cell or a column gives two columns "
+     "(level, label), a row gives two rows (lang en or zh; scheme ccd10 or a table of lower bounds "
      "and labels such as {scheme_table}).",
-     "协调度 D 的等级（lang 为 en 或 zh；scheme 为 ccd10 或下限-标签表，如 {scheme_table}）。"),
-    ("JJJ_OBSTACLE(data, weights, [directions], [top])",
-     "Obstacle degree of each indicator per row, or the top obstacles per row.",
-     "各行各指标的障碍度，或各行前 top 个主要障碍因子。"),
+     "各协调度 D 的等级序号与名称：单元格或一列输入得两列（等级、名称），一行输入得两行（lang 为 en 或 zh；"
+     "scheme 为 ccd10 或下限-标签表，如 {scheme_table}）。"),
+    ("JJJ_OBSTACLE(data, weights, [directions], [top], [header])",
+     "The top obstacle indicators of each row and their obstacle degrees: 2 × top columns "
+     "(indicator, degree, …); header = TRUE adds a header row.",
+     "各行前 top 个主要障碍因子及其障碍度：2 × top 列（指标、障碍度……）；header = TRUE 时带表头。"),
     ("JJJ_VERSION()", "The version of jjj-xl that computes the functions.",
      "计算这些函数的 jjj-xl 版本。"),
 )
@@ -856,6 +860,13 @@ def _write_charts(ws, tpl: layout.Template, sizes: dict | None = None):
 
 # ---------------------------------------------------------------- live formulas
 
+# Result widths of the example formulas (tests/test_formulas_sheet.py computes each function's
+# actual result for these inputs and compares it with the range reserved here).
+GRADE_COLS = 2                       # JJJ_CCD_GRADE of one D: level, label
+COUPLING_COLS = 3                    # JJJ_COUPLING: C, T, D
+ENTROPY_TABLE_COLS = 3               # JJJ_ENTROPY_TABLE: e, d, w
+COUPLING_EXAMPLE_U = ((0.4, 0.9, 0.6), (0.55, 0.6, 0.5))
+
 def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
     """Example JJJ_* formulas over the Data table (legacy array formulas: they work in every Excel)."""
     from openpyxl.worksheet.formula import ArrayFormula
@@ -916,16 +927,20 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
     row_array(9, f"=JJJ_HIER_WEIGHTS(TRANSPOSE({ind.table}[dimension]))", layout.NUMBER_FORMATS["w"])
     label(10, "JJJ_CRITIC_WEIGHTS", "CRITIC weights", "CRITIC 权重")
     row_array(10, f"=JJJ_CRITIC_WEIGHTS({data},{dirs})", layout.NUMBER_FORMATS["w"])
-    label(11, "JJJ_CCD_GRADE", f"grade of D = 0.65 in the language of {name['lang']}",
-          "D = 0.65 的等级（语言按设置）")
-    ws.cell(row=11, column=first).value = f"=JJJ_CCD_GRADE(0.65,{name['lang']})"
+    label(11, "JJJ_CCD_GRADE", f"level and label of D = 0.65 in the language of {name['lang']}",
+          "D = 0.65 的等级与名称（语言按设置）")
+    ws.cell(row=11, column=first).value = ArrayFormula(
+        f"{_letter(first)}11:{_letter(first + GRADE_COLS - 1)}11", f"=JJJ_CCD_GRADE(0.65,{name['lang']})")
     label(12, "JJJ_CCD_GRADE", "the same in Chinese", "中文等级")
-    ws.cell(row=12, column=first).value = '=JJJ_CCD_GRADE(0.65,"zh")'
-    label(13, "JJJ_COUPLING", f"C, T, D, level, label, stage of two rows of U ({name['coupling_model']})",
-          "两行 U 的耦合协调度（模型按设置）")
+    ws.cell(row=12, column=first).value = ArrayFormula(
+        f"{_letter(first)}12:{_letter(first + GRADE_COLS - 1)}12", '=JJJ_CCD_GRADE(0.65,"zh")')
+    label(13, "JJJ_COUPLING", f"C, T, D of two rows of U, with a header row ({name['coupling_model']}); "
+          f"grades: JJJ_CCD_GRADE of the D column", "两行 U 的 C、T、D（含表头，模型按设置）；等级用 JJJ_CCD_GRADE")
+    u_rows = len(COUPLING_EXAMPLE_U)
     ws.cell(row=13, column=first).value = ArrayFormula(
-        f"{_letter(first)}13:{_letter(first + 6)}15",
-        f"=JJJ_COUPLING({{0.4,0.9,0.6;0.55,0.6,0.5}},,{name['coupling_model']},TRUE)")
+        f"{_letter(first)}13:{_letter(first + COUPLING_COLS - 1)}{13 + u_rows}",
+        f"=JJJ_COUPLING({{{';'.join(','.join(f'{v:g}' for v in r) for r in COUPLING_EXAMPLE_U)}}},,"
+        f"{name['coupling_model']},TRUE)")
 
     top = 17
     for j, h in enumerate(("region", "year", "closeness 贴近度"), start=first):
@@ -945,12 +960,12 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
     for r in range(r1, r2 + 1):
         ws.cell(row=r, column=first + 2).number_format = layout.NUMBER_FORMATS["closeness"]
     etop = first + 4
-    label(top + 2, "JJJ_ENTROPY_TABLE", f"entropy table with header (columns {_letter(etop)}…)",
-          "带表头的熵值表")
-    ref = f"{_letter(etop)}{top}:{_letter(etop + 4)}{top + n}"
+    label(top + 2, "JJJ_ENTROPY_TABLE", f"entropy table e, d, w with a header row (columns "
+          f"{_letter(etop)}:{_letter(etop + ENTROPY_TABLE_COLS - 1)})", "带表头的熵值表 e、d、w")
+    ref = f"{_letter(etop)}{top}:{_letter(etop + ENTROPY_TABLE_COLS - 1)}{top + n}"
     ws.cell(row=top, column=etop).value = ArrayFormula(
         ref, f"=JJJ_ENTROPY_TABLE({data},{dirs},{name['method']},{name['shift']},TRUE)")
-    _set_widths(ws, {1: 22, 2: 60, **{c: 11 for c in range(first, max(last, etop + 4) + 1)}})
+    _set_widths(ws, {1: 22, 2: 60, **{c: 11 for c in range(first, max(last, etop + ENTROPY_TABLE_COLS - 1) + 1)}})
     ws.freeze_panes = ws.cell(row=6, column=first)
     ws.sheet_properties.tabColor = TAB_OTHER
 

@@ -1,0 +1,156 @@
+"""Every JJJ_* formula on a template's Formulas sheet reserves exactly the range its result
+fills (issue 8: JJJ_COUPLING sat in C13:I15 but returns 3 columns; a single-cell
+JJJ_CCD_GRADE showed only the level; JJJ_ENTROPY_TABLE reserved 5 columns for 3).
+
+The formulas are evaluated here by calling the Python functions behind them with the
+arguments Excel would pass: the template filled with its bundled sample, structured
+references and named settings resolved, earlier results (the weights row) reused. The shape
+of each result is compared with the array-formula range; only JJJ_TOPSIS, whose length
+follows the data, may reserve more rows (documented: extra cells show #N/A).
+"""
+
+import re
+import warnings
+
+import pytest
+from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula
+
+from jjj_xl.datasets import load_sample
+from jjj_xl.excel import udfs
+from jjj_xl.workbook import layout
+from jjj_xl.workbook.templates import FORMULAS_SHEET, SAMPLE_FOR, build_template, fill_inputs
+
+GROWS_WITH_DATA = {"JJJ_TOPSIS"}
+
+
+def split_args(text):
+    args, depth, cur, quoted = [], 0, "", False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if not quoted and ch in "([{":
+            depth += 1
+        elif not quoted and ch in ")]}":
+            depth -= 1
+        if ch == "," and depth == 0 and not quoted:
+            args.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    args.append(cur)
+    return args
+
+
+class Evaluator:
+    def __init__(self, name):
+        self.tpl = layout.TEMPLATES[name]
+        s = load_sample(SAMPLE_FOR[name])
+        self.indicators, self.data = s.indicators, s.data
+        self.wb = fill_inputs(build_template(name), name, s.indicators, s.data)
+        self.settings = {st.name: st.default for st in self.tpl.settings}
+        self.results = {}            # "$C$8:$P$8" -> values
+
+    def arg(self, text):
+        t = text.strip()
+        ind, data = self.tpl.inputs
+        if t == "":
+            return None
+        if t in ("TRUE", "FALSE"):
+            return t == "TRUE"
+        if t.startswith('"'):
+            return t.strip('"')
+        if re.fullmatch(r"-?\d+(\.\d+)?", t):
+            return float(t)
+        if t in self.settings:
+            return self.settings[t]
+        if t.startswith("{"):
+            return [[float(v) for v in r.split(",")] for r in t.strip("{}").split(";")]
+        if m := re.fullmatch(rf"{data.table}\[\[(\w+)\]:\[(\w+)\]\]", t):
+            cols = list(self.data.columns)
+            codes = cols[cols.index(m.group(1)): cols.index(m.group(2)) + 1]
+            return self.data[codes].to_numpy().tolist()
+        if m := re.fullmatch(rf"TRANSPOSE\({ind.table}\[(\w+)\]\)", t):
+            return [list(self.indicators[m.group(1)])]
+        if t.replace("$", "") in self.results:
+            return self.results[t.replace("$", "")]
+        raise AssertionError(f"argument not understood by the test: {t}")
+
+    def call(self, formula):
+        m = re.fullmatch(r"=(JJJ_\w+)\((.*)\)", formula)
+        fn = getattr(udfs, m.group(1).lower())
+        args = [self.arg(a) for a in split_args(m.group(2))] if m.group(2) else []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = fn(*args)
+        return out if isinstance(out, list) else [[out]]
+
+
+def formulas(ws):
+    for row in ws.iter_rows():
+        for c in row:
+            v = c.value
+            text = v.text if isinstance(v, ArrayFormula) else v
+            if isinstance(text, str) and text.startswith("=JJJ_"):
+                ref = v.ref if isinstance(v, ArrayFormula) else f"{c.coordinate}:{c.coordinate}"
+                yield c.coordinate, ref, text
+
+
+TEMPLATES = [n for n, t in layout.TEMPLATES.items() if FORMULAS_SHEET in t.sheets]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_reserved_ranges_fit_the_results(name):
+    ev = Evaluator(name)
+    seen = set()
+    for coord, ref, formula in formulas(ev.wb[FORMULAS_SHEET]):
+        c1, r1, c2, r2 = range_boundaries(ref)
+        out = ev.call(formula)
+        rows, cols = len(out), max(len(r) for r in out)
+        assert all(len(r) == cols for r in out), formula
+        fn = formula[1:].split("(")[0]
+        seen.add(fn)
+        reserved = (r2 - r1 + 1, c2 - c1 + 1)
+        if fn in GROWS_WITH_DATA:
+            assert cols == reserved[1] and rows <= reserved[0], (ref, formula, (rows, cols))
+        else:
+            assert (rows, cols) == reserved, (ref, formula, (rows, cols))
+        ev.results[ref] = out
+    assert {"JJJ_VERSION", "JJJ_ENTROPY_WEIGHTS", "JJJ_CCD_GRADE", "JJJ_COUPLING", "JJJ_TOPSIS",
+            "JJJ_ENTROPY_TABLE"} <= seen
+
+
+@pytest.mark.parametrize("header", [False, True])
+def test_header_adds_exactly_one_row(header):
+    X = load_sample("paper000").data.iloc[:, 2:6].to_numpy().tolist()
+    U = [[0.4, 0.9, 0.6], [0.55, 0.6, 0.5]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        shapes = {
+            "entropy_table": udfs.jjj_entropy_table(X, None, None, None, header),
+            "topsis_table": udfs.jjj_topsis_table(X, [[0.25] * 4], None, None, None, None, header),
+            "coupling": udfs.jjj_coupling(U, None, None, header),
+            "obstacle": udfs.jjj_obstacle(X, [[0.25] * 4], None, 2, header),
+        }
+    expected = {"entropy_table": (4, 3), "topsis_table": (len(X), 4), "coupling": (2, 3),
+                "obstacle": (len(X), 4)}
+    for key, out in shapes.items():
+        rows, cols = expected[key]
+        assert (len(out), len(out[0])) == (rows + header, cols), key
+
+
+def test_guide_signatures_match_the_functions():
+    """The Guide's list (templates.FUNCTIONS) shows [optional] exactly where the function has
+    a default."""
+    import inspect
+    from jjj_xl.workbook.templates import FUNCTIONS
+    for signature, *_ in FUNCTIONS:
+        name, _, params = signature.partition("(")
+        if params.startswith("..."):
+            continue
+        fn = getattr(udfs, name.lower())
+        shown = [p.strip() for p in params.rstrip(")").split(",") if p.strip()]
+        real = inspect.signature(fn).parameters
+        assert [p.strip("[]") for p in shown] == list(real), name
+        for p in shown:
+            assert p.startswith("[") == (real[p.strip("[]")].default is not inspect.Parameter.empty), (name, p)
