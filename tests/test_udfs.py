@@ -221,7 +221,7 @@ def test_shapes_follow_the_input(server):
     (("jjj_coupling", [[0.5, 0.5, 0.5]], [[1]], None, None),
      "weights has 1 value but u has 3 columns; give one weight α per column of u"),
     (("jjj_coupling", [[1.5, 0.5, 0.5]], None, None, None),
-     "row 1, column 1 of u is 1.5; U values must be in [0, 1] (standardised scores)"),
+     "row 1, column 1 of u is 1.5; U values must be in [0, 1] (standardised scores; for raw indices use rescale=(0.01, 0.99))"),
     (("jjj_standardize", [[1, 2], [3, 4]], None, None, [["abc"]]),
      'shift is "abc"; it must be a number, e.g. 0, or left empty for 0'),
     (("jjj_obstacle", [[1, 2], [3, 4]], [[0.5, 0.5]], None, [["abc"]], None),
