@@ -7,6 +7,7 @@ row (METHODS.md §8). Labels of a DataFrame are kept so results can carry them.
 from __future__ import annotations
 
 import numbers
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -307,10 +308,101 @@ def direction_code(value) -> int | None:
     return None
 
 
-def parse_directions(directions, n: int, names=None) -> np.ndarray:
-    """Directions as an int array of +1 / -1, one per indicator."""
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_MIDDLE_WORDS = ("middle", "mid", "moderate", "中间型", "中间", "适度型", "适度")
+_INTERVAL_WORDS = ("interval", "range", "区间型", "区间")
+_RANGE_RE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|~|～|—|–|−|,|，|、|to|至|到)\s*({_NUMBER})\s*$")
+_ONE_RE = re.compile(rf"^\s*({_NUMBER})\s*$")
+
+
+@dataclass(frozen=True)
+class Direction:
+    """One indicator type: ``benefit`` / ``cost`` (code +1 / -1), ``middle`` (best value) or
+    ``interval`` (ideal band [a, b])."""
+
+    kind: str
+    best: float | None = None
+    a: float | None = None
+    b: float | None = None
+
+    @property
+    def code(self) -> int:
+        return -1 if self.kind == "cost" else 1
+
+    @property
+    def positivised(self) -> bool:
+        return self.kind in ("middle", "interval")
+
+    def __str__(self) -> str:
+        if self.kind == "middle":
+            return f"middle {self.best:g}"
+        if self.kind == "interval":
+            return f"interval {self.a:g}-{self.b:g}"
+        return "+" if self.kind == "benefit" else "-"
+
+
+BENEFIT = Direction("benefit")
+COST = Direction("cost")
+
+
+def _direction_words(text: str, words) -> str | None:
+    """The rest of ``text`` after one of ``words`` (and an optional ':' or '='), else None."""
+    low = text.strip().lower()
+    for word in words:
+        if low.startswith(word):
+            rest = text.strip()[len(word):].strip()
+            rest = rest.lstrip(":：=").strip().strip("[]()（）【】").strip()
+            return rest
+    return None
+
+
+def direction_spec(value) -> Direction | None:
+    """A :class:`Direction` from any accepted spelling, or None if not understood.
+
+    Spellings: + - 1 -1 benefit cost positive negative 正向 负向 逆向 …;
+    ``("middle", 7)`` / ``"middle 7"`` / ``"中间型 7"`` (best value 7);
+    ``("interval", 10, 20)`` / ``"interval 10-20"`` / ``"区间型 10-20"`` (ideal band).
+    """
+    if isinstance(value, Direction):
+        return value
+    if isinstance(value, (tuple, list)) and value and isinstance(value[0], str):
+        kind = value[0].strip().lower()
+        nums = list(value[1:])
+        try:
+            nums = [float(v) for v in nums]
+        except (TypeError, ValueError):
+            return None
+        if not all(np.isfinite(nums)):
+            return None
+        if _direction_words(kind, _MIDDLE_WORDS) == "" and len(nums) == 1:
+            return Direction("middle", best=nums[0])
+        if _direction_words(kind, _INTERVAL_WORDS) == "" and len(nums) == 2 and nums[0] <= nums[1]:
+            return Direction("interval", a=nums[0], b=nums[1])
+        return None
+    code = direction_code(value)
+    if code is not None:
+        return BENEFIT if code > 0 else COST
+    if isinstance(value, str):
+        rest = _direction_words(value, _MIDDLE_WORDS)
+        if rest is not None:
+            m = _ONE_RE.match(rest)
+            return Direction("middle", best=float(m.group(1))) if m else None
+        rest = _direction_words(value, _INTERVAL_WORDS)
+        if rest is not None:
+            m = _RANGE_RE.match(rest)
+            if m and float(m.group(1)) <= float(m.group(2)):
+                return Direction("interval", a=float(m.group(1)), b=float(m.group(2)))
+    return None
+
+
+DIRECTION_HELP = ("use + or - (also 1/-1, benefit/cost, 正向/负向), middle 7 (中间型 7: best "
+                  "value 7) or interval 10-20 (区间型 10-20: ideal band)")
+
+
+def parse_direction_specs(directions, n: int, names=None) -> list:
+    """One :class:`Direction` per indicator (benefit when ``directions`` is None)."""
     if directions is None:
-        return np.ones(n, dtype=np.int8)
+        return [BENEFIT] * n
     if isinstance(directions, pd.Series) and names is not None and \
             set(map(str, directions.index)) >= set(map(str, names)):
         directions = [directions[str(k)] if str(k) in directions.index else directions[k]
@@ -319,27 +411,88 @@ def parse_directions(directions, n: int, names=None) -> np.ndarray:
         directions = np.asarray(directions, dtype=object).ravel().tolist()
     elif isinstance(directions, str):
         directions = [directions] if n == 1 else _split_direction_string(directions)
-    elif isinstance(directions, numbers.Real):
+    elif isinstance(directions, (numbers.Real, Direction)):
+        directions = [directions]
+    elif isinstance(directions, tuple) and directions and isinstance(directions[0], str) \
+            and n == 1:
         directions = [directions]
     else:
-        directions = np.asarray(directions, dtype=object).ravel().tolist()
+        directions = (list(directions) if isinstance(directions, (list, tuple))
+                      else np.asarray(directions, dtype=object).ravel().tolist())
     if len(directions) != n:
         raise InputError(f"{len(directions)} direction{'s' if len(directions) != 1 else ''} "
                          f"given for {n} indicator{'s' if n != 1 else ''}; one per indicator needed")
-    out = np.empty(n, dtype=np.int8)
+    out = []
     for j, d in enumerate(directions):
-        code = direction_code(d)
-        if code is None:
-            raise InputError(f'direction "{d}" for {describe_column(j, names, "data")} is not '
-                             f"understood; use + or - (also 1/-1, benefit/cost, 正向/负向)",
+        spec = direction_spec(d)
+        if spec is None:
+            shown = d if not isinstance(d, (tuple, list)) else ", ".join(map(str, d))
+            raise InputError(f'direction "{shown}" for {describe_column(j, names, "data")} is not '
+                             f"understood; {DIRECTION_HELP}",
                              indicator=names[j] if names else None, column=j, found=d,
                              needed="+ or -")
-        out[j] = code
+        out.append(spec)
     return out
 
 
+def parse_directions(directions, n: int, names=None) -> np.ndarray:
+    """Directions as an int array of +1 / -1, one per indicator (benefit and cost only;
+    middle and interval types need the data: see :func:`resolve_directions`)."""
+    specs = parse_direction_specs(directions, n, names)
+    for j, s in enumerate(specs):
+        if s.positivised:
+            raise InputError(f'direction "{s}" for {describe_column(j, names, "data")} needs the '
+                             f"data to be positivised first; only + or - can be used here",
+                             indicator=names[j] if names else None, column=j, found=str(s),
+                             needed="+ or -")
+    return np.array([s.code for s in specs], dtype=np.int8)
+
+
+def positivize_column(x: np.ndarray, spec: Direction, col_min=None, col_max=None) -> np.ndarray:
+    """Positivise one column (larger is better afterwards); see :func:`positivize`."""
+    lo = float(np.min(x)) if col_min is None else float(col_min)
+    hi = float(np.max(x)) if col_max is None else float(col_max)
+    if spec.kind == "cost":
+        return hi - x
+    if spec.kind == "middle":
+        dev = np.abs(x - spec.best)
+        top = float(dev.max())
+        if top == 0:
+            return np.ones_like(x, dtype=float)
+        return 1.0 - dev / top
+    if spec.kind == "interval":
+        span = max(spec.a - lo, hi - spec.b, 0.0)
+        if span == 0:
+            return np.ones_like(x, dtype=float)
+        return 1.0 - (np.clip(spec.a - x, 0, None) + np.clip(x - spec.b, 0, None)) / span
+    return np.asarray(x, dtype=float)
+
+
+def resolve_directions(mat: "Matrix", directions) -> np.ndarray:
+    """Parse ``directions``; positivise middle and interval columns of ``mat`` in place (on a
+    copy of its values) and return +1 / -1 codes (positivised columns become +1)."""
+    n = mat.shape[1]
+    specs = parse_direction_specs(directions, n, mat.names)
+    codes = np.array([s.code for s in specs], dtype=np.int8)
+    if any(s.positivised for s in specs):
+        values = np.array(mat.values, dtype=float, copy=True)
+        lo, hi = mat.column_min_max()
+        for j, s in enumerate(specs):
+            if s.positivised:
+                values[:, j] = positivize_column(values[:, j], s, lo[j], hi[j])
+        mat.values = values
+        mat.extra.pop("min_max", None)
+        mat.extra["positivise"] = (specs, lo, hi)
+    return codes
+
+
 def _split_direction_string(text: str) -> list:
-    """'++-+' or '+,+,-' or '正向 负向' -> list of codes."""
+    """'++-+' or '+,+,-' or '正向 负向' -> list of spellings; with middle/interval words
+    ('middle 7; +; interval 10-20') only ';', '；' and '|' separate."""
+    low = text.lower()
+    if any(w in low for w in _MIDDLE_WORDS + _INTERVAL_WORDS):
+        return [p.strip() for p in text.replace("；", ";").replace("|", ";").split(";")
+                if p.strip()]
     for sep in (",", ";", " ", "，"):
         if sep in text.strip():
             return [p for p in text.replace("，", ",").replace(sep, ",").split(",") if p.strip()]
@@ -348,7 +501,7 @@ def _split_direction_string(text: str) -> list:
     return [text]
 
 
-def direction_symbol(code: int) -> str:
+def direction_symbol(code) -> str:
     return "+" if code > 0 else "-"
 
 

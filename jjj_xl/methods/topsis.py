@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ._matrix import Matrix, as_matrix, parse_directions, parse_weights
+from ._matrix import (Matrix, as_matrix, parse_direction_specs, parse_weights,
+                      positivize_column, resolve_directions)
 from ._results import wrap_rows
 from ..errors import InputError, warn
 from .standardize import BLOCK_ROWS, METHODS, fit_standardizer, row_blocks
@@ -72,8 +73,7 @@ def topsis_distances(X: np.ndarray, std, weights: np.ndarray, best: np.ndarray,
     tmp = np.empty((rows, n))
     weighted = std.interval is None
     if weighted:  # fold the weights into the standardisation: one multiply less per cell
-        std = replace(std, scale=std.scale * mult, offset=std.offset * mult,
-                      numerator=std.numerator * mult)
+        std = std.weighted(mult)
     for a, b in row_blocks(m):
         v = std.apply(X[a:b], out=buf[: b - a])
         if not weighted:
@@ -111,9 +111,6 @@ def closeness_from_distances(d_plus, d_minus, closeness="ratio", describe_row=No
 
 
 def _best_worst(X, std, dirs, method):
-    if method == "none":
-        lo, hi = std.col_min, std.col_max
-        return np.where(dirs > 0, hi, lo), np.where(dirs > 0, lo, hi)
     if method != "interval":
         return std.best_worst(dirs)
     m, n = X.shape
@@ -131,6 +128,12 @@ def _fixed_ideal(mat: Matrix, std, values, label):
         raise InputError(f'ideal="fixed" needs {label}: one value per indicator, in the '
                          f"units of the data")
     arr = parse_fixed(values, mat)
+    if "positivise" in mat.extra:   # middle / interval columns: positivised like the data
+        specs, lo, hi = mat.extra["positivise"]
+        arr = arr.copy()
+        for j, spec in enumerate(specs):
+            if spec.positivised:
+                arr[j] = positivize_column(arr[j:j + 1], spec, lo[j], hi[j])[0]
     return std.apply(arr[None, :])[0]
 
 
@@ -151,7 +154,12 @@ def topsis(X, weights, directions=None, method: str = "vector", closeness: str =
     """TOPSIS closeness of every row of ``X`` (METHODS.md §3).
 
     method: the standardisation (``vector`` classic, ``minmax``, ``max``,
-    ``share``, ``interval``, or ``none`` for data already standardised).
+    ``share``, ``zscore``, ``interval``, or ``none`` for data already standardised).
+    With ``vector``, ``share`` and ``none`` a cost column keeps its orientation and its
+    ideal is its minimum; the other methods turn cost columns round themselves.
+    directions: + / - or ``("middle", best)`` / ``("interval", a, b)`` (also
+    ``"middle 7"``, ``"interval 10-20"``, ``"中间型 7"``, ``"区间型 10-20"``): those
+    columns are positivised first (:func:`~jjj_xl.positivize`), then standardised.
     closeness: ``ratio`` d⁻/(d⁺+d⁻) or ``squared`` 1/(1+(d⁺/d⁻)²) (paper 004).
     ideal: ``data`` best/worst of all rows; ``group`` best/worst within each
     group given by ``groups`` (standardised within the group too, as paper 004
@@ -165,7 +173,7 @@ def topsis(X, weights, directions=None, method: str = "vector", closeness: str =
             raise InputError(f'{name} "{value}" is not known; use one of {", ".join(allowed)}')
     mat = as_matrix(X, missing=missing, min_rows=1 if ideal == "fixed" else 2)
     m, n = mat.shape
-    dirs = parse_directions(directions, n, mat.names)
+    specs = parse_direction_specs(directions, n, mat.names)
     w = parse_weights(weights, n, mat.names)
     notes = {"TOPSIS standardisation": method + (f" (shift {shift:g})" if method == "minmax" and shift else ""),
              "ideal": {"data": "best and worst of all rows", "fixed": "fixed by the user",
@@ -187,7 +195,9 @@ def topsis(X, weights, directions=None, method: str = "vector", closeness: str =
                                  f"least 2 rows per group")
             sub = Matrix(values=np.ascontiguousarray(mat.values[rows]), names=mat.names,
                          index=None if mat.index is None else mat.index[rows], what=mat.what)
-            std = fit_standardizer(sub, dirs, method, shift, interval)
+            dirs = resolve_directions(sub, specs)
+            std = fit_standardizer(sub, dirs, method, shift, interval, warn_constant=False)
+            _warn_constant(sub, std, w, f'group "{label}": ')
             best, worst = _best_worst(sub.values, std, dirs, method)
             d_plus[rows], d_minus[rows] = topsis_distances(sub.values, std, w, best, worst, distance)
         c = closeness_from_distances(d_plus, d_minus, closeness, mat.row)
@@ -197,7 +207,9 @@ def topsis(X, weights, directions=None, method: str = "vector", closeness: str =
     else:
         if groups is not None:
             raise InputError('groups only apply with ideal="group"')
-        std = fit_standardizer(mat, dirs, method, shift, interval)
+        dirs = resolve_directions(mat, specs)
+        std = fit_standardizer(mat, dirs, method, shift, interval, warn_constant=False)
+        _warn_constant(mat, std, w)
         if ideal == "fixed":
             best = _fixed_ideal(mat, std, ideal_best, "ideal_best")
             worst = _fixed_ideal(mat, std, ideal_worst, "ideal_worst")
@@ -210,6 +222,20 @@ def topsis(X, weights, directions=None, method: str = "vector", closeness: str =
                         d_minus=wrap_rows(d_minus, mat, "d_minus"),
                         closeness=wrap_rows(c, mat, "closeness"),
                         rank=wrap_rows(rank, mat, "rank"), notes=notes)
+
+
+def _warn_constant(mat: Matrix, std, w, prefix: str = "") -> None:
+    """Say what a constant column does to the user's weight: nothing is rescaled, the column
+    adds the same (zero) distance to every row, so its weight counts for no row."""
+    if not std.constant.any():
+        return
+    cols = np.flatnonzero(std.constant)
+    shown = ", ".join(f"{mat.col(j)} (weight {w[j]:.4g})" for j in cols)
+    total = float(w[cols].sum())
+    warn(f"{prefix}{shown} {'is' if len(cols) == 1 else 'are'} the same in every row (constant): "
+         f"d⁺ and d⁻ get nothing from {'it' if len(cols) == 1 else 'them'}, so "
+         f"{'its weight counts' if len(cols) == 1 else 'their weights count'} for no row "
+         f"({total:.4g} of the weight is unused; the other weights are not rescaled)")
 
 
 def _group_labels(groups, mat: Matrix) -> np.ndarray:
