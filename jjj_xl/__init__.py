@@ -7,8 +7,10 @@ METHODS.md in the project's shared folder.
 
 from .methods.coupling import GradeScheme, coupling, grade, lag_type, make_scheme, stage
 from .errors import InputError, JJJWarning
+from .methods.ahp import ahp_weights
+from .methods.grey import grey_relational_degree, grey_relational_grade
 from .methods.obstacle import obstacle_degree
-from .methods.standardize import standardize
+from .methods.standardize import positivize, standardize
 from .methods.topsis import topsis
 from .methods.weights import (combine_weights, critic_weights, cv_weights, entropy_weights,
                       hierarchical_weights, std_weights)
@@ -20,5 +22,6 @@ __all__ = [
     "standardize", "entropy_weights", "hierarchical_weights", "critic_weights", "cv_weights",
     "std_weights", "combine_weights", "topsis", "coupling", "grade", "stage", "lag_type",
     "obstacle_degree", "entropy_topsis_coupling", "ideal_solution_index", "InputError",
-    "JJJWarning", "GradeScheme", "make_scheme", "__version__",
+    "JJJWarning", "GradeScheme", "make_scheme", "positivize", "ahp_weights",
+    "grey_relational_grade", "grey_relational_degree", "__version__",
 ]
