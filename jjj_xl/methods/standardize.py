@@ -122,7 +122,8 @@ def prescale(col_min: np.ndarray, col_max: np.ndarray):
     if not need.any():
         return None
     _, expo = np.frexp(np.where(need, mag, 1.0))
-    return np.where(need, np.ldexp(1.0, -expo), 1.0)
+    # at most 2^1000 up (subnormal data), so the factor itself stays finite
+    return np.where(need, np.ldexp(1.0, np.minimum(-expo, 1000)), 1.0)
 
 
 def fit_standardizer(mat: Matrix, directions: np.ndarray, method: str = "minmax",
