@@ -373,3 +373,47 @@ def test_topsis_constant_column_warning_says_what_happens_to_the_weight():
     c2 = jx.topsis(X[:, [0, 2]], [0.5 / 0.8, 0.3 / 0.8], method="vector").closeness
     # dropping the column and renormalising scales every distance by 0.8: same closeness
     np.testing.assert_allclose(c, c2, rtol=1e-12)
+
+
+def _panel():
+    ind = pd.DataFrame({"code": ["g", "u", "k"], "name": ["GDP", "Unemp", "Const"],
+                        "dimension": ["econ", "econ", "soc"], "direction": ["+", "-", "+"]})
+    data = pd.DataFrame({"region": ["A", "A", "B", "B"], "year": [2019, 2020, 2019, 2020],
+                         "GDP": [1, 2, 3, 4], "Unemp": [5, 4, 3, 3], "Const": [1, 1, 1, 1]},
+                        dtype=object)
+    # a Data table whose header is in Excel row 2 and first column is B: data rows 3..6,
+    # columns region B, year C, GDP D, Unemp E, Const F
+    data.attrs["jjj_origin"] = {"sheet": "Data", "first_row": 3, "first_col": 2}
+    return ind, data
+
+
+def test_workflow_warnings_name_data_sheet_column_and_excel_row():
+    """Issue 9: warnings name the Data sheet's column and the Excel row (before: the
+    indicator's position and rows one less than Excel's) when the adapter says where the
+    table is (DataFrame.attrs["jjj_origin"])."""
+    ind, data = _panel()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        jx.entropy_topsis_coupling(data, ind)
+    text = [str(w.message) for w in caught if issubclass(w.category, jx.JJJWarning)]
+    assert any('indicator "Const" (column F of sheet Data) does not vary' in t for t in text)
+    assert any("overall score: Data row 6 (B 2020) is at the ideal" in t for t in text)
+    # the standardised-output step does not repeat the constant-column warning in codes
+    assert not any('"k"' in t for t in text)
+
+
+def test_workflow_errors_name_data_sheet_cell():
+    ind, data = _panel()
+    data.loc[2, "Unemp"] = "n/a"
+    with pytest.raises(jx.InputError, match=r'^sheet Data: indicator "Unemp" \(column E\) has '
+                                            r'text "n/a" in row 5; numbers only$'):
+        jx.entropy_topsis_coupling(data, ind)
+    data.loc[2, "Unemp"] = 3
+    data.loc[3, "year"] = "twenty"
+    with pytest.raises(jx.InputError, match=r'the year "twenty" in row 6 of sheet Data '
+                                            r'\(column C\)'):
+        jx.entropy_topsis_coupling(data, ind)
+    # without an origin (plain Python data) rows count data rows, as before
+    data.attrs = {}
+    with pytest.raises(jx.InputError, match=r'the year "twenty" in row 4 \(column B\)'):
+        jx.entropy_topsis_coupling(data, ind)

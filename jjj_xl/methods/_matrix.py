@@ -52,12 +52,18 @@ class Matrix:
     kept_rows: np.ndarray | None = None  # positions kept after missing="drop"
     labelled: bool = False             # results should be pandas objects
     extra: dict = field(default_factory=dict)
+    sheet: str | None = None           # where the data came from (a workbook's Data sheet)
+    letters: list | None = None        # that sheet's column letter of each column
+    row_numbers: list | None = None    # that sheet's (Excel) row number of each row
 
     @property
     def shape(self):
         return self.values.shape
 
     def col(self, j: int) -> str:
+        if self.letters is not None:
+            return describe_sheet_column(self.names[j] if self.names else None,
+                                         self.letters[j], self.sheet, self.col_word)
         return describe_column(j, self.names, self.what, self.col_word)
 
     def error(self, tail: str, i: int, j: int, found=None, needed=None) -> InputError:
@@ -71,6 +77,15 @@ class Matrix:
                           column=j, found=found, needed=needed)
 
     def row(self, i: int) -> str:
+        if self.row_numbers is not None:
+            pos = int(self.kept_rows[i]) if self.kept_rows is not None else int(i)
+            text = f"{self.sheet + ' ' if self.sheet else ''}row {self.row_numbers[pos]}"
+            if self.index is not None and not isinstance(self.index, pd.RangeIndex):
+                label = self.index[i]
+                if isinstance(label, tuple):
+                    label = " ".join(str(p) for p in label)
+                text += f" ({label})"
+            return text
         return describe_row(i, self.index, self.kept_rows, self.row_word)
 
     def column_min_max(self):
@@ -93,6 +108,33 @@ def describe_column(j: int, names, what: str = "data", col_word: str = "indicato
     if name is not None and str(name) != column_letter(j):
         return f'{col_word} "{name}" (column {letter})'
     return f"column {letter} of {what}"
+
+
+def describe_sheet_column(name, letter: str, sheet: str | None, col_word: str = "indicator") -> str:
+    """'indicator "GDP" (column C of sheet Data)'."""
+    where = f"column {letter}" + (f" of sheet {sheet}" if sheet else "")
+    return f'{col_word} "{name}" ({where})' if name is not None else where
+
+
+ORIGIN_ATTR = "jjj_origin"
+
+
+def sheet_origin(frame: pd.DataFrame, n_rows: int, names):
+    """(sheet, letters, row numbers) from ``frame.attrs["jjj_origin"]``, if present.
+
+    The contract for adapters that read a workbook: ``{"sheet": "Data", "columns":
+    {column name: "C", ...}, "rows": {index label: Excel row, ...}}`` (either mapping may
+    be missing). Warnings and errors then name the sheet's column and Excel row."""
+    origin = frame.attrs.get(ORIGIN_ATTR) if isinstance(frame, pd.DataFrame) else None
+    if not origin:
+        return None, None, None
+    cols = origin.get("columns") or {}
+    letters = [cols.get(c) for c in frame.columns]
+    letters = letters if all(v is not None for v in letters) and len(letters) == len(names or letters) else None
+    rows = origin.get("rows") or {}
+    numbers = [rows.get(k) for k in frame.index]
+    numbers = numbers if len(numbers) == n_rows and all(v is not None for v in numbers) else None
+    return origin.get("sheet"), letters, numbers
 
 
 def describe_row(i: int, index=None, kept_rows=None, row_word: str = "row") -> str:
@@ -198,6 +240,8 @@ def as_matrix(X, *, what: str = "data", names=None, missing: str = "refuse",
     mat = Matrix(values=values, names=list(names) if names is not None else None,
                  index=index, what=what, row_word=row_word, col_word=col_word,
                  labelled=labelled)
+    if labelled:
+        mat.sheet, mat.letters, mat.row_numbers = sheet_origin(X, values.shape[0], mat.names)
     _check_finite(mat, missing)
     m, n = mat.values.shape
     if n < min_cols:
@@ -272,7 +316,7 @@ def _check_finite(mat: Matrix, missing: str) -> None:
     rows_bad = bad.any(axis=1)
     kept = np.flatnonzero(~rows_bad)
     dropped = np.flatnonzero(rows_bad)
-    shown = ", ".join(describe_row(int(i), mat.index, None, mat.row_word) for i in dropped[:10])
+    shown = ", ".join(mat.row(int(i)) for i in dropped[:10])
     more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
     warn(f"{len(dropped)} {mat.row_word}(s) of {mat.what} with blanks left out: {shown}{more}")
     mat.values = v[kept]

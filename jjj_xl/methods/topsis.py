@@ -106,7 +106,8 @@ def closeness_from_distances(d_plus, d_minus, closeness="ratio", describe_row=No
         rows = np.flatnonzero(at_ideal)
         shown = ", ".join(describe_row(int(i)) if describe_row else f"row {i + 1}" for i in rows[:5])
         more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-        warn(f"{shown}{more} is at the ideal (d⁺ = 0): closeness 1")
+        warn(f"{shown}{more} {'is' if len(rows) == 1 else 'are'} at the ideal (d⁺ = 0): "
+             f"closeness 1")
     return c
 
 
