@@ -27,13 +27,59 @@ def row_blocks(m: int, block: int = BLOCK_ROWS):
         yield start, min(start + block, m)
 
 
+WIDE = 512   # target width of a "wide" row: k rows of n columns side by side
+
+
+def wide_factor(values: np.ndarray) -> int:
+    """How many consecutive rows to lay side by side (k) so numpy's inner loops are
+    ~512 wide instead of n: per-column broadcasting and reductions over n = 30 columns
+    are several times slower than over long rows. 1 when the matrix is not C-contiguous."""
+    n = values.shape[1]
+    if not values.flags.c_contiguous or n == 0:
+        return 1
+    return max(1, WIDE // n)
+
+
+def wide_blocks(values: np.ndarray, block: int = BLOCK_ROWS):
+    """Yield (first row, end row, view, k): the first ⌊m/k⌋·k rows as (rows/k) × (k·n)
+    views (k consecutive rows side by side, no copy), the rest as ordinary blocks (k = 1)."""
+    m, n = values.shape
+    k = wide_factor(values)
+    full = (m // k) * k if k > 1 else 0
+    if full:
+        wide = values[:full].reshape(full // k, k * n)
+        step = max(1, block // k)
+        for a in range(0, wide.shape[0], step):
+            b = min(a + step, wide.shape[0])
+            yield a * k, b * k, wide[a:b], k
+    for a, b in row_blocks(m - full, block):
+        yield full + a, full + b, values[full + a:full + b], 1
+
+
 def column_min_max(values: np.ndarray):
-    """Column minima and maxima in one blocked pass (NaN and ±inf show through)."""
+    """Column minima and maxima in one blocked pass (NaN and ±inf show through).
+
+    A C-contiguous m × n matrix is viewed as (m/k) × (k·n) so each reduction runs over
+    long rows (numpy's inner loop is then SIMD-wide instead of n = 30 wide); the k
+    partial results per column are folded at the end. Same values, ~2× faster."""
     m, n = values.shape
     lo = np.full(n, np.inf)
     hi = np.full(n, -np.inf)
-    for a, b in row_blocks(m):
-        blk = values[a:b]
+    k = max(1, 512 // max(n, 1))
+    full = (m // k) * k if values.flags.c_contiguous and k > 1 else 0
+    if full:
+        wide = values[:full].reshape(full // k, k * n)
+        wlo = np.full(k * n, np.inf)
+        whi = np.full(k * n, -np.inf)
+        step = max(1, BLOCK_ROWS // k)
+        for a in range(0, wide.shape[0], step):
+            blk = wide[a:a + step]
+            np.minimum(wlo, blk.min(axis=0), out=wlo)
+            np.maximum(whi, blk.max(axis=0), out=whi)
+        np.minimum(lo, wlo.reshape(k, n).min(axis=0), out=lo)
+        np.maximum(hi, whi.reshape(k, n).max(axis=0), out=hi)
+    for a, b in row_blocks(m - full):
+        blk = values[full + a:full + b]
         np.minimum(lo, blk.min(axis=0), out=lo)
         np.maximum(hi, blk.max(axis=0), out=hi)
     return lo, hi
@@ -93,6 +139,24 @@ class Matrix:
         if "min_max" not in self.extra:
             self.extra["min_max"] = column_min_max(self.values)
         return self.extra["min_max"]
+
+    def take_columns(self, cols) -> "Matrix":
+        """A Matrix of some columns (a copy of their values), keeping labels, the origin and
+        the cached column minima / maxima, so a second method needs no new pass."""
+        cols = np.asarray(cols)
+        if cols.dtype == bool:
+            cols = np.flatnonzero(cols)
+        sub = Matrix(values=np.ascontiguousarray(self.values[:, cols]),
+                     names=[self.names[j] for j in cols] if self.names is not None else None,
+                     index=self.index, what=self.what, row_word=self.row_word,
+                     col_word=self.col_word, kept_rows=self.kept_rows, labelled=self.labelled,
+                     sheet=self.sheet,
+                     letters=[self.letters[j] for j in cols] if self.letters is not None else None,
+                     row_numbers=self.row_numbers)
+        if "min_max" in self.extra:
+            lo, hi = self.extra["min_max"]
+            sub.extra["min_max"] = (lo[cols], hi[cols])
+        return sub
 
     def col_names(self) -> list:
         if self.names is not None:
@@ -215,7 +279,16 @@ def _from_objects(obj: np.ndarray, names, index, what, row_word, col_word) -> np
 def as_matrix(X, *, what: str = "data", names=None, missing: str = "refuse",
               min_rows: int = 1, min_cols: int = 1, one_d: str = "column",
               row_word: str = "row", col_word: str = "indicator") -> Matrix:
-    """Check and convert ``X``; refuse text, blanks (unless dropped) and infinities."""
+    """Check and convert ``X``; refuse text, blanks (unless dropped) and infinities.
+
+    A :class:`Matrix` is passed through as it is (already checked), so a pipeline can run
+    several methods on one checked matrix with its column minima / maxima computed once."""
+    if isinstance(X, Matrix):
+        m, n = X.shape
+        if m < min_rows:
+            raise InputError(f"{X.what} has {m} {X.row_word}{'s' if m != 1 else ''}; at least "
+                             f"{min_rows} {X.row_word}s (observations) are needed")
+        return X
     if missing not in MISSING_MODES:
         raise InputError(f'missing="{missing}" is not an option; use "refuse" or "drop"')
     index = None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ._matrix import (BLOCK_ROWS, Matrix, as_matrix, column_min_max, parse_direction_specs,  # noqa: F401
+from ._matrix import (BLOCK_ROWS, wide_blocks, Matrix, as_matrix, column_min_max, parse_direction_specs,  # noqa: F401
                       parse_directions, positivize_column, resolve_directions, row_blocks)
 from ..errors import InputError, warn
 from ._results import wrap_matrix
@@ -48,6 +48,7 @@ class Standardizer:
     constant: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     col_min: np.ndarray | None = None
     col_max: np.ndarray | None = None
+    inv: np.ndarray | None = None     # 1/div: multiply instead of divide (fast, not exact)
 
     def apply(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """Standardise a block of rows (any number of rows, all columns)."""
@@ -66,10 +67,13 @@ class Standardizer:
             if self.center2 is not None:
                 np.subtract(src, self.center2, out=out)
                 src = out
-            np.divide(src, self.div, out=out)
+            if self.inv is not None:
+                np.multiply(src, self.inv, out=out)
+            else:
+                np.divide(src, self.div, out=out)
             if self.offset.any():
                 out += self.offset
-            else:
+            elif self.inv is None and self.center.any():
                 out += 0.0   # -0.0 (cost column at its maximum) becomes 0.0
             if self.reciprocal.any():
                 cols = self.reciprocal
@@ -77,11 +81,29 @@ class Standardizer:
         return out
 
     def weighted(self, mult: np.ndarray) -> "Standardizer":
-        """The same standardisation times ``mult`` per column (weights folded in)."""
+        """The same standardisation times ``mult`` per column (weights folded in), computed
+        with a multiplication (the endpoints may then be off by an ulp: fine for distances
+        and entropy, which is what it is for)."""
         with np.errstate(divide="ignore"):
             div = np.where(mult == 0, np.inf, self.div / np.where(mult == 0, 1.0, mult))
-        return replace(self, div=div, offset=self.offset * mult,
+        return replace(self, div=div, inv=1.0 / div, offset=self.offset * mult,
                        numerator=self.numerator * mult)
+
+    def tiled(self, k: int) -> "Standardizer":
+        """The same standardisation for k rows laid side by side (k·n columns)."""
+        if k == 1:
+            return self
+        if self.interval is not None:
+            raise ValueError("interval standardisation cannot be tiled")
+        t = (lambda a: None if a is None else np.tile(a, k))
+        return replace(self, center=t(self.center), center2=t(self.center2), div=t(self.div),
+                       inv=t(self.inv), offset=t(self.offset), reciprocal=t(self.reciprocal),
+                       numerator=t(self.numerator), pre=t(self.pre), constant=t(self.constant))
+
+    def fast(self) -> "Standardizer":
+        """Multiply by 1/div instead of dividing (≤ 1 ulp different; not for outputs that
+        promise exact endpoints)."""
+        return replace(self, inv=1.0 / self.div)
 
     def _apply_interval(self, x, out):
         for j, spec in enumerate(self.interval):
@@ -128,7 +150,7 @@ def prescale(col_min: np.ndarray, col_max: np.ndarray):
 
 def fit_standardizer(mat: Matrix, directions: np.ndarray, method: str = "minmax",
                      shift: float = 0.0, interval=None, *, col_min=None, col_max=None,
-                     warn_constant: bool = True) -> Standardizer:
+                     warn_constant: bool = True, sumsq=None) -> Standardizer:
     """Column parameters of a standardisation over all rows of ``mat``.
 
     ``warn_constant``: warn about constant columns in the words of :func:`standardize`
@@ -183,7 +205,9 @@ def fit_standardizer(mat: Matrix, directions: np.ndarray, method: str = "minmax"
         reciprocal = ~benefit & ~constant
         numerator = np.where(reciprocal, col_min, 0.0)   # min / x in data units
     elif method == "vector":
-        norms = np.sqrt(_column_sum_squares(X, pre))
+        # Σx² may come from an earlier pass over the same data (entropy + TOPSIS)
+        norms = np.sqrt(sumsq if sumsq is not None and pre is None
+                        else _column_sum_squares(X, pre))
         div = np.where(norms == 0, np.inf, norms)
     elif method == "share":
         for j in range(n):

@@ -11,7 +11,7 @@ from ._matrix import (Matrix, as_matrix, parse_direction_specs, parse_weights,
                       positivize_column, resolve_directions)
 from ._results import wrap_rows
 from ..errors import InputError, warn
-from .standardize import BLOCK_ROWS, METHODS, fit_standardizer, row_blocks
+from .standardize import BLOCK_ROWS, METHODS, fit_standardizer, row_blocks, wide_blocks
 
 CLOSENESS = ("ratio", "squared")
 IDEALS = ("data", "group", "fixed")
@@ -35,13 +35,26 @@ class TopsisResult:
                             index=index)
 
 
+RANK_BUCKETS_FROM = 20_000   # below this many values a plain argsort is as fast
+
+
 def rank_desc(values: np.ndarray) -> np.ndarray:
-    """Rank 1 = largest; ties share the best rank (like Excel RANK.EQ).
+    """Rank 1 = largest; ties share the best rank (like Excel RANK.EQ):
+    rank = 1 + the number of strictly larger values.
 
     Values are rounded to 12 decimals first so that equal scores computed
-    along different floating-point paths tie.
+    along different floating-point paths tie. Large inputs are ranked by counting
+    (a histogram of order-preserving buckets, then a sort of the few values sharing a
+    bucket), which avoids a full argsort; small ones by argsort. Both give the same ranks.
     """
     v = np.round(np.asarray(values, dtype=float), 12)
+    m = len(v)
+    if m >= RANK_BUCKETS_FROM:
+        return _rank_desc_buckets(v)
+    return _rank_desc_sort(v)
+
+
+def _rank_desc_sort(v: np.ndarray) -> np.ndarray:
     m = len(v)
     # no stability needed: tie groups get one rank below; numpy's default sort is SIMD-fast
     order = np.argsort(v)[::-1]                 # best first
@@ -52,6 +65,44 @@ def rank_desc(values: np.ndarray) -> np.ndarray:
     first = np.maximum.accumulate(np.where(starts, np.arange(m), 0))
     rank = np.empty(m, dtype=int)
     rank[order] = first + 1
+    return rank
+
+
+def _rank_desc_buckets(v: np.ndarray) -> np.ndarray:
+    """Counting rank: bucket b(v) = ⌊(max − v)·(B − 1)/(max − min)⌋ is monotone (larger v,
+    smaller or equal bucket; equal v, equal bucket), so 1 + (count in better buckets) +
+    (larger values in the same bucket) is the rank. Only values sharing a bucket are sorted."""
+    m = len(v)
+    hi, lo = float(v.max()), float(v.min())
+    if not (np.isfinite(hi) and np.isfinite(lo)) or hi == lo:
+        return _rank_desc_sort(v) if not (hi == lo) else np.ones(m, dtype=int)
+    nb = int(min(1 << 22, 4 * m))
+    scale = (nb - 1) / (hi - lo)
+    if not np.isfinite(scale):
+        return _rank_desc_sort(v)
+    b = ((hi - v) * scale).astype(np.int64)
+    np.clip(b, 0, nb - 1, out=b)
+    counts = np.bincount(b, minlength=nb)
+    before = np.cumsum(counts)
+    before -= counts                              # values in strictly better buckets
+    rank = before[b]
+    rank += 1
+    shared = np.flatnonzero(counts[b] > 1)
+    if len(shared):
+        sv = v[shared]
+        # buckets are monotone in the value, so sorting by value alone (largest first)
+        # also groups the buckets
+        order = np.argsort(-sv)
+        sv, sb = sv[order], b[shared[order]]
+        k = len(order)
+        pos = np.arange(k)
+        new_bucket = np.ones(k, dtype=bool)
+        new_bucket[1:] = sb[1:] != sb[:-1]
+        new_value = new_bucket.copy()
+        new_value[1:] |= sv[1:] != sv[:-1]
+        bucket_start = np.maximum.accumulate(np.where(new_bucket, pos, 0))
+        value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
+        rank[shared[order]] += value_start - bucket_start
     return rank
 
 
@@ -68,21 +119,33 @@ def topsis_distances(X: np.ndarray, std, weights: np.ndarray, best: np.ndarray,
     a_minus = worst * mult
     d_plus = np.empty(m)
     d_minus = np.empty(m)
-    rows = min(m, BLOCK_ROWS)
-    buf = np.empty((rows, n))
-    tmp = np.empty((rows, n))
     weighted = std.interval is None
     if weighted:  # fold the weights into the standardisation: one multiply less per cell
         std = std.weighted(mult)
-    for a, b in row_blocks(m):
-        v = std.apply(X[a:b], out=buf[: b - a])
+        blocks = wide_blocks(X)
+    else:         # interval: per-column band formulas, ordinary blocks
+        blocks = ((a, b, X[a:b], 1) for a, b in row_blocks(m))
+    ones = np.ones(n)
+    state = {}
+    for a, b, x, k in blocks:
+        if k not in state:
+            rows = x.shape[0]
+            state[k] = (std.tiled(k) if weighted else std, np.tile(a_plus, k),
+                        np.tile(a_minus, k), np.empty((rows, k * n)), np.empty((rows, k * n)))
+        sk, ap, am, buf, tmp = state[k]
+        r = x.shape[0]
+        v = sk.apply(x, out=buf[:r])
         if not weighted:
             v *= mult
-        t = tmp[: b - a]
-        np.subtract(v, a_plus, out=t)
-        d_plus[a:b] = np.einsum("ij,ij->i", t, t)
-        np.subtract(v, a_minus, out=t)
-        d_minus[a:b] = np.einsum("ij,ij->i", t, t)
+        t = tmp[:r]
+        # squared differences, then each original row's sum as a BLAS product (k rows of
+        # n columns side by side → (r·k) × n)
+        np.subtract(v, ap, out=t)
+        np.multiply(t, t, out=t)
+        d_plus[a:b] = t.reshape(r * k, n) @ ones
+        np.subtract(v, am, out=t)
+        np.multiply(t, t, out=t)
+        d_minus[a:b] = t.reshape(r * k, n) @ ones
     np.sqrt(d_plus, out=d_plus)
     np.sqrt(d_minus, out=d_minus)
     # a row at the (anti-)ideal must give exactly 0, not rounding noise of ~1e-17 that a
@@ -151,7 +214,7 @@ def parse_fixed(values, mat: Matrix):
 def topsis(X, weights, directions=None, method: str = "vector", closeness: str = "ratio",
            ideal: str = "data", distance: str = "w2", groups=None, *, shift: float = 0.0,
            interval=None, ideal_best=None, ideal_worst=None,
-           missing: str = "refuse") -> TopsisResult:
+           missing: str = "refuse", _sumsq=None) -> TopsisResult:
     """TOPSIS closeness of every row of ``X`` (METHODS.md §3).
 
     method: the standardisation (``vector`` classic, ``minmax``, ``max``,
@@ -209,7 +272,8 @@ def topsis(X, weights, directions=None, method: str = "vector", closeness: str =
         if groups is not None:
             raise InputError('groups only apply with ideal="group"')
         dirs = resolve_directions(mat, specs)
-        std = fit_standardizer(mat, dirs, method, shift, interval, warn_constant=False)
+        std = fit_standardizer(mat, dirs, method, shift, interval, warn_constant=False,
+                               sumsq=_sumsq)
         _warn_constant(mat, std, w)
         if ideal == "fixed":
             best = _fixed_ideal(mat, std, ideal_best, "ideal_best")
@@ -237,6 +301,41 @@ def _warn_constant(mat: Matrix, std, w, prefix: str = "") -> None:
          f"d⁺ and d⁻ get nothing from {'it' if len(cols) == 1 else 'them'}, so "
          f"{'its weight counts' if len(cols) == 1 else 'their weights count'} for no row "
          f"({total:.4g} of the weight is unused; the other weights are not rescaled)")
+
+
+@dataclass
+class EntropyTopsisResult:
+    weights: object        # Weights (e, d, w)
+    topsis: TopsisResult   # d⁺, d⁻, closeness, rank
+
+    @property
+    def closeness(self):
+        return self.topsis.closeness
+
+    @property
+    def rank(self):
+        return self.topsis.rank
+
+
+def entropy_topsis(X, directions=None, *, entropy_method: str = "minmax", shift: float = 1.0,
+                   method: str = "vector", closeness: str = "ratio", distance: str = "w2",
+                   missing: str = "refuse") -> EntropyTopsisResult:
+    """Entropy weights and TOPSIS on the same m × n matrix in one combined path.
+
+    The same numbers as ``w = entropy_weights(X, directions, entropy_method, shift)``
+    followed by ``topsis(X, w, directions, method, closeness, distance)``, but the matrix
+    is checked once, its column minima / maxima are computed once and shared, and Σx² for
+    the vector norm is accumulated during the entropy pass: three passes over the data
+    (min/max, entropy, distances) instead of five. The workflows use this path.
+    """
+    from .weights import _entropy_weights
+    mat = as_matrix(X, missing=missing, min_rows=2)
+    dirs = resolve_directions(mat, directions)
+    sumsq = np.zeros(mat.shape[1]) if method == "vector" else None
+    wres = _entropy_weights(mat, dirs, entropy_method, shift, None, sumsq=sumsq)
+    res = topsis(mat, np.asarray(wres.w, dtype=float), dirs, method=method,
+                 closeness=closeness, distance=distance, _sumsq=sumsq)
+    return EntropyTopsisResult(weights=wres, topsis=res)
 
 
 def _group_labels(groups, mat: Matrix) -> np.ndarray:

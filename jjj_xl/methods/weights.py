@@ -10,7 +10,7 @@ import pandas as pd
 from ._matrix import as_matrix, parse_direction_specs, parse_weights, resolve_directions
 from ._results import wrap_columns
 from ..errors import InputError, warn
-from .standardize import BLOCK_ROWS, fit_standardizer, row_blocks
+from .standardize import BLOCK_ROWS, fit_standardizer, row_blocks, wide_blocks
 
 ENTROPY_METHODS = ("minmax", "share", "max", "zscore", "none")
 TRANSLATIONS = (None, "spssau")
@@ -73,6 +73,12 @@ def entropy_weights(X, directions=None, method: str = "minmax", shift: float = 1
                          f"(|min| + 0.01 added to a column with values ≤ 0)")
     mat = as_matrix(X, missing=missing, min_rows=2)
     dirs = resolve_directions(mat, directions)
+    return _entropy_weights(mat, dirs, method, shift, translate)
+
+
+def _entropy_weights(mat, dirs, method="minmax", shift=1.0, translate=None, sumsq=None) -> Weights:
+    """Entropy weights of a checked matrix (``dirs`` ±1, middle / interval already
+    positivised); ``sumsq`` accumulates Σx² of the raw columns in the same pass."""
     std = fit_standardizer(mat, dirs, method, shift if method == "minmax" else 0.0,
                            warn_constant=False)
     if method == "share" and (dirs < 0).any():
@@ -95,7 +101,8 @@ def entropy_weights(X, directions=None, method: str = "minmax", shift: float = 1
                                  f'translate="spssau" (adds |min| + 0.01) or method="minmax"',
                                  indicator=mat.names[j] if mat.names else None, column=j)
     e = _entropy(mat.values, std,
-                 strictly_positive=(method == "minmax" and shift > 0) or translate == "spssau")
+                 strictly_positive=(method == "minmax" and shift > 0) or translate == "spssau",
+                 sumsq=sumsq)
     d, w = weights_from_entropy(e, [mat.col(j) for j in range(len(e))])
     label = {"minmax": f"minmax, shift {shift:g}"}.get(method, method)
     notes = {"weights": f"entropy ({label})",
@@ -141,27 +148,49 @@ def weights_from_entropy(e, names=None):
     return d, d / d.sum()
 
 
-def _entropy(X: np.ndarray, std, strictly_positive: bool = False) -> np.ndarray:
+def _entropy(X: np.ndarray, std, strictly_positive: bool = False, sumsq: np.ndarray | None = None
+             ) -> np.ndarray:
     """Entropy of each column of the standardised matrix, in row blocks.
 
-    Σ p ln p = (Σ z ln z)/S − ln S with S = Σ z, so one pass gives both sums.
+    Σ p ln p = (Σ z ln z)/S − ln S with S = Σ z, so one pass gives both sums. ``sumsq``
+    (an n-vector, optional) accumulates Σx² of the raw data in the same pass (the vector
+    norm TOPSIS needs next), while each block is in cache. Blocks are laid out wide
+    (k rows side by side, see ``wide_blocks``) and column sums are BLAS products with a
+    ones vector: several times faster than numpy reductions over 30-wide rows.
     """
     m, n = X.shape
-    zlogz = np.zeros(n)
-    total = np.zeros(n)
-    buf = np.empty((min(m, BLOCK_ROWS), n))
-    logs = np.empty_like(buf)
     may_be_zero = not strictly_positive  # min-max with shift > 0 never gives 0
-    for a, b in row_blocks(m):
-        z = std.apply(X[a:b], out=buf[: b - a])
-        lg = logs[: b - a]
+    std = std.fast()
+    acc = {}
+    for a, b, x, k in wide_blocks(X):
+        if k not in acc:
+            rows = max(1, BLOCK_ROWS // k) if k > 1 else min(BLOCK_ROWS, m)
+            acc[k] = dict(std=std.tiled(k) if std.interval is None or k == 1 else None,
+                          z=np.empty((rows, k * n)), lg=np.empty((rows, k * n)),
+                          ones=np.ones(rows), zlogz=np.zeros(k * n), total=np.zeros(k * n),
+                          sq=np.zeros(k * n))
+        st = acc[k]
+        r = x.shape[0]
+        z, lg, ones = st["z"][:r], st["lg"][:r], st["ones"][:r]
+        if sumsq is not None:
+            np.multiply(x, x, out=lg)
+            st["sq"] += ones @ lg
+        st["std"].apply(x, out=z)
+        st["total"] += ones @ z
         if may_be_zero:
             np.maximum(z, 1e-300, out=lg)   # 0·ln 0 = 0: log of a tiny number times 0
             np.log(lg, out=lg)
         else:
             np.log(z, out=lg)
-        zlogz += np.einsum("ij,ij->j", lg, z)
-        total += z.sum(axis=0)
+        np.multiply(lg, z, out=lg)
+        st["zlogz"] += ones @ lg
+    zlogz = np.zeros(n)
+    total = np.zeros(n)
+    for k, st in acc.items():
+        zlogz += st["zlogz"].reshape(k, n).sum(axis=0)
+        total += st["total"].reshape(k, n).sum(axis=0)
+        if sumsq is not None:
+            sumsq += st["sq"].reshape(k, n).sum(axis=0)
     e = np.ones(n)
     varying = (total > 0) & ~std.constant
     S = total[varying]
