@@ -189,23 +189,28 @@ def _dimension_weights(panel: Panel, w: np.ndarray, dim) -> np.ndarray:
     return sub / sub.sum()
 
 
-def _scores(panel: Panel, w, *, method, shift, closeness, distance, ideal, groups):
-    """Closeness overall (all indicators) and per dimension (its indicators)."""
+def _scores(panel: Panel, w, *, method, shift, closeness, distance, ideal, groups, mat=None,
+            sumsq=None):
+    """Closeness overall (all indicators) and per dimension (its indicators).
+
+    ``mat``: the checked panel matrix, shared with the entropy step (column minima and
+    maxima computed once; ``sumsq`` = Σx² from the entropy pass for the vector norm)."""
     dirs = panel.indicators["direction"].to_numpy()
     # keep the (region, year) labels so warnings name the region-year
-    X = _named(panel)
+    if mat is None:
+        mat = as_matrix(_named(panel), min_rows=2)
     out = panel.keys.copy()
     kw = dict(method=method, closeness=closeness, ideal=ideal, distance=distance,
               groups=groups, shift=shift)
     with _prefixed_warnings("overall score"):
-        out["overall"] = np.asarray(topsis(X, w, dirs, **kw).closeness)
+        out["overall"] = np.asarray(topsis(mat, w, dirs, _sumsq=sumsq, **kw).closeness)
     for dim in panel.dimensions:
         mask = (panel.indicators["dimension"] == dim).to_numpy()
         with _prefixed_warnings(f"{dim} score"):
-            sub = X.loc[:, mask]
-            sub.attrs = X.attrs
-            out[dim] = np.asarray(topsis(sub, _dimension_weights(panel, w, dim),
-                                         dirs[mask], **kw).closeness)
+            out[dim] = np.asarray(topsis(mat.take_columns(mask),
+                                         _dimension_weights(panel, w, dim), dirs[mask],
+                                         _sumsq=None if sumsq is None else sumsq[mask],
+                                         **kw).closeness)
     return out
 
 
@@ -229,11 +234,14 @@ def _prefixed_warnings(prefix: str):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def _resolve_weights(weights, panel: Panel, method: str, shift: float) -> Weights:
-    X = panel.values
+def _resolve_weights(weights, panel: Panel, method: str, shift: float, mat=None,
+                     sumsq=None) -> Weights:
     dirs = panel.indicators["direction"].to_numpy()
     if isinstance(weights, str):
         if weights == "entropy":
+            if mat is not None:   # the combined path: one checked matrix for both steps
+                from .weights import _entropy_weights
+                return _entropy_weights(mat, dirs, method, shift, None, sumsq=sumsq)
             return entropy_weights(_named(panel), dirs, method=method, shift=shift)
         if weights == "hierarchical":
             return hierarchical_weights(list(panel.indicators["dimension"]))
@@ -294,10 +302,13 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
     """
     panel = read_panel(data, indicators, region_col=region_col, year_col=year_col,
                        missing=missing)
-    wres = _resolve_weights(weights, panel, method, shift)
+    # entropy + TOPSIS share one checked matrix: min/max once, Σx² during the entropy pass
+    mat = as_matrix(_named(panel), min_rows=2)
+    sumsq = np.zeros(mat.shape[1]) if method == "vector" and weights == "entropy" else None
+    wres = _resolve_weights(weights, panel, method, shift, mat=mat, sumsq=sumsq)
     w = np.asarray(wres.w, dtype=float)
     scores = _scores(panel, w, method=method, shift=shift, closeness=closeness,
-                     distance=distance, ideal="data", groups=None)
+                     distance=distance, ideal="data", groups=None, mat=mat, sumsq=sumsq)
     sch = make_scheme(scheme)
     regions = list(dict.fromkeys(panel.keys["region"]))
     region_alpha = _region_alpha(alpha, regions)
