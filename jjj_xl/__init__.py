@@ -11,7 +11,7 @@ from .methods.ahp import ahp_weights
 from .methods.grey import grey_relational_degree, grey_relational_grade
 from .methods.obstacle import obstacle_degree
 from .methods.standardize import positivize, standardize
-from .methods.topsis import topsis
+from .methods.topsis import entropy_topsis, topsis
 from .methods.weights import (combine_weights, critic_weights, cv_weights, entropy_weights,
                       hierarchical_weights, std_weights)
 from .methods.workflows import entropy_topsis_coupling, ideal_solution_index
@@ -23,5 +23,5 @@ __all__ = [
     "std_weights", "combine_weights", "topsis", "coupling", "grade", "stage", "lag_type",
     "obstacle_degree", "entropy_topsis_coupling", "ideal_solution_index", "InputError",
     "JJJWarning", "GradeScheme", "make_scheme", "positivize", "ahp_weights",
-    "grey_relational_grade", "grey_relational_degree", "__version__",
+    "grey_relational_grade", "grey_relational_degree", "entropy_topsis", "__version__",
 ]
