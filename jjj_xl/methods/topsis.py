@@ -11,7 +11,7 @@ from ._matrix import (Matrix, as_matrix, parse_direction_specs, parse_weights,
                       positivize_column, resolve_directions)
 from ._results import wrap_rows
 from ..errors import InputError, warn
-from .standardize import BLOCK_ROWS, METHODS, fit_standardizer, row_blocks, wide_blocks
+from .standardize import METHODS, fit_standardizer, row_blocks, wide_blocks
 
 CLOSENESS = ("ratio", "squared")
 IDEALS = ("data", "group", "fixed")
