@@ -417,3 +417,13 @@ def test_workflow_errors_name_data_sheet_cell():
     data.attrs = {}
     with pytest.raises(jx.InputError, match=r'the year "twenty" in row 4 \(column B\)'):
         jx.entropy_topsis_coupling(data, ind)
+
+
+def test_single_indicator_direction_forms():
+    """One indicator: ("-",) and "-" are a cost direction; ("middle", 7) and "middle 7" one
+    middle type (not two directions). Middle 7 on (5, 7, 8, 9): |x − 7| / 2 → (0, 1, .5, 0)."""
+    for d in (("-",), "-", ["-"]):
+        assert np.asarray(jx.standardize([[1], [2], [3]], d)).ravel().tolist() == [1, 0.5, 0]
+    for d in (("middle", 7), "middle 7", [("middle", 7)]):
+        assert np.asarray(jx.standardize([[5], [7], [8], [9]], d)).ravel().tolist() \
+            == [0, 1, 0.5, 0]

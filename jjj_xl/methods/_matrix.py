@@ -531,8 +531,8 @@ def parse_direction_specs(directions, n: int, names=None) -> list:
     elif isinstance(directions, (numbers.Real, Direction)):
         directions = [directions]
     elif isinstance(directions, tuple) and directions and isinstance(directions[0], str) \
-            and n == 1:
-        directions = [directions]
+            and n == 1 and _direction_words(directions[0], _MIDDLE_WORDS + _INTERVAL_WORDS) == "":
+        directions = [directions]     # ("middle", 7) for a single indicator
     else:
         directions = (list(directions) if isinstance(directions, (list, tuple))
                       else np.asarray(directions, dtype=object).ravel().tolist())
