@@ -8,9 +8,11 @@ METHODS.md in the project's shared folder.
 from .methods.coupling import GradeScheme, coupling, grade, lag_type, make_scheme, stage
 from .methods.development import relative_development
 from .errors import InputError, JJJWarning
+from .methods.ahp import ahp_weights
+from .methods.grey import grey_relational_degree, grey_relational_grade
 from .methods.obstacle import obstacle_degree
-from .methods.standardize import standardize
-from .methods.topsis import topsis
+from .methods.standardize import positivize, standardize
+from .methods.topsis import entropy_topsis, topsis
 from .methods.weights import (combine_weights, critic_weights, cv_weights, entropy_weights,
                       hierarchical_weights, std_weights)
 from .methods.workflows import entropy_topsis_coupling, ideal_solution_index
@@ -28,7 +30,8 @@ __all__ = [
     "std_weights", "combine_weights", "topsis", "coupling", "grade", "stage", "lag_type",
     "obstacle_degree", "entropy_topsis_coupling", "ideal_solution_index", "InputError",
     "JJJWarning", "GradeScheme", "make_scheme", "__version__",
-    "relative_development",
+    "relative_development", "positivize", "ahp_weights", "grey_relational_grade",
+    "grey_relational_degree", "entropy_topsis",
 ]
 __all__ += [  # issue 10: after the coupling
     "morans_i", "local_morans", "contiguity_weights", "distance_weights", "knn_weights",

@@ -203,6 +203,24 @@ def test_topsis(case, method):
     np.testing.assert_array_equal(np.asarray(ours.rank), srank)
 
 
+def test_topsis_share_respects_cost_skcriteria(case):
+    """Issue 9 fault 1: TOPSIS with share standardisation x/Σx must take a cost column's
+    minimum as its ideal. scikit-criteria's SumScaler(target="matrix") is x/Σx with no
+    direction change and its TOPSIS takes min for MIN objectives: an independent
+    implementation of exactly this variant. (pymcdm's sum_normalization turns cost columns
+    into (1/x)/Σ(1/x), a different variant, so it is not compared.)"""
+    X, types, w = case
+    with quiet():
+        ours = jx.topsis(X, w, types, method="share")
+    sim, srank = skc_topsis(X, types, w, SumScaler(target="matrix"))
+    close(ours.closeness, sim)
+    np.testing.assert_array_equal(np.asarray(ours.rank), srank)
+    # the old fault (cost ignored) is really different on these data
+    with quiet():
+        wrong = jx.topsis(X, w, np.ones_like(types), method="share")
+    assert np.max(np.abs(np.asarray(wrong.closeness) - sim)) > 1e-6
+
+
 def test_topsis_minmax_shift_irrelevant(case):
     """TOPSIS minmax with shift: a translation of every column leaves distances unchanged,
     so ours with shift 1 still equals pymcdm's default TOPSIS."""

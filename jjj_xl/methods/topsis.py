@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ._matrix import Matrix, as_matrix, parse_directions, parse_weights
+from ._matrix import (Matrix, as_matrix, parse_direction_specs, parse_weights,
+                      positivize_column, resolve_directions)
 from ._results import wrap_rows
 from ..errors import InputError, warn
-from .standardize import BLOCK_ROWS, METHODS, fit_standardizer, row_blocks
+from .standardize import METHODS, fit_standardizer, row_blocks, wide_blocks
 
 CLOSENESS = ("ratio", "squared")
 IDEALS = ("data", "group", "fixed")
@@ -34,13 +35,26 @@ class TopsisResult:
                             index=index)
 
 
+RANK_BUCKETS_FROM = 20_000   # below this many values a plain argsort is as fast
+
+
 def rank_desc(values: np.ndarray) -> np.ndarray:
-    """Rank 1 = largest; ties share the best rank (like Excel RANK.EQ).
+    """Rank 1 = largest; ties share the best rank (like Excel RANK.EQ):
+    rank = 1 + the number of strictly larger values.
 
     Values are rounded to 12 decimals first so that equal scores computed
-    along different floating-point paths tie.
+    along different floating-point paths tie. Large inputs are ranked by counting
+    (a histogram of order-preserving buckets, then a sort of the few values sharing a
+    bucket), which avoids a full argsort; small ones by argsort. Both give the same ranks.
     """
     v = np.round(np.asarray(values, dtype=float), 12)
+    m = len(v)
+    if m >= RANK_BUCKETS_FROM:
+        return _rank_desc_buckets(v)
+    return _rank_desc_sort(v)
+
+
+def _rank_desc_sort(v: np.ndarray) -> np.ndarray:
     m = len(v)
     # no stability needed: tie groups get one rank below; numpy's default sort is SIMD-fast
     order = np.argsort(v)[::-1]                 # best first
@@ -51,6 +65,44 @@ def rank_desc(values: np.ndarray) -> np.ndarray:
     first = np.maximum.accumulate(np.where(starts, np.arange(m), 0))
     rank = np.empty(m, dtype=int)
     rank[order] = first + 1
+    return rank
+
+
+def _rank_desc_buckets(v: np.ndarray) -> np.ndarray:
+    """Counting rank: bucket b(v) = ⌊(max − v)·(B − 1)/(max − min)⌋ is monotone (larger v,
+    smaller or equal bucket; equal v, equal bucket), so 1 + (count in better buckets) +
+    (larger values in the same bucket) is the rank. Only values sharing a bucket are sorted."""
+    m = len(v)
+    hi, lo = float(v.max()), float(v.min())
+    if not (np.isfinite(hi) and np.isfinite(lo)) or hi == lo:
+        return _rank_desc_sort(v) if not (hi == lo) else np.ones(m, dtype=int)
+    nb = int(min(1 << 22, 4 * m))
+    scale = (nb - 1) / (hi - lo)
+    if not np.isfinite(scale):
+        return _rank_desc_sort(v)
+    b = ((hi - v) * scale).astype(np.int64)
+    np.clip(b, 0, nb - 1, out=b)
+    counts = np.bincount(b, minlength=nb)
+    before = np.cumsum(counts)
+    before -= counts                              # values in strictly better buckets
+    rank = before[b]
+    rank += 1
+    shared = np.flatnonzero(counts[b] > 1)
+    if len(shared):
+        sv = v[shared]
+        # buckets are monotone in the value, so sorting by value alone (largest first)
+        # also groups the buckets
+        order = np.argsort(-sv)
+        sv, sb = sv[order], b[shared[order]]
+        k = len(order)
+        pos = np.arange(k)
+        new_bucket = np.ones(k, dtype=bool)
+        new_bucket[1:] = sb[1:] != sb[:-1]
+        new_value = new_bucket.copy()
+        new_value[1:] |= sv[1:] != sv[:-1]
+        bucket_start = np.maximum.accumulate(np.where(new_bucket, pos, 0))
+        value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
+        rank[shared[order]] += value_start - bucket_start
     return rank
 
 
@@ -67,22 +119,33 @@ def topsis_distances(X: np.ndarray, std, weights: np.ndarray, best: np.ndarray,
     a_minus = worst * mult
     d_plus = np.empty(m)
     d_minus = np.empty(m)
-    rows = min(m, BLOCK_ROWS)
-    buf = np.empty((rows, n))
-    tmp = np.empty((rows, n))
     weighted = std.interval is None
     if weighted:  # fold the weights into the standardisation: one multiply less per cell
-        std = replace(std, scale=std.scale * mult, offset=std.offset * mult,
-                      numerator=std.numerator * mult)
-    for a, b in row_blocks(m):
-        v = std.apply(X[a:b], out=buf[: b - a])
+        std = std.weighted(mult)
+        blocks = wide_blocks(X)
+    else:         # interval: per-column band formulas, ordinary blocks
+        blocks = ((a, b, X[a:b], 1) for a, b in row_blocks(m))
+    ones = np.ones(n)
+    state = {}
+    for a, b, x, k in blocks:
+        if k not in state:
+            rows = x.shape[0]
+            state[k] = (std.tiled(k) if weighted else std, np.tile(a_plus, k),
+                        np.tile(a_minus, k), np.empty((rows, k * n)), np.empty((rows, k * n)))
+        sk, ap, am, buf, tmp = state[k]
+        r = x.shape[0]
+        v = sk.apply(x, out=buf[:r])
         if not weighted:
             v *= mult
-        t = tmp[: b - a]
-        np.subtract(v, a_plus, out=t)
-        d_plus[a:b] = np.einsum("ij,ij->i", t, t)
-        np.subtract(v, a_minus, out=t)
-        d_minus[a:b] = np.einsum("ij,ij->i", t, t)
+        t = tmp[:r]
+        # squared differences, then each original row's sum as a BLAS product (k rows of
+        # n columns side by side → (r·k) × n)
+        np.subtract(v, ap, out=t)
+        np.multiply(t, t, out=t)
+        d_plus[a:b] = t.reshape(r * k, n) @ ones
+        np.subtract(v, am, out=t)
+        np.multiply(t, t, out=t)
+        d_minus[a:b] = t.reshape(r * k, n) @ ones
     np.sqrt(d_plus, out=d_plus)
     np.sqrt(d_minus, out=d_minus)
     # a row at the (anti-)ideal must give exactly 0, not rounding noise of ~1e-17 that a
@@ -106,14 +169,12 @@ def closeness_from_distances(d_plus, d_minus, closeness="ratio", describe_row=No
         rows = np.flatnonzero(at_ideal)
         shown = ", ".join(describe_row(int(i)) if describe_row else f"row {i + 1}" for i in rows[:5])
         more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-        warn(f"{shown}{more} is at the ideal (d⁺ = 0): closeness 1")
+        warn(f"{shown}{more} {'is' if len(rows) == 1 else 'are'} at the ideal (d⁺ = 0): "
+             f"closeness 1")
     return c
 
 
 def _best_worst(X, std, dirs, method):
-    if method == "none":
-        lo, hi = std.col_min, std.col_max
-        return np.where(dirs > 0, hi, lo), np.where(dirs > 0, lo, hi)
     if method != "interval":
         return std.best_worst(dirs)
     m, n = X.shape
@@ -131,6 +192,12 @@ def _fixed_ideal(mat: Matrix, std, values, label):
         raise InputError(f'ideal="fixed" needs {label}: one value per indicator, in the '
                          f"units of the data")
     arr = parse_fixed(values, mat)
+    if "positivise" in mat.extra:   # middle / interval columns: positivised like the data
+        specs, lo, hi = mat.extra["positivise"]
+        arr = arr.copy()
+        for j, spec in enumerate(specs):
+            if spec.positivised:
+                arr[j] = positivize_column(arr[j:j + 1], spec, lo[j], hi[j])[0]
     return std.apply(arr[None, :])[0]
 
 
@@ -147,11 +214,16 @@ def parse_fixed(values, mat: Matrix):
 def topsis(X, weights, directions=None, method: str = "vector", closeness: str = "ratio",
            ideal: str = "data", distance: str = "w2", groups=None, *, shift: float = 0.0,
            interval=None, ideal_best=None, ideal_worst=None,
-           missing: str = "refuse") -> TopsisResult:
+           missing: str = "refuse", _sumsq=None) -> TopsisResult:
     """TOPSIS closeness of every row of ``X`` (METHODS.md §3).
 
     method: the standardisation (``vector`` classic, ``minmax``, ``max``,
-    ``share``, ``interval``, or ``none`` for data already standardised).
+    ``share``, ``zscore``, ``interval``, or ``none`` for data already standardised).
+    With ``vector``, ``share`` and ``none`` a cost column keeps its orientation and its
+    ideal is its minimum; the other methods turn cost columns round themselves.
+    directions: + / - or ``("middle", best)`` / ``("interval", a, b)`` (also
+    ``"middle 7"``, ``"interval 10-20"``, ``"中间型 7"``, ``"区间型 10-20"``): those
+    columns are positivised first (:func:`~jjj_xl.positivize`), then standardised.
     closeness: ``ratio`` d⁻/(d⁺+d⁻) or ``squared`` 1/(1+(d⁺/d⁻)²) (paper 004).
     ideal: ``data`` best/worst of all rows; ``group`` best/worst within each
     group given by ``groups`` (standardised within the group too, as paper 004
@@ -165,7 +237,7 @@ def topsis(X, weights, directions=None, method: str = "vector", closeness: str =
             raise InputError(f'{name} "{value}" is not known; use one of {", ".join(allowed)}')
     mat = as_matrix(X, missing=missing, min_rows=1 if ideal == "fixed" else 2)
     m, n = mat.shape
-    dirs = parse_directions(directions, n, mat.names)
+    specs = parse_direction_specs(directions, n, mat.names)
     w = parse_weights(weights, n, mat.names)
     notes = {"TOPSIS standardisation": method + (f" (shift {shift:g})" if method == "minmax" and shift else ""),
              "ideal": {"data": "best and worst of all rows", "fixed": "fixed by the user",
@@ -187,7 +259,9 @@ def topsis(X, weights, directions=None, method: str = "vector", closeness: str =
                                  f"least 2 rows per group")
             sub = Matrix(values=np.ascontiguousarray(mat.values[rows]), names=mat.names,
                          index=None if mat.index is None else mat.index[rows], what=mat.what)
-            std = fit_standardizer(sub, dirs, method, shift, interval)
+            dirs = resolve_directions(sub, specs)
+            std = fit_standardizer(sub, dirs, method, shift, interval, warn_constant=False)
+            _warn_constant(sub, std, w, f'group "{label}": ')
             best, worst = _best_worst(sub.values, std, dirs, method)
             d_plus[rows], d_minus[rows] = topsis_distances(sub.values, std, w, best, worst, distance)
         c = closeness_from_distances(d_plus, d_minus, closeness, mat.row)
@@ -197,7 +271,10 @@ def topsis(X, weights, directions=None, method: str = "vector", closeness: str =
     else:
         if groups is not None:
             raise InputError('groups only apply with ideal="group"')
-        std = fit_standardizer(mat, dirs, method, shift, interval)
+        dirs = resolve_directions(mat, specs)
+        std = fit_standardizer(mat, dirs, method, shift, interval, warn_constant=False,
+                               sumsq=_sumsq)
+        _warn_constant(mat, std, w)
         if ideal == "fixed":
             best = _fixed_ideal(mat, std, ideal_best, "ideal_best")
             worst = _fixed_ideal(mat, std, ideal_worst, "ideal_worst")
@@ -210,6 +287,55 @@ def topsis(X, weights, directions=None, method: str = "vector", closeness: str =
                         d_minus=wrap_rows(d_minus, mat, "d_minus"),
                         closeness=wrap_rows(c, mat, "closeness"),
                         rank=wrap_rows(rank, mat, "rank"), notes=notes)
+
+
+def _warn_constant(mat: Matrix, std, w, prefix: str = "") -> None:
+    """Say what a constant column does to the user's weight: nothing is rescaled, the column
+    adds the same (zero) distance to every row, so its weight counts for no row."""
+    if not std.constant.any():
+        return
+    cols = np.flatnonzero(std.constant)
+    shown = ", ".join(f"{mat.col(j)} (weight {w[j]:.4g})" for j in cols)
+    total = float(w[cols].sum())
+    warn(f"{prefix}{shown} {'is' if len(cols) == 1 else 'are'} the same in every row (constant): "
+         f"d⁺ and d⁻ get nothing from {'it' if len(cols) == 1 else 'them'}, so "
+         f"{'its weight counts' if len(cols) == 1 else 'their weights count'} for no row "
+         f"({total:.4g} of the weight is unused; the other weights are not rescaled)")
+
+
+@dataclass
+class EntropyTopsisResult:
+    weights: object        # Weights (e, d, w)
+    topsis: TopsisResult   # d⁺, d⁻, closeness, rank
+
+    @property
+    def closeness(self):
+        return self.topsis.closeness
+
+    @property
+    def rank(self):
+        return self.topsis.rank
+
+
+def entropy_topsis(X, directions=None, *, entropy_method: str = "minmax", shift: float = 1.0,
+                   method: str = "vector", closeness: str = "ratio", distance: str = "w2",
+                   missing: str = "refuse") -> EntropyTopsisResult:
+    """Entropy weights and TOPSIS on the same m × n matrix in one combined path.
+
+    The same numbers as ``w = entropy_weights(X, directions, entropy_method, shift)``
+    followed by ``topsis(X, w, directions, method, closeness, distance)``, but the matrix
+    is checked once, its column minima / maxima are computed once and shared, and Σx² for
+    the vector norm is accumulated during the entropy pass: three passes over the data
+    (min/max, entropy, distances) instead of five. The workflows use this path.
+    """
+    from .weights import _entropy_weights
+    mat = as_matrix(X, missing=missing, min_rows=2)
+    dirs = resolve_directions(mat, directions)
+    sumsq = np.zeros(mat.shape[1]) if method == "vector" else None
+    wres = _entropy_weights(mat, dirs, entropy_method, shift, None, sumsq=sumsq)
+    res = topsis(mat, np.asarray(wres.w, dtype=float), dirs, method=method,
+                 closeness=closeness, distance=distance, _sumsq=sumsq)
+    return EntropyTopsisResult(weights=wres, topsis=res)
 
 
 def _group_labels(groups, mat: Matrix) -> np.ndarray:

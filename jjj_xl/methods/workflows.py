@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._matrix import as_matrix, direction_code, direction_symbol
+from ._matrix import ORIGIN_ATTR, as_matrix, direction_code, direction_symbol
 from .coupling import coupling, make_scheme
 from ..errors import InputError, JJJWarning, column_letter, warn
 from .topsis import topsis
@@ -77,12 +77,25 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
     """Check a panel against its indicator table and return the numeric block."""
     ind = read_indicators(indicators)
     df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    origin = _data_origin(df)
     df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
     for col in (region_col, year_col):
         if col not in df.columns:
             raise InputError(f'the data need a "{col}" column; columns found: {", ".join(df.columns)}')
-    df = _widen(df, ind, region_col, year_col)
+    wide = _widen(df, ind, region_col, year_col)
+    if wide is not df:
+        origin = None   # a long table: its rows are not the panel's rows
+    df = wide
+
+    def at_row(i):   # 'row 7' in the data, or 'Excel row 8 of sheet Data' when known
+        if origin is None:
+            return f"row {i + 1}"
+        return f"row {origin['rows'][i]}" + (f" of sheet {origin['sheet']}" if origin["sheet"] else "")
+
+    def letter(name):
+        pos = list(df.columns).index(name)
+        return column_letter(pos + (origin["first_col"] - 1 if origin else 0))
     lower = {c.lower(): c for c in df.columns}
     columns = []
     for _, row in ind.iterrows():
@@ -94,33 +107,64 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
         columns.append(col)
     for i, (r, y) in enumerate(zip(df[region_col], df[year_col])):
         if r is None or (isinstance(r, float) and np.isnan(r)) or str(r).strip() == "":
-            raise InputError(f"the region is blank in row {i + 1} (column "
-                             f"{column_letter(list(df.columns).index(region_col))})")
+            raise InputError(f"the region is blank in {at_row(i)} (column {letter(region_col)})")
         try:
             int(float(y))
         except (TypeError, ValueError):
-            raise InputError(f'the year "{y}" in row {i + 1} (column '
-                             f"{column_letter(list(df.columns).index(year_col))}) is not a year number") from None
+            raise InputError(f'the year "{y}" in {at_row(i)} (column {letter(year_col)}) is not a '
+                             f"year number") from None
     keys = pd.DataFrame({"region": df[region_col].astype(str).str.strip(),
                          "year": df[year_col].astype(float).astype(int)})
     dup = keys.duplicated(keep="first")
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        raise InputError(f"{keys.region[i]} {keys.year[i]} appears twice (again in row {i + 1}); "
+        raise InputError(f"{keys.region[i]} {keys.year[i]} appears twice (again in {at_row(i)}); "
                          f"one row per region and year")
     index = pd.MultiIndex.from_frame(keys)
     block = df[columns].set_axis(index, axis=0)
     positions = [list(df.columns).index(c) for c in columns]
+    first_col = origin["first_col"] if origin else 1
+    if origin:
+        block.attrs[ORIGIN_ATTR] = {
+            "sheet": origin["sheet"],
+            "columns": {c: column_letter(first_col - 1 + p) for c, p in zip(columns, positions)},
+            "rows": dict(zip(index, origin["rows"]))}
     try:
         mat = as_matrix(block, names=list(ind["name"]), missing=missing, min_rows=min_rows)
     except InputError as err:
         if err.column is not None:
-            raise err.relocated(0, positions[err.column] - err.column) from None
+            row_shift = 0
+            if origin and err.row is not None:
+                row_shift = origin["rows"][err.row] - 1 - err.row
+            raise err.relocated(row_shift, first_col - 1 + positions[err.column] - err.column,
+                                sheet=origin["sheet"] if origin else None) from None
         raise
     values = pd.DataFrame(mat.values, index=mat.index, columns=list(ind["code"]))
+    if origin:
+        kept = mat.kept_rows if mat.kept_rows is not None else np.arange(len(index))
+        values.attrs[ORIGIN_ATTR] = {
+            "sheet": origin["sheet"],
+            "columns": {n: column_letter(first_col - 1 + p) for n, p in zip(ind["name"], positions)},
+            "rows": {index[k]: origin["rows"][k] for k in kept}}
     keys = values.index.to_frame(index=False)
     dims = list(dict.fromkeys(ind["dimension"]))
     return Panel(indicators=ind, keys=keys, values=values, dimensions=dims)
+
+
+def _data_origin(df: pd.DataFrame):
+    """Where a workbook adapter read the Data table: ``df.attrs["jjj_origin"]`` =
+    {"sheet": "Data", "rows": [Excel row of each data row] (or "first_row": Excel row of
+    the first data row), "first_col": 1-based column of the table's first column}."""
+    origin = df.attrs.get(ORIGIN_ATTR)
+    if not origin:
+        return None
+    rows = origin.get("rows")
+    if rows is None and origin.get("first_row") is not None:
+        rows = list(range(int(origin["first_row"]), int(origin["first_row"]) + len(df)))
+    if rows is None or len(rows) != len(df):
+        return None
+    return {"sheet": origin.get("sheet"), "rows": [int(r) for r in rows],
+            "first_col": int(origin.get("first_col", 1))}
 
 
 def _widen(df, ind, region_col, year_col):
@@ -145,22 +189,36 @@ def _dimension_weights(panel: Panel, w: np.ndarray, dim) -> np.ndarray:
     return sub / sub.sum()
 
 
-def _scores(panel: Panel, w, *, method, shift, closeness, distance, ideal, groups):
-    """Closeness overall (all indicators) and per dimension (its indicators)."""
+def _scores(panel: Panel, w, *, method, shift, closeness, distance, ideal, groups, mat=None,
+            sumsq=None):
+    """Closeness overall (all indicators) and per dimension (its indicators).
+
+    ``mat``: the checked panel matrix, shared with the entropy step (column minima and
+    maxima computed once; ``sumsq`` = Σx² from the entropy pass for the vector norm)."""
     dirs = panel.indicators["direction"].to_numpy()
     # keep the (region, year) labels so warnings name the region-year
-    X = panel.values.set_axis(list(panel.indicators["name"]), axis=1)
+    if mat is None:
+        mat = as_matrix(_named(panel), min_rows=2)
     out = panel.keys.copy()
     kw = dict(method=method, closeness=closeness, ideal=ideal, distance=distance,
               groups=groups, shift=shift)
     with _prefixed_warnings("overall score"):
-        out["overall"] = np.asarray(topsis(X, w, dirs, **kw).closeness)
+        out["overall"] = np.asarray(topsis(mat, w, dirs, _sumsq=sumsq, **kw).closeness)
     for dim in panel.dimensions:
         mask = (panel.indicators["dimension"] == dim).to_numpy()
         with _prefixed_warnings(f"{dim} score"):
-            out[dim] = np.asarray(topsis(X.loc[:, mask], _dimension_weights(panel, w, dim),
-                                         dirs[mask], **kw).closeness)
+            out[dim] = np.asarray(topsis(mat.take_columns(mask),
+                                         _dimension_weights(panel, w, dim), dirs[mask],
+                                         _sumsq=None if sumsq is None else sumsq[mask],
+                                         **kw).closeness)
     return out
+
+
+def _named(panel: Panel) -> pd.DataFrame:
+    """The panel's values with indicator names as columns, keeping where they came from."""
+    X = panel.values.set_axis(list(panel.indicators["name"]), axis=1)
+    X.attrs = dict(panel.values.attrs)
+    return X
 
 
 @contextmanager
@@ -176,13 +234,15 @@ def _prefixed_warnings(prefix: str):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def _resolve_weights(weights, panel: Panel, method: str, shift: float) -> Weights:
-    X = panel.values
+def _resolve_weights(weights, panel: Panel, method: str, shift: float, mat=None,
+                     sumsq=None) -> Weights:
     dirs = panel.indicators["direction"].to_numpy()
     if isinstance(weights, str):
         if weights == "entropy":
-            frame = X.set_axis(list(panel.indicators["name"]), axis=1)
-            return entropy_weights(frame, dirs, method=method, shift=shift)
+            if mat is not None:   # the combined path: one checked matrix for both steps
+                from .weights import _entropy_weights
+                return _entropy_weights(mat, dirs, method, shift, None, sumsq=sumsq)
+            return entropy_weights(_named(panel), dirs, method=method, shift=shift)
         if weights == "hierarchical":
             return hierarchical_weights(list(panel.indicators["dimension"]))
         raise InputError(f'weights "{weights}" is not known; use "entropy", "hierarchical" or '
@@ -242,10 +302,13 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
     """
     panel = read_panel(data, indicators, region_col=region_col, year_col=year_col,
                        missing=missing)
-    wres = _resolve_weights(weights, panel, method, shift)
+    # entropy + TOPSIS share one checked matrix: min/max once, Σx² during the entropy pass
+    mat = as_matrix(_named(panel), min_rows=2)
+    sumsq = np.zeros(mat.shape[1]) if method == "vector" and weights == "entropy" else None
+    wres = _resolve_weights(weights, panel, method, shift, mat=mat, sumsq=sumsq)
     w = np.asarray(wres.w, dtype=float)
     scores = _scores(panel, w, method=method, shift=shift, closeness=closeness,
-                     distance=distance, ideal="data", groups=None)
+                     distance=distance, ideal="data", groups=None, mat=mat, sumsq=sumsq)
     sch = make_scheme(scheme)
     regions = list(dict.fromkeys(panel.keys["region"]))
     region_alpha = _region_alpha(alpha, regions)
@@ -322,6 +385,14 @@ def _resolve_dimension_alpha(dimension_alpha, wres, panel):
 
 
 def _standardized_frame(panel: Panel, method, shift, groups=None):
+    """The standardised panel for the output sheet (its constant-column warnings were
+    already given, in their consequences, by the weights and TOPSIS steps)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JJJWarning)
+        return _standardized_frame_quiet(panel, method, shift, groups)
+
+
+def _standardized_frame_quiet(panel: Panel, method, shift, groups=None):
     from .standardize import standardize
     dirs = panel.indicators["direction"].to_numpy()
     if groups is None:

@@ -502,7 +502,15 @@ class _Builder:
             for label, fn in (("A+", "MAX"), ("A-", "MIN")):
                 write_cell(ws, r, 1, f"{label} all rows").font = _font(bold=True)
                 for j in range(p.n):
-                    _set(ws, r, F + j, f"={fn}({self.z_col(j, 'pooled')})", "0.000000")
+                    col = self.z_col(j, "pooled")
+                    if self.s["method"] == "share":
+                        # share keeps the orientation: a cost column's ideal is its minimum
+                        other = "MIN" if fn == "MAX" else "MAX"
+                        sign = _ref(H_STANDARDISED, STD_ROWS["sign"], F + j, "r")
+                        _set(ws, r, F + j, f"=IF({sign}>0,{fn}({col}),{other}({col}))",
+                             "0.000000")
+                        continue
+                    _set(ws, r, F + j, f"={fn}({col})", "0.000000")
                 self.ideal_rows[label] = {g: r for g in range(1, len(p.region_order) + 1)}
                 r += 1
         else:
