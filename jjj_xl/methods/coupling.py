@@ -147,6 +147,10 @@ def _check_closed(closed):
                          f'or "right" for (a, b]')
 
 
+_NOUNS = {"D": "the coordination degree", "C": "the coupling degree",
+          "T": "the comprehensive development index"}
+
+
 def _unit_values(x, name: str, what: str):
     """A 1-D float array of C, T or D values in [0, 1] (float noise of ``ULP_TOL`` clipped).
 
@@ -175,7 +179,8 @@ def _unit_values(x, name: str, what: str):
         if np.isnan(val):
             raise InputError(f"{name} is blank (NaN) in {where}; {what} needs a number in [0, 1]")
         if not -ULP_TOL <= val <= 1.0 + ULP_TOL:
-            raise InputError(f"{name} is {val:g} in {where}; it must be in [0, 1]")
+            noun = _NOUNS.get(name, name)
+            raise InputError(f"{name} is {val:g} in {where}; {noun} must be in [0, 1]")
     return np.clip(v, 0.0, 1.0), index, scalar
 
 
