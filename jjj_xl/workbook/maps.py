@@ -227,7 +227,7 @@ def _scatter(year, blocks, ranges, lon_col, lat_col, name_col, head_sheet, size=
     grid = GraphicalProperties(ln=LineProperties(solidFill="D9D9D9", w=6350))
     for ax in (ch.x_axis, ch.y_axis):
         ax.majorGridlines.spPr = grid
-    ch.plot_area.layout = Layout(manualLayout=ManualLayout(
+    ch.layout = Layout(manualLayout=ManualLayout(  # openpyxl writes it as the plot area layout
         layoutTarget="inner", xMode="edge", yMode="edge",
         x=_PLOT[0] + (_PLOT[2] - w) / 2, y=_PLOT[1] + (_PLOT[3] - h) / 2, w=w, h=h))
     ch.legend.position = "b"
@@ -367,7 +367,10 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
         if name in given:
             lon, lat, src = *given[name], TEXT["user"]
         elif name in user:
-            lon, lat, src = user[name][0], user[name][1], user[name][2] or TEXT["user"]
+            lon, lat, src = user[name]
+            same = bool(loc["code"]) and abs(lon - float(loc["lon"])) < 1e-9 and abs(lat - float(loc["lat"])) < 1e-9
+            if not same:
+                src = TEXT["user"]
         elif loc["code"]:
             lon, lat = float(loc["lon"]), float(loc["lat"])
             src = TEXT["bundled"].format(code=f'{loc["code"]} {loc["region_zh"]}')
