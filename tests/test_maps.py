@@ -227,6 +227,9 @@ def test_bad_input_is_one_line(grades):
         add_map_sheet(wb, grades.drop(columns="level"))
     with pytest.raises(InputError, match=r"year 2030 has no grades; years with grades: 2014, 2015"):
         add_map_sheet(wb, grades, [2030])
+    with pytest.raises(InputError, match='map year "last" is not a year'):
+        add_map_sheet(wb, grades, ["last"])
+    assert add_map_sheet(wb, grades, ["2019年", "2014"])._charts[0].title is not None
     with pytest.raises(InputError, match="twice"):
         add_map_sheet(wb, pd.concat([grades, grades.head(1)]))
     with pytest.raises(InputError, match="empty"):
@@ -258,3 +261,37 @@ def test_libreoffice_renders_the_map_sheet(book, tmp_path):
             assert word in text
         for err in ("#N/A", "#NAME?", "#REF!", "#VALUE!", "Err:"):
             assert err not in text
+
+
+NAMES = ["Beijing", "天津市", "Shijiazhuang", "唐山", "Hengshui", "河北省", "Shanxi", "Nowhere", "X-1"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(NAMES), min_size=1, max_size=9, unique=True),
+       st.lists(st.integers(2000, 2025), min_size=1, max_size=6, unique=True), st.data())
+def test_any_grade_table_builds_consistently(regions, years, data):
+    """Whatever regions (known, unknown, Chinese, English), years and levels (some
+    missing): one chart per year, series = levels present + regions graded that
+    year, every graded cell filled with its level's colour, ungraded cells marked."""
+    rows = []
+    for r in regions:
+        for y in years:
+            lvl = data.draw(st.one_of(st.none(), st.integers(1, 10)))
+            rows.append((r, y, lvl, None if lvl is None else f"grade {lvl}"))
+    g = pd.DataFrame(rows, columns=["region", "year", "level", "label"])
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = add_map_sheet(wb, g, years)
+    assert len(ws._charts) == len(years)
+    colors = level_colors(10)
+    for ch, y in zip(ws._charts, years):
+        graded = g[(g["year"] == y) & g["level"].notna()]
+        assert len(ch.series) == graded["level"].nunique() + len(graded)
+    top = _find(ws, TEXT["grades"])[0] + 1
+    ys = sorted(years)
+    for r in g.itertuples():
+        cell = ws.cell(top + 1 + regions.index(r.region), 2 + ys.index(r.year))
+        if pd.isna(r.level):
+            assert cell.value == TEXT["blank_year"]
+        else:
+            assert cell.value == r.label and cell.fill.fgColor.rgb[-6:] == colors[int(r.level) - 1]

@@ -119,6 +119,14 @@ def default_years(years) -> list[int]:
     return [ys[i] for i in idx]
 
 
+def _year(y) -> int:
+    text = str(y).strip().removesuffix("年").strip()
+    try:
+        return int(float(text))
+    except ValueError:
+        raise InputError(f'map year "{y}" is not a year; give years such as 2019') from None
+
+
 def _check_grades(grades: pd.DataFrame, cols: dict) -> pd.DataFrame:
     if not isinstance(grades, pd.DataFrame):
         raise InputError("the map needs a table of region, year, level, label (a DataFrame)")
@@ -318,7 +326,7 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
     all_years = sorted(g["year"].unique())
     if years is None:
         years = default_years(all_years)
-    years = [int(y) for y in years]
+    years = [_year(y) for y in years]
     absent = [y for y in years if y not in all_years]
     if absent:
         raise InputError(f"year {absent[0]} has no grades; years with grades: "
