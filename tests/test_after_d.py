@@ -403,3 +403,34 @@ def test_libreoffice_shows_the_n3_refusal_on_the_moran_sheet(tmp_path):
     for sheet, t in text.items():
         assert not ERRORS.search(t), (sheet, ERRORS.findall(t)[:5])
     assert "whatever the data" in text[after_d.MORAN]
+
+
+# ---------------------------------------------------------------- Excel functions (2-D lists in, as xlwings passes them)
+
+def test_udfs_moran_theil_gini_gm11():
+    import jjj_xl.excel.udfs as u
+    path = [[0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 0, 1], [0, 0, 1, 0]]
+    # by hand: z = (−1.75, −0.75, 0.25, 2.25), Σz² = 8.75, z'Wz (row-standardised) = 2.625,
+    # I = (4/4)·2.625/8.75 = 0.3
+    assert u.jjj_moran([[1], [2], [3], [5]], path) == pytest.approx(0.3)
+    head, vals = u.jjj_moran([[1], [2], [3], [5]], path, "all")
+    assert head[:2] == ["I", "E"] and vals[1] == pytest.approx(-1 / 3)
+    assert vals[4] * 24 == pytest.approx(round(vals[4] * 24))       # exact: 4! = 24 arrangements
+    # n = 3, mutual neighbours: refused in one line; distance-like weights: the warning in "all"
+    with pytest.raises(Exception, match="whatever the data"):
+        u.jjj_moran([[1], [2], [4]], [[None, 1, 1], [1, None, 1], [1, 1, None]])
+    _, vals = u.jjj_moran([[1], [2], [4]], [[0, 1, 0.5], [1, 0, 0.2], [0.5, 0.2, 0]], "all")
+    assert "cannot be significant" in vals[-1]
+    # Dagum hand case: y = (1, 3 | 2, 6): G = 1/3 = Gw 1/8 + Gnb 1/6 + Gt 1/24
+    table = u.jjj_gini([[1], [3], [2], [6]], [["A"], ["A"], ["B"], ["B"]], "all")
+    assert table[1][1:] == pytest.approx([1 / 3, 1 / 8, 1 / 6, 1 / 24])
+    # Theil by hand: T = (1/n) Σ (y/ȳ) ln(y/ȳ)
+    y = np.array([1, 3, 2, 6.0])
+    r = y / y.mean()
+    assert u.jjj_theil([[1], [3], [2], [6]]) == pytest.approx(np.mean(r * np.log(r)))
+    # GM(1,1) on the traffic-noise series (a 0.0023, b 72.6573 printed; see test_forecast.py)
+    out = u.jjj_gm11([[71.1], [72.4], [72.4], [72.1], [71.4], [72.0], [71.6]], 2, True)
+    flat = [row[0] for row in out]
+    assert flat[flat.index("a") + 1] == pytest.approx(0.0023, abs=5e-5)
+    assert flat[flat.index("b") + 1] == pytest.approx(72.6573, abs=5e-4)
+    assert len(u.jjj_gm11([[71.1], [72.4], [72.4], [72.1], [71.4], [72.0], [71.6]], 2)) == 9
