@@ -248,11 +248,12 @@ def test_sample_sensitivity_base_is_the_scores_sheet(sample):
     assert len(s) == 14 * 4          # 14 indicators × 4 changes
     assert (s["Spearman ρ 秩相关"] <= 1 + 1e-12).all()
     ranks_top = after_d.TOP + len(s) + 3
-    r = table(book, after_d.SENSITIVITY, ranks_top, ncols=2)
+    r = table(book, after_d.SENSITIVITY, ranks_top, ncols=5)
     scores = book.read_block(TPL.outputs["scores"])
     expected = scores["overall"].astype(float).rank(ascending=False, method="min").astype(int)
     labels = [f"{a} {int(b)}" for a, b in zip(scores["region"], scores["year"])]
-    got = dict(zip(r.iloc[:, 0], r["base"]))
+    got = dict(zip(r.iloc[:, 0], r["base 基准排名"]))
+    assert (r["best 最好"] <= r["base 基准排名"]).all() and (r["base 基准排名"] <= r["worst 最差"]).all()
     assert [got[k] for k in labels] == list(expected)
 
 

@@ -734,12 +734,14 @@ def write_results(book, out: dict) -> list[str]:
                      ["scenario 情景", "indicator 指标", "change 变化", "Spearman ρ 秩相关",
                       "rows whose rank changed 排名变化数", "largest rank shift 最大位移"], rows,
                      [None, None, None, "0.0000", "0", "0"])
-        book.write(SENSITIVITY, end + 1, 1, [["Ranks of every region-year under each scenario "
-                                              "各情景下的排名"]])
-        rk = ranks.reset_index()
-        rk.columns = ["region year 地区 年份"] + [str(c) for c in ranks.columns]
-        end = _table(book, SENSITIVITY, end + 2, 1, list(rk.columns), _frame_rows(rk),
-                     [None] + ["0"] * len(ranks.columns))
+        book.write(SENSITIVITY, end + 1, 1, [[f"Rank of every region-year over the {len(scen)} "
+                                              f"scenarios 各样本在所有情景下的排名范围"]])
+        rows = [[str(idx), int(ranks.at[idx, "base"]), int(ranks.loc[idx, scen].min()),
+                 int(ranks.loc[idx, scen].max()), int(sens.changed.loc[idx].sum())]
+                for idx in ranks.index]
+        end = _table(book, SENSITIVITY, end + 2, 1,
+                     ["region year 地区 年份", "base 基准排名", "best 最好", "worst 最差",
+                      "scenarios with a change 排名变化的情景数"], rows, [None, "0", "0", "0", "0"])
     rev = out["reversal"]
     top2 = end + 2
     book.write(SENSITIVITY, top2, 1, [["Rank reversal: drop each region-year, re-rank the rest "
@@ -882,7 +884,70 @@ def build_sheets(wb, tpl) -> None:
             rng, FormulaRule(formula=[f'LEFT(B4,{n})="{code}"'],
                              fill=PatternFill("solid", fgColor=color, bgColor=color),
                              stopIfTrue=True))
+    _write_guide(wb[layout.GUIDE_SHEET], bold, grey, Alignment)
     add_charts(wb)
+
+
+GUIDE = (
+    ("What 内容",
+     "After D adds what coupling-coordination papers report next to D: global Moran's I of D and of "
+     "the overall score per year, the LISA cluster of every region, Theil and Dagum Gini by group, "
+     "kernel density curves, a GM(1,1) forecast and weight sensitivity / rank reversal, with charts. "
+     "The sheets are optional: nothing is computed until you press After D (ribbon: Compute → After "
+     "D). Compute all and Clear outputs do not touch them; press After D again after changing data.",
+     "“D 之后”给出耦合协调论文在 D 之后常做的分析：逐年 D 与综合得分的全局莫兰指数、各地区 LISA 聚类、"
+     "按组的泰尔指数与 Dagum 基尼系数、核密度曲线、GM(1,1) 预测、权重敏感性与排序逆转，并附图表。"
+     "这些表为可选：只有点击“D 之后”才计算；“全部计算”和“清除结果”不改动它们，数据变动后请再次点击。"),
+    ("Inputs 输入",
+     f"{OPTIONS_SHEET}: the options in column C (each explained beside it) and the groups table "
+     f"(region | group | optional weight, e.g. population). {NEIGHBOURS_SHEET}: a neighbours list "
+     f"(region | neighbour, one row per pair), a square 0/1 table, or coordinates (region | lon | lat, "
+     f"or x | y). Spell regions as on Data; extra regions are left out. The example rows fit the "
+     f"bundled sample (jjj-xl new --sample): approximate city-centre coordinates.",
+     f"{OPTIONS_SHEET} 表：C 列为选项（旁边有说明），右侧为分组表（地区 | 组别 | 可选权重，如人口）。"
+     f"{NEIGHBOURS_SHEET} 表：邻接对列表、0/1 方阵或坐标（地区 | 经度 | 纬度，或 x | y）。地区名称须与 Data "
+     f"一致。示例行对应内置样例数据（城市中心近似坐标）。"),
+    ("Which D 使用的 D",
+     "After D runs Compute all first (same checks, fresh Weights/Scores/Coupling), then uses D of "
+     "the dimensions coupled per region-year (right table of Coupling) and the overall score.",
+     "“D 之后”先执行“全部计算”，再使用各地区-年份维度耦合的 D（Coupling 表右侧）和综合得分。"),
+    ("Outputs 输出",
+     f"{', '.join(layout.AFTER_D_OUTPUTS)}: one row per year (Moran, Disparity), region × year "
+     f"clusters coloured HH red, LL blue, LH light blue, HL pink, not significant grey (LISA), "
+     f"curves (Kernel), actual, fitted and forecast per region with C, P and the accuracy grade "
+     f"(Forecast), Spearman ρ per weight change and the rank-reversal check (Sensitivity). A "
+     f"region-year that cannot be computed gets a blank and its one-line reason in the note column.",
+     "Moran、Disparity 逐年一行；LISA 为地区×年份聚类表（HH 红、LL 蓝、LH 浅蓝、HL 粉、不显著灰）；"
+     "Kernel 为曲线；Forecast 为实际值、拟合值、预测值及 C、P 与精度等级；Sensitivity 为各权重扰动的"
+     "Spearman 秩相关与排序逆转检验。无法计算的项留空，并在说明列给出原因。"),
+    ("n = 3 三个地区",
+     "Beijing, Tianjin, Hebei: with contiguity each borders the other two, so Moran's I = −1/(n−1) = "
+     "−0.5 whatever the data; it is refused and the reason is written on Moran. With distance "
+     "weights I is shown with a warning: only 3! = 6 permutations exist, so p ≥ 1/6 and nothing "
+     "can be significant (LISA: p ≥ 0.5). Read it as descriptive; use the 13 cities for inference.",
+     "京、津、冀三地互相接壤，邻接权重下莫兰指数恒为 −1/(n−1) = −0.5，与数据无关，因此拒绝计算并在 "
+     "Moran 表说明原因；距离权重下给出 I 但附警告：只有 3! = 6 种置换，p ≥ 1/6，不可能显著。"
+     "请仅作描述，推断请使用13个地级市。"),
+    ("Without Excel 无 Excel",
+     'python -c "from jjj_xl.workbook.after_d import run_file; run_file(\'book.xlsx\')"',
+     "命令行运行同上。"),
+)
+
+
+def _write_guide(ws, bold, grey, Alignment):
+    """Append the After D section to the Guide sheet."""
+    r = ws.max_row + 2
+    ws.cell(r, 1, "After D (optional sheets) D 之后（可选）").font = bold
+    ws.cell(r, 1).fill = grey
+    ws.cell(r, 2).fill = grey
+    for key, en, zh in GUIDE:
+        for text in (en, zh):
+            r += 1
+            if text is en:
+                ws.cell(r, 1, key).font = bold
+            ws.cell(r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+            units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+            ws.row_dimensions[r].height = 15.0 * max(1, math.ceil(units / 96))
 
 
 def _input_table(ws, block, header, rows, Table, TableStyleInfo, bold, yellow):
