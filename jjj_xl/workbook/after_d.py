@@ -50,6 +50,7 @@ MAX_POINTS = 400
 MAX_CHART_REGIONS = 13  # forecast chart: the 13 cities of Beijing-Tianjin-Hebei
 TOP = 3                 # header row of the first table on every output sheet
 SECOND = TOP + MAX_YEARS + 3   # header row of the second per-year table (Moran of the score)
+MORAN_CHART_ROW = SECOND + MAX_YEARS + 7   # below the two tables and "How to read"
 KERNEL_TOP = 28         # Kernel: bandwidth row (its header above); grid header below it
 FORECAST_PARAMS = TOP + MAX_YEARS + MAX_HORIZON + 3   # Forecast: header of the parameters
 
@@ -779,6 +780,7 @@ def run_after_d(book) -> dict:
         notes.append(f"Theil/Gini: {out['groups_error']}")
     for df in (out["moran"]["D"], out["moran"]["overall"]):
         notes += [t for t in df["note 说明"] if t]
+    notes += [f"LISA: {t.partition(': ')[2]}" for t in out["lisa_notes"]]
     return {"written": list(first.get("written", [])) + written, "problems": [],
             "warnings": list(dict.fromkeys(notes))}
 
@@ -1054,7 +1056,7 @@ def add_charts(wb, sizes: dict | None = None) -> None:
     ch.series.append(_series(ws, 1, 3, TOP + 1, TOP + ny, "E[I] = −1/(n−1)", PALETTE[7],
                              dash="dash"))
     ch.legend.position = "b"
-    ws.add_chart(ch, "J3")
+    ws.add_chart(ch, f"A{MORAN_CHART_ROW}")   # below the tables: long notes never run under it
 
     ws = wb[DISPARITY]
     ch = _scatter("Dagum Gini and its parts, Theil T 基尼系数分解与泰尔指数", "year 年份", "index 指数")
