@@ -157,6 +157,17 @@ def test_sample_writes_every_sheet_without_warnings(sample):
     assert result["warnings"] == []     # 6 regions: p can reach 1/720, no small-n warning
 
 
+def test_sample_options_used_are_written_to_the_notes_sheet(sample):
+    _, book, _ = sample
+    last, _ = book.extent(layout.NOTES_SHEET)
+    rows = book.read(layout.NOTES_SHEET, 1, 1, last, 2)
+    labels = {r[0]: r[1] for r in rows if r[0]}
+    assert "After D (options used) D 之后（所用选项）" in labels
+    assert labels["Permutations 置换次数"] == "999"
+    assert labels["Weight changes 权重扰动"] == "-0.2, -0.1, 0.1, 0.2"
+    assert labels["spatial weights 空间权重"].startswith("inverse distance")
+
+
 def test_sample_moran_equals_a_hand_computation(sample):
     _, book, _ = sample
     D = coupling_D(book)
@@ -435,3 +446,81 @@ def test_udfs_moran_theil_gini_gm11():
     assert flat[flat.index("a") + 1] == pytest.approx(0.0023, abs=5e-5)
     assert flat[flat.index("b") + 1] == pytest.approx(72.6573, abs=5e-4)
     assert len(u.jjj_gm11([[71.1], [72.4], [72.4], [72.1], [71.4], [72.0], [71.6]], 2)) == 9
+
+
+# ---------------------------------------------------------------- any option value: a value or one line
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from jjj_xl.workbook.book import BookAdapter  # noqa: E402
+
+
+class DictBook(BookAdapter):
+    """A book in a dict {(sheet, row, col): value} (the adapter interface only)."""
+
+    def __init__(self, cells):
+        self.cells = dict(cells)
+
+    def sheet_names(self):
+        return sorted({k[0] for k in self.cells})
+
+    def extent(self, sheet):
+        keys = [k for k in self.cells if k[0] == sheet] or [(sheet, 1, 1)]
+        return max(k[1] for k in keys), max(k[2] for k in keys)
+
+    def read(self, sheet, row, col, nrows, ncols):
+        return [[self.cells.get((sheet, r, c)) for c in range(col, col + ncols)]
+                for r in range(row, row + nrows)]
+
+
+def _options_book(values):
+    cells = {(after_d.OPTIONS_SHEET, after_d.OPTIONS_BLOCK.row, j + 1): h
+             for j, h in enumerate(after_d.OPTIONS_HEADER)}
+    for i, s in enumerate(after_d.OPTIONS):
+        r = after_d.OPTIONS_BLOCK.row + 1 + i
+        cells[(after_d.OPTIONS_SHEET, r, 1)] = s.label
+        cells[(after_d.OPTIONS_SHEET, r, 2)] = s.label_zh
+        cells[(after_d.OPTIONS_SHEET, r, 3)] = values.get(s.key)
+    return DictBook(cells)
+
+
+cell_values = st.one_of(st.none(), st.booleans(), st.integers(-10, 100000),
+                        st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+                        st.sampled_from(["r", "b", "none", "auto", "knn", "D", "overall", "entropy",
+                                         "-20%, 10%", "0.1，0.2", "silverman", "0.05"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([s.key for s in after_d.OPTIONS]), cell_values))
+def test_any_option_cell_gives_a_checked_value_or_one_line_naming_the_cell(values):
+    book = _options_book(values)
+    try:
+        opts = after_d.read_options(book)
+    except jx.InputError as err:
+        msg = str(err)
+        assert "\n" not in msg
+        assert re.match(r"After D!C\d+ \(", msg), msg
+        row = int(re.match(r"After D!C(\d+)", msg).group(1))
+        key = after_d.OPTIONS[row - after_d.OPTIONS_BLOCK.row - 1].key
+        assert key in values
+        return
+    for s in after_d.OPTIONS:
+        v = opts[s.key]
+        if s.choices and s.key != "bandwidth":
+            assert v in s.choices
+    assert isinstance(opts["permutations"], int) and 0 <= opts["permutations"] <= 99999
+    assert isinstance(opts["k"], int) and opts["k"] >= 1
+    assert 0 < opts["alpha"] < 1
+    assert all(isinstance(d, float) and math.isfinite(d) for d in opts["perturb"])
+    assert opts["cutoff"] is None or opts["cutoff"] > 0
+    assert isinstance(opts["bandwidth"], str) or opts["bandwidth"] > 0
+
+
+def test_text_in_a_coordinate_is_named_with_its_cell():
+    wb = sample_book()
+    rows = [(r, *xy) for r, xy in SAMPLE_COORDS.items()]
+    rows[2] = ("Shijiazhuang", "114°E", 38.04)
+    _set_table(wb[after_d.NEIGHBOURS_SHEET], after_d.NEIGHBOURS_BLOCK, rows, ("region", "lon", "lat"))
+    book, result = run(wb)
+    m = table(book, after_d.MORAN, after_d.TOP, ncols=8)
+    assert all(n.startswith("Neighbours!B5:") and "Shijiazhuang" in n for n in m["note 说明"])

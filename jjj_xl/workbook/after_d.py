@@ -165,24 +165,33 @@ def read_options(book) -> dict:
     return out
 
 
+def _show(value) -> str:
+    """A cell value inside a one-line message: newlines shown as ⏎, at most 40 characters."""
+    text = str(value).replace("\r", "").replace("\n", " ⏎ ")
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _number(value, where):
     if isinstance(value, bool):
-        raise InputError(f'{where}: "{value}" is not a number')
+        raise InputError(f'{where}: "{_show(value)}" is not a number')
     if isinstance(value, (int, float, np.number)):
         v = float(value)
     else:
         try:
             v = float(str(value).strip().replace("，", ","))
         except ValueError:
-            raise InputError(f'{where}: "{value}" is not a number') from None
+            raise InputError(f'{where}: "{_show(value)}" is not a number') from None
     if not math.isfinite(v):
-        raise InputError(f"{where}: {value} is not a finite number")
+        raise InputError(f"{where}: {_show(value)} is not a finite number")
     return v
+
+
+DEFAULT_PERTURB = [-0.2, -0.1, 0.1, 0.2]
 
 
 def _parse_option(s, value, where):
     if _blank(value):
-        return s.default
+        return list(DEFAULT_PERTURB) if s.key == "perturb" else s.default
     key = s.key
     if key == "bandwidth":
         text = str(value).strip()
@@ -197,17 +206,19 @@ def _parse_option(s, value, where):
         try:
             out = [float(p.replace("−", "-")) for p in parts]
         except ValueError:
-            raise InputError(f'{where}: "{value}" is not numbers separated by commas, e.g. '
+            raise InputError(f'{where}: "{_show(value)}" is not numbers separated by commas, e.g. '
                              f"-0.2, -0.1, 0.1, 0.2") from None
         if "%" in str(value):
             out = [d / 100 for d in out]
         if not out:
-            return [-0.2, -0.1, 0.1, 0.2]
+            return list(DEFAULT_PERTURB)
+        if not all(math.isfinite(d) for d in out):
+            raise InputError(f'{where}: "{_show(value)}" must be finite numbers, e.g. -0.2, -0.1, 0.1, 0.2')
         return out
     if s.choices:
         text = str(value).strip()
         if text not in s.choices:
-            raise InputError(f'{where}: "{value}" is not one of {", ".join(s.choices)}')
+            raise InputError(f'{where}: "{_show(value)}" is not one of {", ".join(s.choices)}')
         return text
     v = _number(value, where)
     whole = {"k": (1, 10 ** 4), "permutations": (0, 99999), "seed": (0, 2 ** 32 - 1),
@@ -763,6 +774,22 @@ def write_results(book, out: dict) -> list[str]:
     return [MORAN, LISA, DISPARITY, KERNEL, FORECAST, SENSITIVITY]
 
 
+def _append_notes(book, out: dict, warnings_: list[str]) -> None:
+    """The options used and the warnings, below Compute all's notes on the Notes sheet."""
+    last, _ = book.extent(layout.NOTES_SHEET)
+    opts = out["options"]
+    rows = [["After D (options used) D 之后（所用选项）", ""],
+            ["variable analysed 分析变量", _variable_name(out["variable"])],
+            ["spatial weights 空间权重", out["W_desc"] or out["W_error"]]]
+    for s in OPTIONS:
+        v = opts[s.key]
+        shown = ("blank (every pair)" if v is None else
+                 ", ".join(f"{d:g}" for d in v) if isinstance(v, list) else str(v))
+        rows.append([f"{s.label} {s.label_zh}", shown])
+    rows += [[f"After D warning {k}", w] for k, w in enumerate(warnings_, start=1)]
+    book.write(layout.NOTES_SHEET, last + 2, 1, rows)
+
+
 def run_after_d(book) -> dict:
     """The After D action: Compute all (checks the inputs, refreshes Weights/Scores/Coupling),
     then every After D sheet. Returns {"written": [...], "problems": [], "warnings": [...]}."""
@@ -781,6 +808,8 @@ def run_after_d(book) -> dict:
     for df in (out["moran"]["D"], out["moran"]["overall"]):
         notes += [t for t in df["note 说明"] if t]
     notes += [f"LISA: {t.partition(': ')[2]}" for t in out["lisa_notes"]]
+    notes = list(dict.fromkeys(notes))
+    _append_notes(book, out, notes)
     return {"written": list(first.get("written", [])) + written, "problems": [],
             "warnings": list(dict.fromkeys(notes))}
 
