@@ -907,6 +907,9 @@ def build_sheets(wb, tpl) -> None:
         ws.sheet_properties.tabColor = "5B9BD5"
         ws.column_dimensions["A"].width = 18
         ws.freeze_panes = ws.cell(TOP + 1, 2)
+    from openpyxl.worksheet.pagebreak import Break
+    wb[MORAN].row_breaks.append(Break(id=MORAN_CHART_ROW - 2))   # the chart prints on page 2
+    wb[KERNEL].print_title_rows = f"{KERNEL_TOP + 1}:{KERNEL_TOP + 1}"   # years on every page
     ws = wb[LISA]
     rng = "B4:AZ400"
     for code, color in CLUSTER_COLORS.items():
@@ -1032,6 +1035,8 @@ def _scatter(title, x_title, y_title):
     ch.x_axis.delete = False
     ch.y_axis.delete = False
     ch.x_axis.majorGridlines = None
+    ch.x_axis.crosses = "min"        # the x axis at the bottom even when every y is negative
+    ch.x_axis.number_format = "0"
     ch.display_blanks = "gap"
     ch.width, ch.height = 18, 9
     return ch
