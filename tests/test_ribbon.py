@@ -43,8 +43,9 @@ def test_every_button_has_an_action_and_back():
 
 def test_actions_are_known():
     simple = {a for a in ribbon.ACTIONS.values() if isinstance(a, str)}
-    assert simple == {"compute_all", "weights", "scores", "coupling", "validate", "clear_outputs"}
-    assert simple - {"validate", "clear_outputs"} <= set(actions.ACTION_OUTPUTS)
+    assert simple == {"compute_all", "weights", "scores", "coupling", "validate", "clear_outputs",
+                      "after_d"}
+    assert simple - {"validate", "clear_outputs", "after_d"} <= set(actions.ACTION_OUTPUTS)
     new = {a[1] for a in ribbon.ACTIONS.values() if isinstance(a, tuple) and a[0] == ribbon.NEW}
     assert new == set(layout.TEMPLATES)
     assert ribbon.ACTIONS["jjj_share"] == (ribbon.SHARE, "formulas")

@@ -13,6 +13,7 @@ from . import xlserver
 NAMES = ["jjj_standardize", "jjj_entropy_weights", "jjj_entropy_table", "jjj_hier_weights",
          "jjj_critic_weights", "jjj_topsis", "jjj_topsis_table", "jjj_coupling",
          "jjj_ccd_grade", "jjj_obstacle", "jjj_version"]
+NAMES += ["jjj_moran", "jjj_theil", "jjj_gini", "jjj_gm11"]   # After D (issue 10)
 
 
 @pytest.fixture(scope="module")

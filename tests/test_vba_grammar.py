@@ -12,6 +12,7 @@
 import io
 import os
 import re
+from pathlib import Path
 import types
 
 import pytest
@@ -48,7 +49,9 @@ def parses(source, names=WINDOWS_EXCEL):
 
 
 def test_udf_wrappers_parse(udf_vba):
-    assert udf_vba.count("\nFunction ") == 11
+    import jjj_xl.excel.udfs as udfs
+    decorated = re.findall(r"^@func\b", Path(udfs.__file__).read_text(encoding="utf-8"), flags=re.M)
+    assert len(decorated) >= 15 and udf_vba.count("\nFunction ") == len(decorated)
     assert 'XLPy.CallUDF("jjj_xl.excel.udfs", "jjj_coupling", Array(u, weights, model, header), ' \
            'ThisWorkbook, Application.Caller)' in udf_vba
     # optional arguments are VBA Optional (so Excel lets the user skip them)

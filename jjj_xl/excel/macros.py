@@ -18,7 +18,8 @@ from xlwings import script
 from ..workbook.actions import run_action
 from ..errors import InputError
 
-ACTION_NAMES = ("compute_all", "weights", "scores", "coupling", "validate", "clear_outputs")
+ACTION_NAMES = ("compute_all", "weights", "scores", "coupling", "validate", "clear_outputs",
+                "after_d")
 
 
 def compute_all(book):
@@ -89,6 +90,12 @@ def jjj_validate(book: xw.Book):
 def jjj_clear_outputs(book: xw.Book):
     """Clear the output sheets (inputs are kept)."""
     _for_excel("clear_outputs", book)
+
+
+@script
+def jjj_after_d(book: xw.Book):
+    """After D: Moran's I, LISA, Theil/Dagum Gini, kernel density, GM(1,1), sensitivity."""
+    _for_excel("after_d", book)
 
 
 # ---------------------------------------------------------------- classic xlwings

@@ -50,13 +50,14 @@ BUTTONS: tuple[Button, ...] = (
     Button("jjj_new_coupling_coordination", "New: coupling coordination", "新建 耦合协调度",
            "FileNew", (NEW, "coupling_coordination")),
     Button("jjj_share", "Share (formulas)", "共享（公式版）", "FileSaveAs", (SHARE, "formulas")),
+    Button("jjj_after_d", "After D", "D 之后", "ChartTypeXYScatterInsertGallery", "after_d"),
 )
 
 # (group id, English label, 中文 label, button ids in order). Every button sits in exactly
 # one group; addin.customui_xml() refuses to build otherwise.
 GROUPS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("jjj_grp_compute", "Compute", "计算",
-     ("jjj_compute_all", "jjj_weights", "jjj_scores", "jjj_coupling")),
+     ("jjj_compute_all", "jjj_weights", "jjj_scores", "jjj_coupling", "jjj_after_d")),
     ("jjj_grp_data", "Data", "数据", ("jjj_validate", "jjj_clear_outputs", "jjj_share")),
     ("jjj_grp_templates", "Templates", "模板",
      ("jjj_new_entropy_topsis_ccd", "jjj_new_ideal_solution_index", "jjj_new_coupling_coordination")),

@@ -388,3 +388,107 @@ def jjj_obstacle(data, weights, directions=None, top=3, header=False):
 def jjj_version():
     """The jjj-xl version."""
     return __version__
+
+
+# ---------------------------------------------------------------- After D (issue 10): scalar functions
+# Proposed and checked by helper "spatial" (notes/spatial.md (d)); wired by helper "afterd".
+
+from ..methods.disparity import dagum_gini, theil  # noqa: E402
+from ..methods.forecast import gm11  # noqa: E402
+from ..methods.spatial import morans_i  # noqa: E402
+
+Y_DOC = "One value per region (a column or a row), e.g. D of one year."
+W_DOC = ("Spatial weights: a square range, one row and one column per region in the order of y; "
+         "1 = neighbour, 0 or blank = not (or inverse distances). No header.")
+GROUPS_DOC = "One group label per region (a column or a row), e.g. Beijing-Tianjin / Hebei."
+
+
+def _square(w):
+    rows = [list(r) for r in w] if isinstance(w, (list, tuple)) else [[w]]
+    return [[0.0 if v is None or v == "" else v for v in r] for r in rows]
+
+
+@func
+@arg("y", ndim=2, err_to_str=True, doc=Y_DOC)
+@arg("w", ndim=2, err_to_str=True, doc=W_DOC)
+@arg("stat", doc='Optional. "I" (default), "E" (E[I] = −1/(n−1)), "z", "p_norm", "p_sim", or "all" (with a note).')
+@arg("permutations", doc="Optional. Random permutations for p_sim; default 999. Exact when n! ≤ this.")
+@arg("seed", doc="Optional. Integer seed for p_sim (reproducible). Default 12345.")
+@arg("transform", doc='Optional. "r" row-standardised (default), "b" binary, "none".')
+def jjj_moran(y, w, stat="I", permutations=999, seed=12345, transform="r"):
+    """Global Moran's I of y with weights w (row-standardised by default; Moran 1950)."""
+    import warnings
+
+    from ..errors import JJJWarning
+
+    def run():
+        st = str(_or(stat, "I"))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", JJJWarning)
+            res = morans_i(_flat(y), _square(w), permutations=int(_or(permutations, 999)),
+                           seed=int(_or(seed, 12345)), transform=_or(transform, "r"))
+        values = {"I": res.I, "E": res.expected, "z": res.z, "p_norm": res.p_norm,
+                  "p_sim": res.p_sim}
+        if st == "all":
+            note = "; ".join(str(m.message) for m in caught if issubclass(m.category, JJJWarning))
+            return [list(values) + ["note"],
+                    [float(v) if v is not None else "" for v in values.values()] + [note]]
+        if st not in values:
+            raise InputError(f'stat "{st}" is not known; use I, E, z, p_norm, p_sim or all')
+        return float(values[st]) if values[st] is not None else ""
+    return _excel(run, "y")
+
+
+@func
+@arg("y", ndim=2, err_to_str=True, doc=Y_DOC)
+@arg("groups", ndim=2, err_to_str=True, doc="Optional. " + GROUPS_DOC + " Without: T only.")
+@arg("part", doc='Optional. "T" (default), "within", "between", or "all".')
+@arg("weights", ndim=2, err_to_str=True, doc="Optional. Population (or other) weights; default each region counts once.")
+def jjj_theil(y, groups=None, part="T", weights=None):
+    """Theil T index of y, and its within/between-group parts (Theil 1967; Shorrocks 1980)."""
+    def run():
+        res = theil(_flat(y), _flat(groups), weights=_flat(weights))
+        values = {"T": res.T, "within": res.within, "between": res.between}
+        p = str(_or(part, "T"))
+        if p == "all":
+            return [list(values), [float(v) for v in values.values()]]
+        if p not in values:
+            raise InputError(f'part "{p}" is not known; use T, within, between or all')
+        return float(values[p])
+    return _excel(run, "y")
+
+
+@func
+@arg("y", ndim=2, err_to_str=True, doc=Y_DOC)
+@arg("groups", ndim=2, err_to_str=True, doc=GROUPS_DOC)
+@arg("part", doc='Optional. "G" (default), "Gw", "Gnb", "Gt", or "all" (with contribution shares).')
+def jjj_gini(y, groups, part="G"):
+    """Dagum (1997) Gini of y and its decomposition G = Gw + Gnb + Gt."""
+    def run():
+        res = dagum_gini(_flat(y), _flat(groups))
+        values = {"G": res.G, "Gw": res.Gw, "Gnb": res.Gnb, "Gt": res.Gt}
+        p = str(_or(part, "G"))
+        if p == "all":
+            shares = res.shares
+            return [["", "G", "Gw", "Gnb", "Gt"],
+                    ["value", *[float(v) for v in values.values()]],
+                    ["share", 1.0, float(shares["Gw"]), float(shares["Gnb"]), float(shares["Gt"])]]
+        if p not in values:
+            raise InputError(f'part "{p}" is not known; use G, Gw, Gnb, Gt or all')
+        return float(values[p])
+    return _excel(run, "y")
+
+
+@func
+@arg("x0", ndim=2, err_to_str=True, doc="The series, oldest first (a column or a row), at least 4 positive numbers.")
+@arg("horizon", doc="Optional. Steps ahead; default 1.")
+@arg("header", doc=HEADER_DOC)
+def jjj_gm11(x0, horizon=1, header=False):
+    """GM(1,1) (Deng) fitted values and forecast (one column); with header, then a, b, C, P, grade."""
+    def run():
+        res = gm11(_flat(x0), horizon=int(_or(horizon, 1)))
+        rows = [[float(v)] for v in list(res.fitted) + list(res.forecast)]
+        tail = [["a"], [res.a], ["b"], [res.b], ["C"], [res.C], ["P"], [res.P], ["grade"],
+                [res.grade]]
+        return ([["fitted / forecast"]] if header else []) + rows + (tail if header else [])
+    return _excel(run, "x0")

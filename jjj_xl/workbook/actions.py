@@ -317,6 +317,9 @@ def run_action(book, action: str) -> dict:
         if tpl is not None:
             _write_report(book, tpl, problems)
         return {"written": [layout.NOTES_SHEET] if tpl else [], "problems": problems}
+    if action == "after_d":   # After D sheets (issue 10): jjj_xl/workbook/after_d.py
+        from .after_d import run_after_d
+        return run_after_d(book)
     tpl = detect_template(book)
     if action == "clear_outputs":
         for sheet in tpl.output_sheets:

@@ -106,6 +106,11 @@ SCHEME_BLOCK = Block(SETTINGS_SHEET, row=2, col=8, title=None, table="tblScheme"
 SCHEME_COLUMNS = ("lower bound 下限", "label", "标签")
 
 
+# ---------------------------------------------------------------- After D (issue 10), optional sheets
+# of entropy_topsis_ccd; blocks and options in jjj_xl/workbook/after_d.py
+AFTER_D_INPUTS = ("After D", "Neighbours")     # the analyst's: options + groups, neighbours
+AFTER_D_OUTPUTS = ("Moran", "LISA", "Disparity", "Kernel", "Forecast", "Sensitivity")
+
 # ---------------------------------------------------------------- entropy-TOPSIS-CCD (paper 000)
 
 ENTROPY_TOPSIS_CCD = Template(
@@ -141,7 +146,7 @@ ENTROPY_TOPSIS_CCD = Template(
     },
     output_sheets=("Weights", "Scores", "Coupling", NOTES_SHEET),
     sheets=(GUIDE_SHEET, "Indicators", "Data", SETTINGS_SHEET, "Weights", "Scores", "Coupling",
-            "Charts", "Formulas", NOTES_SHEET, CONF_SHEET),
+            "Charts", *AFTER_D_INPUTS, *AFTER_D_OUTPUTS, "Formulas", NOTES_SHEET, CONF_SHEET),
     scheme=SCHEME_BLOCK,
 )
 

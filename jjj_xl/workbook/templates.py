@@ -1001,6 +1001,9 @@ def build_template(name: str):
         _write_charts(sheets[CHARTS_SHEET], tpl)
     if FORMULAS_SHEET in sheets:
         _write_formulas(sheets[FORMULAS_SHEET], tpl, codes)
+    if all(s in sheets for s in layout.AFTER_D_OUTPUTS):   # After D sheets (issue 10)
+        from .after_d import build_sheets
+        build_sheets(wb, tpl)
     conf = sheets[layout.CONF_SHEET]
     for i, (key, value) in enumerate(layout.CONF_ROWS, start=1):
         write_cell(conf, i, 1, key)
@@ -1167,4 +1170,6 @@ def restore_charts(wb, name: str):
         for c in row:
             c.value = None
     _write_charts(ws, layout.TEMPLATES[name], chart_sizes(wb, name))
+    from .after_d import restore_charts as restore_after_d   # After D sheets (issue 10)
+    restore_after_d(wb)
     return wb
