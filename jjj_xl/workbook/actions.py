@@ -182,9 +182,12 @@ def _show(v) -> str:
 
 def _blank_cell(book, sheet, r, c, what: str) -> str:
     """The message for a needed cell that is blank (or a formula without a saved value)."""
-    formula = book.formula_without_value(sheet, r, c)
-    if formula:
-        return (f"{cell_ref(sheet, r, c)}: {what} is a formula ({formula[:60]}) with no saved "
+    hidden = book.hidden_value(sheet, r, c)
+    if hidden and hidden[0] == "error":
+        found, _, needed = _describe_bad_cell(hidden[1]).partition(";")
+        return f"{cell_ref(sheet, r, c)}: {what} {found}" + (f";{needed}" if needed else "")
+    if hidden:
+        return (f"{cell_ref(sheet, r, c)}: {what} is a formula ({hidden[1][:60]}) with no saved "
                 f"value; open the workbook in Excel (or LibreOffice) and save it, or type the number")
     return f"{cell_ref(sheet, r, c)}: {what} is blank; fill it"
 

@@ -57,8 +57,9 @@ class BookAdapter:
         """(row1, col1, row2, col2) of an Excel Table (ListObject), or None if unknown."""
         return None
 
-    def formula_without_value(self, sheet: str, row: int, col: int) -> str | None:
-        """The formula of a cell that has no saved value (None when unknown or not so)."""
+    def hidden_value(self, sheet: str, row: int, col: int):
+        """For a cell read as blank: ``("error", "#N/A")``, ``("formula", "=...")`` (a formula
+        without a saved value) or None (really blank, or the adapter cannot tell)."""
         return None
 
     def _block_cache_drop(self, sheet: str) -> None:

@@ -301,25 +301,27 @@ class PackageBook(BookAdapter):
                         self._tables[(sname, key)] = ref
         return self._tables.get((sheet, name))
 
-    def formula_without_value(self, sheet: str, row: int, col: int) -> str | None:
-        """The formula of a cell that has one but no saved (cached) value, else None."""
+    def hidden_value(self, sheet: str, row: int, col: int):
+        """What calamine shows as an empty cell but is not: ``("error", "#DIV/0!")`` for an
+        error value, ``("formula", "=A1*2")`` for a formula without a saved value, else None.
+        The sheet's XML is scanned once, and only when a needed cell reads as blank."""
         if sheet not in self._formulas:
             found = {}
             part = self.sheet_part(sheet)
-            if part is not None:
+            if part is not None and part in self.pkg.names:
                 root = self.pkg.xml(part)
                 data = root.find(_q("sheetData"))
                 for c in (data.iter(_q("c")) if data is not None else ()):
-                    f = c.find(_q("f"))
-                    if f is None:
+                    f, v = c.find(_q("f")), c.find(_q("v"))
+                    try:
+                        key = parse_ref(c.get("r", ""))
+                    except ValueError:
                         continue
-                    v = c.find(_q("v"))
-                    is_ = c.find(_q("is"))
-                    if (v is None or not (v.text or "").strip()) and is_ is None:
-                        try:
-                            found[parse_ref(c.get("r", ""))] = "=" + (f.text or "")
-                        except ValueError:
-                            continue
+                    if c.get("t") == "e" and v is not None and (v.text or "").strip():
+                        found[key] = ("error", v.text.strip())
+                    elif f is not None and (v is None or not (v.text or "").strip()) \
+                            and c.find(_q("is")) is None:
+                        found[key] = ("formula", "=" + (f.text or "").strip())
             self._formulas[sheet] = found
         return self._formulas[sheet].get((row, col))
 
@@ -453,11 +455,8 @@ class PackageBook(BookAdapter):
                 f'<Relationship Id="{rid}" Type="{REL_WORKSHEET}" Target="{target}"/>')
             m = re.search(r"<(\w+:)?sheets\b", wb_text)
             prefix = m.group(1) or "" if m else ""
-            rpre = _prefix_for(wb_text, NS_REL) or "r"
-            el = (f'<{prefix}sheet name="{escape(sheet, {chr(34): "&quot;"})}" sheetId="{sheet_id}" '
-                  f'{rpre}:id="{rid}"/>')
-            if not _prefix_for(wb_text, NS_REL):
-                el = el.replace(f"{rpre}:id=", f'xmlns:r="{NS_REL}" r:id=')
+            el = (f'<{prefix}sheet xmlns:r="{NS_REL}" name="{escape(sheet, {chr(34): "&quot;"})}" '
+                  f'sheetId="{sheet_id}" r:id="{rid}"/>')
             wb_text = _insert_before_close(wb_text, f"{prefix}sheets", el)
             ct = _insert_before_close(
                 ct, "Types", f'<Override PartName="/{part}" ContentType="{CT_WORKSHEET}"/>')
