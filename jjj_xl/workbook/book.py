@@ -179,7 +179,10 @@ class OpenpyxlBook(BookAdapter):
         self.path = Path(path) if path is not None else None
         if workbook is not None:
             self.wb = workbook
+            # the file it was loaded from, for the saved values of formula cells
+            self._source = getattr(workbook, "_jjj_source", None)
             return
+        self._source = self.path
         check_zip(path)
         import defusedxml  # noqa: F401  openpyxl parses XML with defusedxml when it is installed
         from openpyxl import load_workbook
@@ -187,6 +190,7 @@ class OpenpyxlBook(BookAdapter):
             self.wb = load_workbook(self.path)
         except Exception as exc:  # openpyxl raises many kinds for damaged files
             raise InputError(f"{self.path.name} cannot be read as an .xlsx workbook ({exc})") from None
+        self.wb._jjj_source = self.path
 
     def sheet_names(self):
         return list(self.wb.sheetnames)
@@ -204,11 +208,53 @@ class OpenpyxlBook(BookAdapter):
         return ws.max_row, ws.max_column
 
     def read(self, sheet, row, col, nrows, ncols):
+        """Values as Excel shows them: a formula cell gives its saved (cached) result, read
+        with python-calamine from the file (None when it has none: see hidden_value)."""
         ws = self.wb[sheet]
         if nrows <= 0 or ncols <= 0:
             return []
-        return [list(r) for r in ws.iter_rows(min_row=row, max_row=row + nrows - 1, min_col=col,
-                                              max_col=col + ncols - 1, values_only=True)]
+        out = []
+        for r in ws.iter_rows(min_row=row, max_row=row + nrows - 1, min_col=col,
+                              max_col=col + ncols - 1):
+            values = []
+            for c in r:
+                v = c.value
+                if c.data_type == "f" or (isinstance(v, str) and v.startswith("=")
+                                          and c.data_type not in ("s", "inlineStr")):
+                    v = self._cached(sheet, c.row, c.column)
+                elif not isinstance(v, (str, int, float, bool, type(None))) and c.data_type == "f":
+                    v = self._cached(sheet, c.row, c.column)
+                values.append(v)
+            out.append(values)
+        return out
+
+    def _cached(self, sheet, row, col):
+        """The saved value of a formula cell (from the file as last saved), or None."""
+        cache = self.__dict__.setdefault("_cached_values", {})
+        if sheet not in cache:
+            rows = []
+            source = getattr(self, "_source", None)
+            if source is not None and Path(source).exists():
+                try:
+                    from python_calamine import CalamineWorkbook
+                    from .package import _value
+                    rows = [[_value(v) for v in r] for r in CalamineWorkbook.from_path(
+                        str(source)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
+                except Exception:  # noqa: BLE001  no saved values to offer: the cell reads blank
+                    rows = []
+            cache[sheet] = rows
+        rows = cache[sheet]
+        return rows[row - 1][col - 1] if row - 1 < len(rows) and col - 1 < len(rows[row - 1]) else None
+
+    def hidden_value(self, sheet, row, col):
+        if sheet not in self.wb.sheetnames:
+            return None
+        c = self.wb[sheet].cell(row=row, column=col)
+        if c.data_type == "f" and self._cached(sheet, row, col) is None:
+            return ("formula", str(c.value))
+        if c.data_type == "e" and c.value:
+            return ("error", str(c.value))
+        return None
 
     def write(self, sheet, row, col, values, formats=None):
         from .cells import write_cell
