@@ -211,7 +211,11 @@ def _validate_indicators(book, block, problems) -> pd.DataFrame:
                 problems.append(_blank_cell(book, block.sheet, r, c, f"the {key}")
                                 .replace("fill it", "every indicator needs one"))
         d = rec[cols["direction"]]
-        if direction_code(d) is None:
+        if _blank(d):
+            c = left + list(ind.columns).index(cols["direction"])
+            problems.append(f'{cell_ref(block.sheet, r, c)}: the direction of indicator '
+                            f'"{_show(code)}" is blank; use + or - (正向/负向)')
+        elif direction_code(d) is None:
             c = left + list(ind.columns).index(cols["direction"])
             problems.append(f'{cell_ref(block.sheet, r, c)}: direction "{_show(d)}" of indicator '
                             f'"{_show(code)}" is not understood; use + or - (正向/负向)')
