@@ -106,7 +106,7 @@ def read_scheme(book: BookAdapter, tpl: layout.Template, settings: dict, problem
     try:
         scheme = make_scheme(rows)
         if scheme.thresholds[0] != 0:
-            r = table.attrs["rows"][0] if table.attrs.get("rows") else top + 1
+            r = table.attrs["rows"][0] if len(table.attrs.get("rows", ())) else top + 1
             raise InputError(f"{cell_ref(tpl.scheme.sheet, r, left)}: the lowest lower bound is "
                              f"{scheme.thresholds[0]:g}; it must be 0 so that every D gets a grade")
         return scheme
@@ -157,6 +157,19 @@ def _blank(v) -> bool:
 def _is_number(v) -> bool:
     return isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)) \
         and np.isfinite(float(v))
+
+
+_NUMBER_TYPES = (int, float, np.int64, np.int32, np.float64, np.float32)
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Vectorised :func:`_is_number` over a column (True where the cell is a finite number)."""
+    types = values.map(type)
+    ok = np.array(types.isin(_NUMBER_TYPES), dtype=bool)
+    if ok.any():
+        nums = pd.to_numeric(values[ok], errors="coerce").to_numpy(dtype=float)
+        ok[np.flatnonzero(ok)] = np.isfinite(nums)
+    return ok
 
 
 def _rows(frame, block) -> list[int]:
@@ -266,9 +279,9 @@ def _validate_panel(book, tpl, problems):
                                 f"add it to the header row")
                 continue
             c = left + header.index(code)
-            for i, v in enumerate(data[code]):
-                if _is_number(v):
-                    continue
+            values = data[code]
+            for i in np.flatnonzero(~_numbers(values)):
+                v = values.iloc[i]
                 r = rows[i]
                 if _blank(v):
                     msg = _blank_cell(book, sheet, r, c, f'indicator "{name}" (column '

@@ -112,8 +112,8 @@ class BookAdapter:
         blank = [r for r in blank if r < last]
         frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else \
             pd.DataFrame(columns=names, dtype=object)
-        frame.attrs["rows"] = where
-        frame.attrs["blank_rows"] = blank
+        frame.attrs["rows"] = ExcelRows(where)
+        frame.attrs["blank_rows"] = ExcelRows(blank)
         frame.attrs["origin"] = (top, left)
         cache[block] = frame
         return frame.copy()
@@ -131,6 +131,14 @@ class BookAdapter:
 
     def fit_columns(self, sheet: str, col: int, values: list[list]) -> None:
         """Widen columns to their content where the host allows it (no-op by default)."""
+
+
+class ExcelRows(tuple):
+    """Excel row numbers kept in ``DataFrame.attrs``: immutable, so pandas' deep copy of
+    attrs on every operation is free (a list of 40,000 rows cost seconds)."""
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def safe_text(value):

@@ -117,6 +117,52 @@ class Package:
                 raise self.damaged(part, exc) from None
         return self._cache[part]
 
+    def verify(self, info: zipfile.ZipInfo) -> None:
+        """Decompress an entry and check its CRC (without keeping it), naming it if damaged."""
+        try:
+            with self.zf.open(info) as fh:
+                while fh.read(1 << 20):
+                    pass
+        except (zipfile.BadZipFile, zlib_error(), OSError, EOFError, ValueError,
+                NotImplementedError) as exc:
+            raise self.damaged(info.filename, exc) from None
+
+    def copy_raw(self, info: zipfile.ZipInfo, zout: zipfile.ZipFile) -> None:
+        """Copy an entry's compressed bytes unchanged into ``zout`` (no recompression): the
+        part stays byte-identical and a large input sheet costs one CRC check, not a deflate."""
+        if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED,
+                                                                zipfile.ZIP_DEFLATED):
+            zout.writestr(_clone_info(info), self.read(info.filename))
+            return
+        self.verify(info)
+        data = self.data
+        h = info.header_offset
+        if data[h:h + 4] != b"PK\x03\x04":
+            raise self.damaged(info.filename, "bad local header")
+        n = int.from_bytes(data[h + 26:h + 28], "little")
+        m = int.from_bytes(data[h + 28:h + 30], "little")
+        start = h + 30 + n + m
+        raw = data[start:start + info.compress_size]
+        if len(raw) != info.compress_size:
+            raise self.damaged(info.filename, "truncated")
+        zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+        zi.compress_type = info.compress_type
+        zi.flag_bits = info.flag_bits & 0x800          # keep "UTF-8 name"; sizes are in the header
+        zi.CRC, zi.compress_size, zi.file_size = info.CRC, info.compress_size, info.file_size
+        zi.external_attr, zi.create_system = info.external_attr, info.create_system
+        zi.create_version = max(info.create_version, 20)
+        zi.extract_version = max(info.extract_version, 20)
+        zi.extra = b""
+        fp = zout.fp
+        fp.seek(zout.start_dir)
+        zi.header_offset = fp.tell()
+        fp.write(zi.FileHeader(zip64=None))
+        fp.write(raw)
+        zout.start_dir = fp.tell()
+        zout.filelist.append(zi)
+        zout.NameToInfo[zi.filename] = zi
+        zout._didModify = True
+
     def xml(self, part: str):
         from defusedxml import DefusedXmlException
         from defusedxml.ElementTree import ParseError, fromstring
@@ -333,10 +379,16 @@ class PackageBook(BookAdapter):
             self.sheets.append((sheet, None, None, None))
         self._dirty(sheet)
         cells = self._model(sheet)
+        plain = (str, int)
         for i, r in enumerate(values):
+            fmts = formats if formats and i > 0 else ()
             for j, v in enumerate(r):
-                v = cell_value(v)
-                fmt = formats[j] if formats and i > 0 and j < len(formats) else None
+                t = type(v)
+                if t is float:
+                    v = None if v != v else v
+                elif t not in plain:
+                    v = cell_value(v)
+                fmt = fmts[j] if j < len(fmts) else None
                 if v is None:
                     cells.pop((row + i, col + j), None)
                 else:
@@ -382,8 +434,9 @@ class PackageBook(BookAdapter):
                         continue
                     data = parts.get(info.filename)
                     if data is None:
-                        data = self.pkg.read(info.filename)
-                    zout.writestr(_clone_info(info), data)
+                        self.pkg.copy_raw(info, zout)
+                    else:
+                        zout.writestr(_clone_info(info), data)
                 for name in added:
                     zout.writestr(_new_info(name), parts[name])
 
@@ -660,10 +713,12 @@ class _Styles:
         head = re.match(r"<[^>]*?(/?)>", src, re.S)
         attrs = re.sub(r'\s*\b(numFmtId|applyNumberFormat)="[^"]*"', "",
                        head.group(0)[len(f"<{self.p}xf"):-len(head.group(1) + ">")])
+        attrs = "".join(f' {k}="{v}"' for k, v in re.findall(r'([\w:]+)="([^"]*)"', attrs))
         new_head = f'<{self.p}xf numFmtId="{fid}"{attrs} applyNumberFormat="1"{head.group(1)}>'
         new = new_head + src[head.end():]
-        if new == src or new in xfs:
-            idx = xfs.index(new) if new in xfs else base
+        norm = [_norm_xf(x) for x in xfs]
+        if _norm_xf(new) in norm:
+            idx = norm.index(_norm_xf(new))
         else:
             self.text = _insert_before_close(self.text, f"{self.p}cellXfs", new)
             self.text = _bump_count(self.text, f"{self.p}cellXfs")
@@ -672,6 +727,13 @@ class _Styles:
             self.changed = True
         self._memo[key] = idx
         return idx
+
+
+def _norm_xf(xf: str) -> tuple:
+    """An xf entry compared by meaning: attributes as a set, children as written."""
+    head = re.match(r"<[^>]*?/?>", xf, re.S)
+    return (frozenset(re.findall(r'([\w:]+)="([^"]*)"', head.group(0))),
+            re.sub(r"\s+/>", "/>", xf[head.end():]))
 
 
 def _unescape(s: str) -> str:
@@ -725,10 +787,14 @@ def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, style
     rows: dict[int, dict[int, str]] = {}
     for (r, c), s in cell_style.items():
         rows.setdefault(r, {})[c] = f'<{p}c r="{column_letter(c - 1)}{r}" s="{s}"/>'
+    fmt_style = {}
     for (r, c), (v, fmt) in cells.items():
         s = cell_style.get((r, c), 0)
-        if fmt and styles is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
-            s = styles.with_format(s, fmt)
+        if fmt and styles is not None and type(v) in (int, float):
+            key = (s, fmt)
+            if key not in fmt_style:
+                fmt_style[key] = styles.with_format(s, fmt)
+            s = fmt_style[key]
         rows.setdefault(r, {})[c] = _cell_xml(p, r, c, v, s)
     for r in row_attrs:
         rows.setdefault(r, {})
@@ -754,9 +820,23 @@ def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, style
     return text
 
 
+_LETTERS: dict[int, str] = {}
+
+
+def _letter(c: int) -> str:
+    if c not in _LETTERS:
+        _LETTERS[c] = column_letter(c - 1)
+    return _LETTERS[c]
+
+
 def _cell_xml(p: str, r: int, c: int, v, s: int) -> str:
-    ref = f"{column_letter(c - 1)}{r}"
+    ref = f"{_letter(c)}{r}"
     st = f' s="{s}"' if s else ""
+    t = type(v)
+    if t is float and v - v == 0:      # finite float: the common case first
+        return f'<{p}c r="{ref}"{st}><{p}v>{v!r}</{p}v></{p}c>'
+    if t is int:
+        return f'<{p}c r="{ref}"{st}><{p}v>{v}</{p}v></{p}c>'
     if isinstance(v, bool):
         return f'<{p}c r="{ref}"{st} t="b"><{p}v>{int(v)}</{p}v></{p}c>'
     if isinstance(v, (int, float)):
