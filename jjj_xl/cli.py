@@ -297,7 +297,12 @@ def cmd_share(args) -> int:
         from .workbook.share import share_workbook
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", JJJWarning)
-            path = share_workbook(src, out)
+            try:
+                path = share_workbook(src, out)
+            except RuntimeError as err:   # an input the share formulas cannot carry
+                text = _one_line(err).removeprefix("share: ")
+                raise InputError(f"cannot make a share workbook: {text}; replace that formula by "
+                                 f"its value (or use jjj-xl run)") from None
     print(f"Wrote {path}")
     return 0
 

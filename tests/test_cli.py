@@ -276,3 +276,22 @@ def test_run_reads_the_inputs_once(tmp_path, monkeypatch):
     assert cli.main(["run", str(path)]) == 0
     assert calls.count("Data") == 1 and calls.count("Indicators") == 1
     assert len(computed) == 1
+
+
+def test_share_refuses_a_formula_it_cannot_carry_in_one_line(tmp_path, capsys):
+    import re
+
+    from .rich_books import filled, rewrite, sheet_part
+    src = filled(tmp_path)
+
+    def edit(items):
+        part = sheet_part(items, "Data")
+        items[part] = re.sub(rb'<c r="D3"([^>]*)><v>([^<]+)</v></c>',
+                             rb'<c r="D3"\1><f>INDIRECT("E3")*0+\2</f><v>\2</v></c>', items[part])
+        return items
+    book = rewrite(src, tmp_path / "indirect.xlsx", edit)
+    assert cli.main(["share", str(book), "--out", str(tmp_path / "s.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "indirect.xlsx" in err and "Data!D3" in err
+    assert "Traceback" not in err and not (tmp_path / "s.xlsx").exists()
+    assert cli.main(["run", str(book)]) == 0          # run reads the saved value
