@@ -295,3 +295,13 @@ def test_share_refuses_a_formula_it_cannot_carry_in_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and "indirect.xlsx" in err and "Data!D3" in err
     assert "Traceback" not in err and not (tmp_path / "s.xlsx").exists()
     assert cli.main(["run", str(book)]) == 0          # run reads the saved value
+
+
+def test_share_refuses_blank_rows_it_would_misaddress(tmp_path, capsys):
+    """run skips blank rows inside Data; share formulas address rows by position, so share
+    refuses them in one line rather than computing over the wrong rows."""
+    from .test_package import _with_blank_rows
+    book = _with_blank_rows(tmp_path, [14])
+    assert cli.main(["share", str(book), "--out", str(tmp_path / "s.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "blank row 14" in err and not (tmp_path / "s.xlsx").exists()
