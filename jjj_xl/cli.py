@@ -404,6 +404,8 @@ def main(argv=None) -> int:
         name = getattr(err, "filename", None)
         what = err.strerror or (os.strerror(err.errno) if err.errno else "") or str(err) \
             or type(err).__name__
+        if isinstance(err, PermissionError) and "read-only" not in what:
+            what += " (is the workbook open in Excel? close it and try again)"
         if name:
             from pathlib import Path
             msg = f"{Path(str(name)).name}: {what}"

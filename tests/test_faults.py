@@ -247,3 +247,11 @@ def test_killed_save_leaves_no_debris_next_time(tmp_path, base):
     assert cli.main(["run", str(book)]) == 0
     assert not stale.exists() and live.exists()
     live.unlink()
+
+
+def test_read_only_workbook_is_not_replaced(tmp_path, base, capsys):
+    book = tmp_path / "book.xlsm"
+    shutil.copy(base, book)
+    os.chmod(book, 0o444)
+    rc, lines = _check(tmp_path, ["run", str(book)], capsys, {"book.xlsm"}, book)
+    assert rc == 1 and "read-only" in lines[0]

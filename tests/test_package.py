@@ -338,3 +338,53 @@ def test_calc_chain_is_kept_unless_it_lists_a_rewritten_sheet(tmp_path):
     assert b"calcChain" not in after["xl/_rels/workbook.xml.rels"]
     assert b"calcChain" not in after["[Content_Types].xml"]
     load_workbook(drop)
+
+
+# ---------------------------------------------------------------- property: one reader, one checker
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+CODES = list(load_sample("paper000").indicators["code"])
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(blank_at=st.lists(st.integers(0, 36), max_size=3, unique=True),
+       holes=st.lists(st.tuples(st.integers(0, 35), st.sampled_from(CODES)), max_size=2,
+                      unique=True))
+def test_blank_rows_and_holes_validate_and_run_agree(tmp_path_factory, blank_at, holes):
+    """Any mix of fully blank rows (skipped) and empty cells (refused, each named by its cell):
+    Validate reports exactly the holes, run refuses iff Validate does, and otherwise writes
+    the engine's scores for the 36 real rows."""
+    from jjj_xl.workbook.actions import validate_book
+    tmp = tmp_path_factory.mktemp("prop")
+    s = load_sample("paper000")
+    data = s.data.astype(object).copy()
+    for i, code in holes:
+        data.loc[i, code] = None
+    rows = list(data.itertuples(index=False))
+    excel_row = {}
+    out, k = [], 0
+    for pos in range(len(rows) + len(blank_at)):
+        if pos in blank_at and pos > 0:          # never before the first data row's header
+            out.append(tuple([None] * data.shape[1]))
+        elif k < len(rows):
+            excel_row[k] = len(out) + 2
+            out.append(rows[k])
+            k += 1
+    while k < len(rows):
+        excel_row[k] = len(out) + 2
+        out.append(rows[k])
+        k += 1
+    path = filled(tmp, data=pd.DataFrame(out, columns=data.columns))
+    problems = validate_book(PackageBook(path))
+    letters = {c: chr(ord("A") + list(data.columns).index(c)) for c in data.columns}
+    expected = {f"Data!{letters[code]}{excel_row[i]}" for i, code in holes}
+    named = {p.split(":")[0] for p in problems}
+    assert named == expected, (problems, expected)
+    rc = cli.main(["run", str(path)])
+    assert rc == (2 if holes else 0)
+    if not holes:
+        wb = load_workbook(path)
+        np.testing.assert_allclose(_column(wb["Scores"], "overall"), _engine().scores["overall"],
+                                   rtol=1e-12)

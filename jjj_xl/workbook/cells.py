@@ -7,6 +7,7 @@ so an interrupted run never leaves half a workbook.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -83,6 +84,9 @@ def atomic_write(path, writer, display: str | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OSError(err.errno, err.strerror, display) from None
+    if path.exists() and (not os.access(path, os.W_OK) or not os.stat(path).st_mode & 0o222):
+        # renaming over it would work, but the user protected the file
+        raise PermissionError(errno.EACCES, "the file is read-only; nothing was written", display)
     _sweep_stale(path)
     tmp = None
     try:

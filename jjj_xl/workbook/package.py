@@ -582,8 +582,7 @@ def check_package(path, display: str | None = None, *, deep: bool = False) -> No
         if name.endswith("/"):
             continue
         pkg.read(name)   # CRC and decompression errors name the part
-        if deep and (name.endswith(".xml") or name.endswith(".rels") or name.endswith(".vml")) \
-                and not name.endswith(".vml"):
+        if deep and name.endswith((".xml", ".rels")):
             pkg.xml(name)
         pkg._cache.pop(name, None)
     for _, _, _, part in book.sheets:
