@@ -25,8 +25,15 @@ from .errors import InputError, JJJWarning
 TEMPLATE_NAMES = ("entropy_topsis_ccd", "ideal_solution_index", "coupling_coordination")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors in one line too (exit code 2)."""
+
+    def error(self, message):
+        self.exit(2, f"jjj-xl: {' '.join(str(message).split())} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jjj-xl",
         description="Entropy weights, TOPSIS and coupling coordination degree for regional "
                     "economics (京津冀 studies), in Python and Excel.")

@@ -255,3 +255,12 @@ def test_read_only_workbook_is_not_replaced(tmp_path, base, capsys):
     os.chmod(book, 0o444)
     rc, lines = _check(tmp_path, ["run", str(book)], capsys, {"book.xlsm"}, book)
     assert rc == 1 and "read-only" in lines[0]
+
+
+def test_usage_errors_are_one_line():
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    for argv in (["run"], ["nonsense"], ["share", "x.xlsx"], ["run", "a.xlsx", "--bogus"]):
+        proc = subprocess.run([sys.executable, "-m", "jjj_xl", *argv], capture_output=True,
+                              text=True, env=env, timeout=120)
+        assert proc.returncode == 2
+        assert len(proc.stderr.strip().splitlines()) == 1 and proc.stderr.startswith("jjj-xl: ")

@@ -377,6 +377,9 @@ class PackageBook(BookAdapter):
         from .cells import cell_value
         if sheet not in self.sheet_names():
             self.sheets.append((sheet, None, None, None))
+        elif self.sheet_part(sheet) is None and any(n == sheet and rid for n, _, rid, _ in self.sheets):
+            raise InputError(f'{self.display}: sheet "{sheet}" is not a worksheet (a chart sheet or '
+                             f"macro sheet?); rename it so that jjj-xl can write its results")
         self._dirty(sheet)
         cells = self._model(sheet)
         plain = (str, int)
