@@ -80,6 +80,8 @@ def atomic_write(path, writer, display: str | None = None) -> Path:
     OSError names the target (``display``), never the temporary file."""
     path = Path(path)
     display = display or str(path)
+    if path.is_symlink():
+        path = path.resolve()   # update the file the link points to, keep the link
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:

@@ -244,6 +244,11 @@ class PackageBook(BookAdapter):
             raise pkg.damaged("_rels/.rels", "it names no workbook part")
         self.wb_part = wb_part
         wb = pkg.xml(wb_part)
+        if wb.tag == "{http://purl.oclc.org/ooxml/spreadsheetml/main}workbook":
+            raise InputError(f"{self.display} is saved as Strict Open XML; save it in Excel as "
+                             f'"Excel Workbook (.xlsx)" and try again')
+        if Package.rels_name(wb_part) not in pkg.names:
+            raise pkg.damaged(Package.rels_name(wb_part), "missing")
         self.wb_rels = pkg.rels(wb_part)
         sheets_el = wb.find(_q("sheets"))
         if sheets_el is None:
