@@ -171,6 +171,9 @@ def test_libreoffice_saved_workbook(tmp_path):
     wb = load_workbook(path)
     got = [r[2] for r in wb["Scores"].iter_rows(min_row=3, values_only=True) if r[2] is not None]
     np.testing.assert_allclose(got, _engine().scores["overall"], rtol=1e-12)
+    # and LibreOffice opens its own workbook as jjj-xl left it, showing the results
+    back = load_workbook(convert(path, "xlsx", tmp_path / "lo2"), data_only=True)
+    np.testing.assert_allclose(_column(back["Coupling"], "D"), _engine().coupling["D"], rtol=1e-9)
 
 
 def test_libreoffice_opens_the_result_and_shows_the_numbers(tmp_path):

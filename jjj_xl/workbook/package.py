@@ -371,7 +371,8 @@ class PackageBook(BookAdapter):
                     if c.get("t") == "e" and v is not None and (v.text or "").strip():
                         found[key] = ("error", v.text.strip())
                     elif f is not None and (v is None or not (v.text or "").strip()) \
-                            and c.find(_q("is")) is None:
+                            and c.find(_q("is")) is None \
+                            and not (c.get("t") == "str" and v is not None):  # ="" is blank
                         found[key] = ("formula", "=" + (f.text or "").strip())
             self._formulas[sheet] = found
         return self._formulas[sheet].get((row, col))
