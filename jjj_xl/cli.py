@@ -413,8 +413,10 @@ def main(argv=None) -> int:
             or type(err).__name__
         if isinstance(err, PermissionError) and "read-only" not in what:
             what += " (is the workbook open in Excel? close it and try again)"
+        from pathlib import Path
+        if name and Path(str(name)).name.startswith("."):   # a temporary file: name the target
+            name = getattr(args, "out", None) or getattr(args, "file", None) or name
         if name:
-            from pathlib import Path
             msg = f"{Path(str(name)).name}: {what}"
             if subject and Path(str(name)).name != subject and subject not in msg:
                 msg = f"{subject}: {msg}"
