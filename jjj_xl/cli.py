@@ -1,13 +1,17 @@
 """Command line (also ``python -m jjj_xl``).
 
-  jjj-xl demo [--out FILE]           paper 000 workflow on the bundled sample, a filled template
-  jjj-xl new TEMPLATE FILE [--sample] copy a blank template (optionally with the sample data)
-  jjj-xl run BOOK.xlsx [--out FILE]   "Compute all" headless, with openpyxl
+  jjj-xl demo [--out FILE] [--force]  paper 000 workflow on the bundled sample, a filled template
+  jjj-xl new TEMPLATE FILE [--sample]  copy a blank template (optionally with the sample data)
+  jjj-xl run BOOK [--out FILE] [--force]  "Compute all" headless: updates BOOK's output sheets
+  jjj-xl validate BOOK                 every problem in the inputs, one per line (writes nothing)
   jjj-xl share BOOK --out FILE [--lite]  a copy with native formulas (or for xlwings Lite)
-  jjj-xl template build [--dir DIR]   rebuild the template workbooks from code
-  jjj-xl addin build|install|doctor   the Excel ribbon add-in, made from the installed xlwings
+  jjj-xl template build [--dir DIR]    rebuild the template workbooks from code
+  jjj-xl addin build|install|doctor    the Excel ribbon add-in, made from the installed xlwings
 
-Errors are one line on stderr; bad input exits with code 2.
+Files: ``run`` rewrites only the parts of BOOK that jjj-xl owns (see
+:mod:`jjj_xl.workbook.package`); ``--out`` never replaces an existing file other than the
+input unless ``--force`` is given. Errors are one line on stderr naming the file (and the
+part or cell); bad input exits with code 2, I/O failures (disk full, permission) with 1.
 """
 
 from __future__ import annotations
@@ -21,8 +25,15 @@ from .errors import InputError, JJJWarning
 TEMPLATE_NAMES = ("entropy_topsis_ccd", "ideal_solution_index", "coupling_coordination")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors in one line too (exit code 2)."""
+
+    def error(self, message):
+        self.exit(2, f"jjj-xl: {' '.join(str(message).split())} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="jjj-xl",
         description="Entropy weights, TOPSIS and coupling coordination degree for regional "
                     "economics (京津冀 studies), in Python and Excel.")
@@ -36,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
                     "weights, scores and coupling, writes the workbook and prints a summary.")
     demo.add_argument("--out", default="jjj_xl_demo.xlsx", metavar="FILE",
                       help="workbook to write (default: jjj_xl_demo.xlsx)")
+    demo.add_argument("--force", action="store_true", help="replace FILE if it exists")
     demo.add_argument("--lang", choices=("en", "zh"), default="en",
                       help="language of the grade labels (default: en)")
     demo.add_argument("--model", choices=("ring", "classic", "ring_printed", "wang"),
@@ -47,13 +59,25 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("file", help="the new workbook (.xlsx); an existing file is not overwritten")
     new.add_argument("--sample", action="store_true",
                      help="fill it with the bundled illustrative sample data")
+    new.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     run = sub.add_parser("run", help='"Compute all" on a filled template, without Excel',
                          description="Reads the inputs of a jjj-xl template workbook, computes "
-                                     "every output and writes them (output sheets only; input "
-                                     "cells are kept). Written to a temporary file, then renamed.")
-    run.add_argument("book", help="a filled jjj-xl template workbook (.xlsx)")
-    run.add_argument("--out", metavar="FILE", help="write here instead of updating BOOK")
+                                     "every output and updates BOOK in place, as the ribbon does: "
+                                     "only the output sheets (and their number formats and chart "
+                                     "ranges) are rewritten; every other part of the file, macros "
+                                     "included, is kept byte for byte. Written to a temporary file "
+                                     "in the same folder, then renamed.")
+    run.add_argument("book", help="a filled jjj-xl template workbook (.xlsx or .xlsm)")
+    run.add_argument("--out", metavar="FILE", help="write a copy here instead of updating BOOK "
+                                                   "(an existing FILE needs --force)")
+    run.add_argument("--force", action="store_true", help="replace FILE given with --out if it exists")
+
+    val = sub.add_parser("validate", help="check a filled template's inputs (writes nothing)",
+                         description="Runs the checks of Compute all (the same ones) and prints "
+                                     "every problem, one per line with its cell; exit code 2 when "
+                                     "there is one. The workbook is not changed.")
+    val.add_argument("book", help="a filled jjj-xl template workbook (.xlsx or .xlsm)")
 
     share = sub.add_parser(
         "share", help="a copy that keeps computing without Python (native formulas) or in xlwings Lite",
@@ -64,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     share.add_argument("--out", required=True, metavar="FILE", help="the workbook to write (.xlsx)")
     share.add_argument("--lite", action="store_true",
                        help="embed main.py and requirements.txt for xlwings Lite instead of formulas")
+    share.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     tpl = sub.add_parser("template", help="template workbooks",
                          description="Template workbooks are built by code; this rebuilds them.")
@@ -106,6 +131,23 @@ def _set_setting(wb, template: str, key: str, value):
     wb[sheet].cell(row, col).value = value
 
 
+def _target(out, src=None, *, force: bool = False):
+    """Where to write: never over an existing file the user did not name as the target.
+
+    ``src`` (the input workbook) may be the target; any other existing file needs ``force``.
+    """
+    from pathlib import Path
+    out = Path(out)
+    if out.is_dir():
+        raise InputError(f"{out} is a folder; --out must name a workbook file")
+    same = src is not None and out.exists() and Path(src).exists() and \
+        out.resolve() == Path(src).resolve()
+    if out.exists() and not same and not force:
+        raise InputError(f"{out} already exists; choose another name or add --force to replace "
+                         f"it (nothing was written)")
+    return out
+
+
 def cmd_demo(args) -> int:
     from . import datasets
     from .workbook.actions import run_action
@@ -113,6 +155,10 @@ def cmd_demo(args) -> int:
     from .workbook.templates import build_template, fill_inputs, restore_charts
     from .methods.workflows import entropy_topsis_coupling
 
+    target = _target(args.out, force=args.force)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(f"{target.name}: the demo workbook is an .xlsx file; use a name ending "
+                         f"in .xlsx")
     sample = datasets.load_sample("paper000")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", JJJWarning)
@@ -122,12 +168,12 @@ def cmd_demo(args) -> int:
     fill_inputs(wb, "entropy_topsis_ccd", sample.indicators, sample.data)
     _set_setting(wb, "entropy_topsis_ccd", "lang", args.lang)
     _set_setting(wb, "entropy_topsis_ccd", "coupling_model", args.model)
-    book = OpenpyxlBook(args.out, workbook=wb)
+    book = OpenpyxlBook(target, workbook=wb)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)  # already collected above
         run_action(book, "compute_all")
     restore_charts(wb, "entropy_topsis_ccd")
-    path = book.save(args.out)
+    path = book.save(target)
     print(sample.description)
     print(_summary(result))
     for w in caught:
@@ -158,8 +204,7 @@ def cmd_new(args) -> int:
     target = Path(args.file)
     if target.suffix.lower() != ".xlsx":
         raise InputError(f"{target.name}: the new workbook must end in .xlsx")
-    if target.exists():
-        raise InputError(f"{target} already exists; choose another name (nothing was overwritten)")
+    _target(target, force=args.force)
     if args.sample:
         from . import datasets
         from .workbook.actions import run_action
@@ -204,37 +249,98 @@ def _sample_u():
 
 
 def cmd_run(args) -> int:
-    from .workbook.actions import detect_template, run_action
-    from .workbook.book import OpenpyxlBook
-    from .workbook.templates import restore_charts
+    from pathlib import Path
 
-    book = OpenpyxlBook(args.book)
+    from .workbook.actions import detect_template, run_action
+    from .workbook.package import PackageBook
+
+    src = Path(args.book)
+    target = src if args.out is None else _target(args.out, src, force=args.force)
+    if target.suffix.lower() != src.suffix.lower():
+        raise InputError(f"{target.name}: --out must keep the workbook's type ({src.suffix}); "
+                         f"a {src.suffix} package saved as {target.suffix or 'no extension'} would "
+                         f"not open in Excel")
+    book = PackageBook(src, display=src.name)
     tpl = detect_template(book)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", JJJWarning)
-        result = run_action(book, "compute_all")
-    restore_charts(book.wb, tpl.name)
-    path = book.save(args.out or args.book)
-    for w in caught:
-        print(f"note: {w.message}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JJJWarning)   # they are in the result (and on Notes)
+        result = run_action(book, "compute_all",
+                            more_hint=f"jjj-xl validate {src.name} lists them all")
+    path = book.save(None if target == src else target, template=tpl.name)
+    for w in result["warnings"]:
+        print(f"note: {w}")
     print(f"{tpl.name}: wrote {', '.join(result['written'])} in {path}")
     return 0
 
 
+def cmd_validate(args) -> int:
+    from pathlib import Path
+
+    from .workbook.actions import validate_book
+    from .workbook.package import PackageBook
+
+    src = Path(args.book)
+    book = PackageBook(src, display=src.name)
+    problems = validate_book(book)
+    for p in problems:
+        print(" ".join(str(p).split()))
+    if problems:
+        raise InputError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the inputs "
+                         f"(listed above); nothing was written")
+    print(f"{src.name}: no problems found")
+    return 0
+
+
+def _share_needs_contiguous_inputs(src) -> None:
+    """Share formulas address input rows by position from the template's header cell: refuse
+    (one line, with the rows) input tables with blank rows inside or moved away from it,
+    which the values-only ``run`` handles."""
+    from .workbook.actions import detect_template
+    from .workbook.package import PackageBook
+
+    book = PackageBook(src, display=src.name)
+    try:
+        tpl = detect_template(book)
+    except InputError:
+        return          # share_workbook says what is wrong in its own words
+    for block in tpl.inputs:
+        frame = book.read_block(block)
+        blank = list(frame.attrs.get("blank_rows", ()))
+        if blank:
+            rows = ", ".join(map(str, blank[:10])) + (", …" if len(blank) > 10 else "")
+            raise InputError(f"sheet {block.sheet}: blank row{'s' if len(blank) > 1 else ''} {rows} "
+                             f"inside the table; delete {'them' if len(blank) > 1 else 'it'} before "
+                             f"making a share workbook (jjj-xl run skips them)")
+        if frame.attrs.get("origin", (block.row, block.col)) != (block.row, block.col):
+            from .errors import column_letter
+            raise InputError(f"sheet {block.sheet}: the table must start at "
+                             f"{column_letter(block.col - 1)}{block.row} for a share workbook")
+
+
 def cmd_share(args) -> int:
     from pathlib import Path
-    if Path(args.out).resolve() == Path(args.book).resolve():
+
+    from .workbook.package import check_package
+    src = Path(args.book)
+    if Path(args.out).exists() and src.exists() and Path(args.out).resolve() == src.resolve():
         raise InputError("--out must name a new file; the filled workbook is kept as it is")
+    out = _target(args.out, force=args.force)
+    check_package(src, display=src.name, deep=True)
+    if not args.lite:
+        _share_needs_contiguous_inputs(src)
     if args.lite:
-        from .workbook.book import check_zip
         from .excel.lite import embed_lite
-        check_zip(args.book)
-        path = embed_lite(args.book, args.out)
+        path = embed_lite(src, out)
     else:
         from .workbook.share import share_workbook
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", JJJWarning)
-            path = share_workbook(args.book, args.out)
+            try:
+                path = share_workbook(src, out)
+            except RuntimeError as err:   # an input the share formulas cannot carry
+                text = _one_line(err).removeprefix("share: ")
+                raise InputError(f"cannot make a share workbook: {text}; replace that formula by "
+                                 f"its value (or use jjj-xl run)") from None
     print(f"Wrote {path}")
     return 0
 
@@ -260,8 +366,22 @@ def cmd_addin(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "new": cmd_new, "run": cmd_run, "share": cmd_share,
-            "template": cmd_template, "addin": cmd_addin}
+COMMANDS = {"demo": cmd_demo, "new": cmd_new, "run": cmd_run, "validate": cmd_validate,
+            "share": cmd_share, "template": cmd_template, "addin": cmd_addin}
+
+
+def _subject(args) -> str:
+    """The file a command is about, as the user typed it (for one-line errors)."""
+    from pathlib import Path
+    for key in ("book", "file", "out", "dir"):
+        value = getattr(args, key, None)
+        if value:
+            return Path(value).name
+    return ""
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text).split())
 
 
 def main(argv=None) -> int:
@@ -274,14 +394,54 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    subject = _subject(args)
+
+    def say(msg) -> None:
+        msg = _one_line(msg)
+        if subject and subject not in msg.split(":", 1)[0]:
+            msg = f"{subject}: {msg}"
+        print(f"jjj-xl: {msg}", file=sys.stderr)
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None   # no "Exception ignored" from destructors
     try:
         return COMMANDS[args.command](args)
     except InputError as err:
-        print(f"jjj-xl: {err}", file=sys.stderr)
+        say(err)
         return 2
-    except OSError as err:
-        print(f"jjj-xl: {getattr(err, 'filename', '') or ''}: {err.strerror or err}", file=sys.stderr)
+    except MemoryError:
+        say("not enough memory to finish; close other programs or split the workbook "
+            "(nothing was written)")
         return 1
+    except OSError as err:
+        import os
+        name = getattr(err, "filename", None)
+        what = err.strerror or (os.strerror(err.errno) if err.errno else "") or str(err) \
+            or type(err).__name__
+        if isinstance(err, PermissionError) and "read-only" not in what:
+            what += " (is the workbook open in Excel? close it and try again)"
+        from pathlib import Path
+        if name and Path(str(name)).name.startswith("."):   # a temporary file: name the target
+            name = getattr(args, "out", None) or getattr(args, "file", None) or name
+        if name:
+            msg = f"{Path(str(name)).name}: {what}"
+            if subject and Path(str(name)).name != subject and subject not in msg:
+                msg = f"{subject}: {msg}"
+            print(f"jjj-xl: {_one_line(msg)}", file=sys.stderr)
+        else:
+            say(what)
+        return 1
+    except KeyboardInterrupt:
+        say("interrupted; the workbook was not changed")
+        return 130
+    except Exception as err:  # noqa: BLE001  never a traceback from the command line
+        detail = _one_line(err)[:300] or "no details"
+        say(f"could not be processed ({type(err).__name__}: {detail})")
+        return 2
+    finally:
+        import gc
+        gc.collect()
+        sys.unraisablehook = hook
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,7 @@ import sys
 import warnings
 
 import numpy as np
+import pytest
 import pandas as pd
 from openpyxl import load_workbook
 
@@ -113,3 +114,194 @@ def test_share_command_formulas_and_lite(tmp_path, capsys):
     assert read_lite(lite)["requirements.txt"] == lite_requirements()
     assert cli.main(["share", str(demo), "--out", str(demo)]) == 2
     assert "--out must name a new file" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- output targets (issue 7 item 2)
+
+def _precious(path):
+    path.write_bytes(b"someone's unrelated workbook")
+    return path.read_bytes()
+
+
+def test_out_never_replaces_a_file_the_user_did_not_name(tmp_path, capsys, monkeypatch):
+    from .rich_books import filled, parts
+    book = filled(tmp_path)
+    before = parts(book)
+    other = tmp_path / "other.xlsx"
+    keep = _precious(other)
+    for argv in (["run", str(book), "--out", str(other)],
+                 ["share", str(book), "--out", str(other)],
+                 ["share", str(book), "--out", str(other), "--lite"],
+                 ["demo", "--out", str(other)],
+                 ["new", "coupling_coordination", str(other)]):
+        assert cli.main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "already exists" in err and "--force" in err, err
+        assert other.read_bytes() == keep
+    assert parts(book) == before
+    # the demo's default name is not a name the user gave either
+    monkeypatch.chdir(tmp_path)
+    keep_demo = _precious(tmp_path / "jjj_xl_demo.xlsx")
+    assert cli.main(["demo"]) == 2
+    assert (tmp_path / "jjj_xl_demo.xlsx").read_bytes() == keep_demo
+    capsys.readouterr()
+    # --force replaces; --out naming the input is an in-place run
+    assert cli.main(["run", str(book), "--out", str(other), "--force"]) == 0
+    assert load_workbook(other)["Scores"]["C3"].value is not None
+    assert parts(book) == before
+    assert cli.main(["run", str(book), "--out", str(book)]) == 0
+    assert load_workbook(book)["Scores"]["C3"].value is not None
+    for argv in (["share", str(book), "--out", str(other), "--force"],
+                 ["demo", "--out", str(other), "--force"],
+                 ["new", "coupling_coordination", str(other), "--force"]):
+        assert cli.main(argv) == 0, argv
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+# ---------------------------------------------------------------- validate (issue 7 item 4)
+
+def _set(path, cells: dict):
+    wb = load_workbook(path)
+    for (sheet, ref), value in cells.items():
+        wb[sheet][ref].value = value
+    wb.save(path)
+    return path
+
+
+def test_validate_command_lists_every_problem_and_writes_nothing(tmp_path, capsys):
+    from .rich_books import filled, parts
+    book = _set(filled(tmp_path), {("Data", "C5"): "n/a", ("Data", "N9"): None,
+                                   ("Indicators", "E3"): "up"})
+    before = parts(book)
+    assert cli.main(["validate", str(book)]) == 2
+    out, err = capsys.readouterr()
+    lines = out.strip().splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("Indicators!E3") and any(x.startswith("Data!C5") for x in lines)
+    assert err.count("\n") == 1 and "3 problems" in err and book.name in err
+    assert parts(book) == before
+    # run refuses with the first one, points at validate (no Notes sheet was written)
+    assert cli.main(["run", str(book)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Indicators!E3" in err and "2 more" in err
+    assert "Notes sheet" not in err and "jjj-xl validate" in err
+    assert parts(book) == before
+    good = filled(tmp_path, filename="good.xlsx")
+    assert cli.main(["validate", str(good)]) == 0
+    assert "no problems" in capsys.readouterr().out
+
+
+def _u_book(tmp_path):
+    from .rich_books import filled
+    U = pd.DataFrame({"observation": ["2019", "2020", "2021"], "economy": [0.4, 0.5, 0.9],
+                      "environment": [0.3, 0.52, 0.2]})
+    return filled(tmp_path, "coupling_coordination", data=U, filename="u.xlsx")
+
+
+def _custom_scheme(first_bound):
+    tpl = layout.ENTROPY_TOPSIS_CCD
+    sheet, row, col = tpl.setting_cell("scheme")
+    blk = tpl.scheme
+    cells = {(sheet, f"C{row}"): "custom"}
+    letters = "HIJ"
+    for i in range(12):
+        for k in range(3):
+            cells[(blk.sheet, f"{letters[k]}{blk.row + 1 + i}")] = None
+    for i, (t, en) in enumerate([(first_bound, "Low"), (0.5, "Mid"), (0.7, "High")]):
+        cells[(blk.sheet, f"H{blk.row + 1 + i}")] = t
+        cells[(blk.sheet, f"I{blk.row + 1 + i}")] = en
+    return cells
+
+
+ONE_CHECKER_CASES = {
+    # case: (template, cells to set, cell the message must name)
+    "scheme lowest bound above 0": ("entropy_topsis_ccd", _custom_scheme(0.2), "Settings!H3"),
+    "lag threshold 5": ("coupling_coordination",
+                        {("Settings", f"C{layout.COUPLING_COORDINATION.setting_cell('lag_threshold')[1]}"): 5},
+                        f"Settings!C{layout.COUPLING_COORDINATION.setting_cell('lag_threshold')[1]}"),
+    "year 1e300": ("entropy_topsis_ccd", {("Data", "B7"): 1e300}, "Data!B7"),
+    "year 12.5": ("entropy_topsis_ccd", {("Data", "B7"): 12.5}, "Data!B7"),
+    "U above 1": ("coupling_coordination", {("U", "B3"): 1.5}, "U!B3"),
+    "direction blank": ("entropy_topsis_ccd", {("Indicators", "E4"): None}, "Indicators!E4"),
+}
+
+
+@pytest.mark.parametrize("case", list(ONE_CHECKER_CASES))
+def test_validate_reports_what_compute_refuses(tmp_path, capsys, case):
+    """One checker: Validate reports (with the cell) exactly what Compute refuses."""
+    from .rich_books import filled
+    name, cells, where = ONE_CHECKER_CASES[case]
+    path = _u_book(tmp_path) if name == "coupling_coordination" else filled(tmp_path)
+    _set(path, cells)
+    assert cli.main(["validate", str(path)]) == 2
+    out, _ = capsys.readouterr()
+    assert where in out, out
+    assert cli.main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert where in err and err.count("\n") == 1 and "None" not in err
+
+
+def test_validate_and_compute_agree_on_engine_refusals(tmp_path, monkeypatch, capsys):
+    """Whatever the engine refuses (even a check Validate has no rule for) Validate reports."""
+    from .rich_books import filled
+    path = filled(tmp_path)
+
+    def refuse(*a, **k):
+        raise jx.InputError("Data: something only the engine knows")
+    monkeypatch.setattr("jjj_xl.workbook.actions.entropy_topsis_coupling", refuse)
+    assert cli.main(["validate", str(path)]) == 2
+    assert "only the engine knows" in capsys.readouterr().out
+    assert cli.main(["run", str(path)]) == 2
+    assert "only the engine knows" in capsys.readouterr().err
+
+
+def test_run_reads_the_inputs_once(tmp_path, monkeypatch):
+    """Validate and Compute share one read of each input table (issue 12 item 1)."""
+    from jjj_xl.workbook.package import PackageBook
+
+    from .rich_books import filled
+    path = filled(tmp_path)
+    calls = []
+    orig = PackageBook._sheet_values
+
+    def counting(self, sheet):
+        if sheet not in self._values:
+            calls.append(sheet)
+        return orig(self, sheet)
+    monkeypatch.setattr(PackageBook, "_sheet_values", counting)
+    computed = []
+    import jjj_xl.workbook.actions as actions
+    orig_compute = actions._compute
+    monkeypatch.setattr(actions, "_compute", lambda *a: computed.append(1) or orig_compute(*a))
+    assert cli.main(["run", str(path)]) == 0
+    assert calls.count("Data") == 1 and calls.count("Indicators") == 1
+    assert len(computed) == 1
+
+
+def test_share_refuses_a_formula_it_cannot_carry_in_one_line(tmp_path, capsys):
+    import re
+
+    from .rich_books import filled, rewrite, sheet_part
+    src = filled(tmp_path)
+
+    def edit(items):
+        part = sheet_part(items, "Data")
+        items[part] = re.sub(rb'<c r="D3"([^>]*)><v>([^<]+)</v></c>',
+                             rb'<c r="D3"\1><f>INDIRECT("E3")*0+\2</f><v>\2</v></c>', items[part])
+        return items
+    book = rewrite(src, tmp_path / "indirect.xlsx", edit)
+    assert cli.main(["share", str(book), "--out", str(tmp_path / "s.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "indirect.xlsx" in err and "Data!D3" in err
+    assert "Traceback" not in err and not (tmp_path / "s.xlsx").exists()
+    assert cli.main(["run", str(book)]) == 0          # run reads the saved value
+
+
+def test_share_refuses_blank_rows_it_would_misaddress(tmp_path, capsys):
+    """run skips blank rows inside Data; share formulas address rows by position, so share
+    refuses them in one line rather than computing over the wrong rows."""
+    from .test_package import _with_blank_rows
+    book = _with_blank_rows(tmp_path, [14])
+    assert cli.main(["share", str(book), "--out", str(tmp_path / "s.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "blank row 14" in err and not (tmp_path / "s.xlsx").exists()

@@ -216,10 +216,9 @@ def test_not_a_template_and_zip_bomb(tmp_path, capsys):
     assert "not an Excel .xlsx" in capsys.readouterr().err
 
 
-def test_xml_entities_are_not_expanded(tmp_path):
-    """openpyxl parses with defusedxml: a billion-laughs sheet is refused, not expanded."""
-    import openpyxl.xml
-    assert openpyxl.xml.DEFUSEDXML
+def test_xml_entities_are_not_expanded(tmp_path, capsys):
+    """A billion-laughs workbook.xml is refused in one line naming the part, by every reader
+    (the package reader parses with defusedxml; openpyxl alone accepted it)."""
     src = _filled(tmp_path)
     evil = tmp_path / "evil.xlsx"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(evil, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -231,8 +230,14 @@ def test_xml_entities_are_not_expanded(tmp_path):
                         b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
                         + body)
             zout.writestr(item, data)
-    with pytest.raises(jx.InputError, match="cannot be read"):
-        OpenpyxlBook(evil)
+    from jjj_xl.workbook.package import PackageBook
+    with pytest.raises(jx.InputError, match="xl/workbook.xml.*entities"):
+        PackageBook(evil)
+    for argv in (["run", str(evil)], ["validate", str(evil)],
+                 ["share", str(evil), "--out", str(tmp_path / "s.xlsx")]):
+        assert cli.main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "evil.xlsx" in err and "xl/workbook.xml" in err
 
 
 def test_new_copies_shipped_template(tmp_path, capsys):

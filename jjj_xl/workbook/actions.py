@@ -91,7 +91,9 @@ def _parse_setting(s: layout.Setting, value, where: str):
         except ValueError:
             raise InputError(f'{where}: "{value}" is not a number') from None
     if not np.isfinite(value) or value < 0:
-        raise InputError(f"{where}: {value} must be a number ≥ 0")
+        raise InputError(f"{where}: {value:g} must be a number ≥ 0")
+    if s.key == "lag_threshold" and not value < 1:
+        raise InputError(f"{where}: {value:g} must be in [0, 1) (U values lie in [0, 1])")
     return float(value)
 
 
@@ -100,10 +102,18 @@ def read_scheme(book: BookAdapter, tpl: layout.Template, settings: dict, problem
         return "ccd10"
     table = book.read_block(tpl.scheme)
     rows = [tuple(r) for r in table.itertuples(index=False)]
+    top, left = table.attrs.get("origin", (tpl.scheme.row, tpl.scheme.col))
     try:
-        return make_scheme(rows)
+        scheme = make_scheme(rows)
+        if scheme.thresholds[0] != 0:
+            r = table.attrs["rows"][0] if len(table.attrs.get("rows", ())) else top + 1
+            raise InputError(f"{cell_ref(tpl.scheme.sheet, r, left)}: the lowest lower bound is "
+                             f"{scheme.thresholds[0]:g}; it must be 0 so that every D gets a grade")
+        return scheme
     except InputError as err:
-        msg = f"sheet {tpl.scheme.sheet}, custom grade table at {cell_ref(tpl.scheme.sheet, tpl.scheme.row, tpl.scheme.col)}: {err}"
+        text = str(err)
+        msg = text if text.startswith(f"{tpl.scheme.sheet}!") else \
+            f"sheet {tpl.scheme.sheet}, custom grade table at {cell_ref(tpl.scheme.sheet, top, left)}: {text}"
         if problems is None:
             raise InputError(msg) from None
         problems.append(msg)
@@ -112,8 +122,12 @@ def read_scheme(book: BookAdapter, tpl: layout.Template, settings: dict, problem
 
 # ---------------------------------------------------------------- validation
 
-def validate_book(book) -> list[str]:
-    """Every problem in the inputs, each one line naming its cell; [] when all is well."""
+def validate_book(book, *, dry_run: bool = True) -> list[str]:
+    """Every problem in the inputs, each one line naming its cell; [] when all is well.
+
+    The same checks as Compute: the cell checks below, then (``dry_run``) the computation
+    itself, so that anything Compute would refuse is reported here too.
+    """
     book = as_adapter(book)
     try:
         tpl = detect_template(book)
@@ -126,6 +140,13 @@ def validate_book(book) -> list[str]:
         _validate_u(book, tpl, problems)
     else:
         _validate_panel(book, tpl, problems)
+    if not problems and dry_run:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                book.__dict__["_last_compute"] = _compute(book, tpl)
+        except InputError as err:
+            problems.append(str(err))
     return problems
 
 
@@ -138,6 +159,52 @@ def _is_number(v) -> bool:
         and np.isfinite(float(v))
 
 
+_NUMBER_TYPES = (int, float, np.int64, np.int32, np.float64, np.float32)
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """Vectorised :func:`_is_number` over a column (True where the cell is a finite number)."""
+    types = values.map(type)
+    ok = np.array(types.isin(_NUMBER_TYPES), dtype=bool)
+    if ok.any():
+        nums = pd.to_numeric(values[ok], errors="coerce").to_numpy(dtype=float)
+        ok[np.flatnonzero(ok)] = np.isfinite(nums)
+    return ok
+
+
+def _rows(frame, block) -> list[int]:
+    """Excel row number of each row of a frame read by ``read_block``."""
+    rows = frame.attrs.get("rows")
+    if rows is None or len(rows) != len(frame):
+        return [block.row + 1 + i for i in range(len(frame))]
+    return list(rows)
+
+
+def _left(frame, block) -> int:
+    return frame.attrs.get("origin", (block.row, block.col))[1]
+
+
+def _show(v) -> str:
+    """A cell value as the user would read it (never Python's None/nan)."""
+    if _blank(v):
+        return "(blank)"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v).strip()
+
+
+def _blank_cell(book, sheet, r, c, what: str) -> str:
+    """The message for a needed cell that is blank (or a formula without a saved value)."""
+    hidden = book.hidden_value(sheet, r, c)
+    if hidden and hidden[0] == "error":
+        found, _, needed = _describe_bad_cell(hidden[1]).partition(";")
+        return f"{cell_ref(sheet, r, c)}: {what} {found}" + (f";{needed}" if needed else "")
+    if hidden:
+        return (f"{cell_ref(sheet, r, c)}: {what} is a formula ({hidden[1][:60]}) with no saved "
+                f"value; open the workbook in Excel (or LibreOffice) and save it, or type the number")
+    return f"{cell_ref(sheet, r, c)}: {what} is blank; fill it"
+
+
 def _validate_indicators(book, block, problems) -> pd.DataFrame:
     ind = book.read_block(block)
     cols = {c.lower(): c for c in ind.columns}
@@ -147,24 +214,28 @@ def _validate_indicators(book, block, problems) -> pd.DataFrame:
     if problems and any(p.startswith(f"sheet {block.sheet}: the header") for p in problems):
         return ind
     seen = {}
-    for i, row in enumerate(ind.itertuples(index=False)):
-        r = block.row + 1 + i
+    left = _left(ind, block)
+    for r, row in zip(_rows(ind, block), ind.itertuples(index=False)):
         rec = dict(zip(ind.columns, row))
         code = rec[cols["code"]]
         for key in ("code", "dimension"):
             if _blank(rec[cols[key]]):
-                c = block.col + list(ind.columns).index(cols[key])
-                problems.append(f"{cell_ref(block.sheet, r, c)}: the {key} is blank; every "
-                                f"indicator needs one")
+                c = left + list(ind.columns).index(cols[key])
+                problems.append(_blank_cell(book, block.sheet, r, c, f"the {key}")
+                                .replace("fill it", "every indicator needs one"))
         d = rec[cols["direction"]]
-        if direction_code(d) is None:
-            c = block.col + list(ind.columns).index(cols["direction"])
-            problems.append(f'{cell_ref(block.sheet, r, c)}: direction "{d}" of indicator "{code}" '
-                            f"is not understood; use + or - (正向/负向)")
+        if _blank(d):
+            c = left + list(ind.columns).index(cols["direction"])
+            problems.append(f'{cell_ref(block.sheet, r, c)}: the direction of indicator '
+                            f'"{_show(code)}" is blank; use + or - (正向/负向)')
+        elif direction_code(d) is None:
+            c = left + list(ind.columns).index(cols["direction"])
+            problems.append(f'{cell_ref(block.sheet, r, c)}: direction "{_show(d)}" of indicator '
+                            f'"{_show(code)}" is not understood; use + or - (正向/负向)')
         if not _blank(code):
             key = str(code).strip()
             if key in seen:
-                problems.append(f'{cell_ref(block.sheet, r, block.col)}: code "{key}" is already '
+                problems.append(f'{cell_ref(block.sheet, r, left)}: code "{key}" is already '
                                 f"used in row {seen[key]}")
             seen[key] = r
     if len(ind) == 0:
@@ -172,55 +243,73 @@ def _validate_indicators(book, block, problems) -> pd.DataFrame:
     return ind
 
 
+YEAR_RANGE = (1000, 9999)
+
+
 def _validate_panel(book, tpl, problems):
     ind_block, data_block = tpl.inputs
     ind = _validate_indicators(book, ind_block, problems)
     data = book.read_block(data_block)
     header = list(data.columns)
+    rows = _rows(data, data_block)
+    left = _left(data, data_block)
+    sheet = data_block.sheet
     for need in ("region", "year"):
         if need not in header:
-            problems.append(f'sheet {data_block.sheet}: the header row needs a "{need}" column')
+            problems.append(f'sheet {sheet}: the header row needs a "{need}" column')
     if len(data) < 2:
-        problems.append(f"sheet {data_block.sheet}: fewer than 2 rows of data below the header; "
+        problems.append(f"sheet {sheet}: fewer than 2 rows of data below the header; "
                         f"fill one row per region and year")
-    if "code" not in [c.lower() for c in ind.columns]:
-        return
-    code_col = next(c for c in ind.columns if c.lower() == "code")
-    name_col = next((c for c in ind.columns if c.lower() == "name"), code_col)
-    for code, name in zip(ind[code_col], ind[name_col]):
-        if _blank(code):
-            continue
-        code = str(code).strip()
-        if code not in header:
-            problems.append(f'sheet {data_block.sheet}: no column for indicator "{code}" ({name}); '
-                            f"add it to the header row")
-            continue
-        j = header.index(code)
-        c = data_block.col + j
-        for i, v in enumerate(data[code]):
-            if _is_number(v):
+
+    def label(i):
+        rec = data.iloc[i]
+        parts = [_show(rec.get(k)) for k in ("region", "year") if k in header and not _blank(rec.get(k))]
+        return " ".join(parts) or "no region/year"
+
+    if "code" in [c.lower() for c in ind.columns]:
+        code_col = next(c for c in ind.columns if c.lower() == "code")
+        name_col = next((c for c in ind.columns if c.lower() == "name"), code_col)
+        for code, name in zip(ind[code_col], ind[name_col]):
+            if _blank(code):
                 continue
-            r = data_block.row + 1 + i
-            label = f"{data.iloc[i].get('region', '')} {data.iloc[i].get('year', '')}".strip()
-            what = _describe_bad_cell(v) if not _blank(v) else "is blank; fill it"
-            found, _, needed = what.partition(";")
-            problems.append(f'{cell_ref(data_block.sheet, r, c)}: indicator "{name}" (column '
-                            f"{column_letter(c - 1)}) {found} in row {r} ({label})"
-                            + (f";{needed}" if needed else ""))
+            code = str(code).strip()
+            name = code if _blank(name) else str(name).strip()
+            if code not in header:
+                problems.append(f'sheet {sheet}: no column for indicator "{code}" ({name}); '
+                                f"add it to the header row")
+                continue
+            c = left + header.index(code)
+            values = data[code]
+            for i in np.flatnonzero(~_numbers(values)):
+                v = values.iloc[i]
+                r = rows[i]
+                if _blank(v):
+                    msg = _blank_cell(book, sheet, r, c, f'indicator "{name}" (column '
+                                      f"{column_letter(c - 1)}) in row {r} ({label(i)})")
+                    problems.append(msg)
+                    continue
+                found, _, needed = _describe_bad_cell(v).partition(";")
+                problems.append(f'{cell_ref(sheet, r, c)}: indicator "{name}" (column '
+                                f"{column_letter(c - 1)}) {found} in row {r} ({label(i)})"
+                                + (f";{needed}" if needed else ""))
     if "region" in header and "year" in header:
         seen = {}
+        rc, yc = left + header.index("region"), left + header.index("year")
         for i, (reg, yr) in enumerate(zip(data["region"], data["year"])):
-            r = data_block.row + 1 + i
+            r = rows[i]
             if _blank(reg):
-                problems.append(f"{cell_ref(data_block.sheet, r, data_block.col + header.index('region'))}: "
-                                f"the region is blank")
-            if not _is_number(yr) or float(yr) != int(float(yr)):
-                problems.append(f"{cell_ref(data_block.sheet, r, data_block.col + header.index('year'))}: "
-                                f'the year "{yr}" is not a whole number')
+                problems.append(_blank_cell(book, sheet, r, rc, "the region"))
+            if _blank(yr):
+                problems.append(_blank_cell(book, sheet, r, yc, "the year"))
+                continue
+            if not _is_number(yr) or float(yr) != int(float(yr)) \
+                    or not YEAR_RANGE[0] <= float(yr) <= YEAR_RANGE[1]:
+                problems.append(f'{cell_ref(sheet, r, yc)}: the year "{_show(yr)}" is not a '
+                                f"whole number from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}")
                 continue
             key = (str(reg).strip(), int(float(yr)))
             if key in seen:
-                problems.append(f"{cell_ref(data_block.sheet, r, data_block.col)}: {key[0]} {key[1]} "
+                problems.append(f"{cell_ref(sheet, r, left)}: {key[0]} {key[1]} "
                                 f"appears twice (first in row {seen[key]})")
             seen[key] = r
 
@@ -229,24 +318,41 @@ def _validate_u(book, tpl, problems):
     block = tpl.inputs[0]
     table = book.read_block(block)
     systems = list(table.columns[1:])
+    rows = _rows(table, block)
+    left = _left(table, block)
     if len(systems) < 2:
         problems.append(f"sheet {block.sheet}: coupling needs at least 2 system columns after "
                         f"the observation column")
     if len(table) == 0:
         problems.append(f"sheet {block.sheet}: no rows of U below the header")
     for j, name in enumerate(systems, start=1):
-        c = block.col + j
+        c = left + j
         for i, v in enumerate(table[name]):
-            r = block.row + 1 + i
+            r = rows[i]
             where = cell_ref(block.sheet, r, c)
             if _blank(v):
-                problems.append(f'{where}: system "{name}" is blank in row {r}; fill it')
+                problems.append(_blank_cell(book, block.sheet, r, c, f'system "{name}" in row {r}'))
             elif not _is_number(v):
                 found, _, needed = _describe_bad_cell(v).partition(";")
                 problems.append(f'{where}: system "{name}" {found} in row {r};{needed}')
             elif not 0 <= float(v) <= 1:
                 problems.append(f'{where}: system "{name}" is {v:g} in row {r}; U values must be '
                                 f"in [0, 1]")
+
+
+def _blank_row_notes(book, tpl) -> list[str]:
+    """One warning per input table with fully blank rows inside it (skipped)."""
+    out = []
+    for block in tpl.inputs:
+        try:
+            blank = book.read_block(block).attrs.get("blank_rows", [])
+        except InputError:
+            continue
+        if blank:
+            shown = ", ".join(map(str, blank[:20])) + (f", … ({len(blank)} rows)" if len(blank) > 20 else "")
+            out.append(f"sheet {block.sheet}: blank row{'s' if len(blank) > 1 else ''} {shown} "
+                       f"inside the table {'were' if len(blank) > 1 else 'was'} skipped")
+    return out
 
 
 # ---------------------------------------------------------------- computing
@@ -288,9 +394,10 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
         else:
             frames, notes = _compute_u(book, tpl, settings, scheme)
     notes = {"template": tpl.name, "jjj-xl version": __version__, **notes}
-    for k, w in enumerate(caught, start=1):
-        if issubclass(w.category, JJJWarning):
-            notes[f"warning {k}"] = str(w.message)
+    messages = _blank_row_notes(book, tpl) + [str(w.message) for w in caught
+                                              if issubclass(w.category, JJJWarning)]
+    for k, text in enumerate(messages, start=1):
+        notes[f"warning {k}"] = text
     return frames, notes
 
 
@@ -308,34 +415,49 @@ def _compute_u(book, tpl, settings, scheme):
     return {"results": out}, res.notes
 
 
-def run_action(book, action: str) -> dict:
-    """Run one ribbon action on a book; returns {"written": [sheets], "problems": [...]}."""
+def run_action(book, action: str, *, more_hint: str | None = None) -> dict:
+    """Run one ribbon action on a book.
+
+    Returns {"written": [sheets], "problems": [...], "warnings": [...]}. Compute actions
+    check the inputs first with :func:`validate_book` (the same checks, one read of the
+    inputs); when there are problems the report goes to the Notes sheet and an InputError
+    names the first one. ``more_hint`` replaces "see the Notes sheet" in that message (the
+    command line, which does not save a workbook whose inputs are refused).
+    """
     book = as_adapter(book)
     if action == "validate":
         problems = validate_book(book)
         tpl = detect_template(book) if not problems or "not a jjj-xl template" not in problems[0] else None
         if tpl is not None:
             _write_report(book, tpl, problems)
-        return {"written": [layout.NOTES_SHEET] if tpl else [], "problems": problems}
+        return {"written": [layout.NOTES_SHEET] if tpl else [], "problems": problems,
+                "warnings": []}
     if action == "after_d":   # After D sheets (issue 10): jjj_xl/workbook/after_d.py
         from .after_d import run_after_d
         return run_after_d(book)
     tpl = detect_template(book)
     if action == "clear_outputs":
         for sheet in tpl.output_sheets:
-            _clear_sheet(book, tpl, sheet)
-        return {"written": list(tpl.output_sheets), "problems": []}
+            if book.has_sheet(sheet):
+                _clear_sheet(book, tpl, sheet)
+        return {"written": [s for s in tpl.output_sheets if book.has_sheet(s)], "problems": [],
+                "warnings": []}
     if action not in ACTION_OUTPUTS:
         raise InputError(f'unknown action "{action}"')
     keys = ACTION_OUTPUTS[action].get(tpl.name)
     if not keys:
         raise InputError(f'the {tpl.name} template has no "{action}" step; use Compute all')
+    book.__dict__.pop("_last_compute", None)
     problems = validate_book(book)
     if problems:
-        _write_report(book, tpl, problems)
-        more = f" (and {len(problems) - 1} more: see the {layout.NOTES_SHEET} sheet)" if len(problems) > 1 else ""
+        if more_hint is None:
+            _write_report(book, tpl, problems)
+            hint = f"see the {layout.NOTES_SHEET} sheet"
+        else:
+            hint = more_hint
+        more = f" (and {len(problems) - 1} more: {hint})" if len(problems) > 1 else ""
         raise InputError(problems[0] + more)
-    frames, notes = _compute(book, tpl)
+    frames, notes = book.__dict__.pop("_last_compute", None) or _compute(book, tpl)
     blocks = {k: tpl.outputs[k] for k in keys}
     sheets = list(dict.fromkeys([b.sheet for b in blocks.values()] + [layout.NOTES_SHEET]))
     for sheet in sheets:
@@ -345,7 +467,8 @@ def run_action(book, action: str) -> dict:
             book.write_frame(block, frames[key])
     notes_frame = pd.DataFrame({"setting": list(notes), "value": [str(v) for v in notes.values()]})
     book.write_frame(tpl.outputs["notes"], notes_frame)
-    return {"written": sheets, "problems": []}
+    return {"written": sheets, "problems": [],
+            "warnings": [str(v) for k, v in notes.items() if str(k).startswith("warning")]}
 
 
 def _clear_sheet(book, tpl, sheet):

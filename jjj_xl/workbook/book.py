@@ -17,6 +17,14 @@ from .cells import FORMULA_STARTS, cell_value
 
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024   # a template with data is a few MB; more is a zip bomb
 MAX_COMPRESSION_RATIO = 200
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")   # compound file: .xls, or an encrypted .xlsx
+
+
+def _ole_has_stream(path, name: str) -> bool:
+    """Whether an OLE compound file names a stream (directory entries are UTF-16-LE)."""
+    needle = name.encode("utf-16-le")
+    with open(path, "rb") as fh:
+        return needle in fh.read(64 * 1024 * 1024)
 
 
 class BookAdapter:
@@ -45,31 +53,70 @@ class BookAdapter:
     def has_sheet(self, sheet: str) -> bool:
         return sheet in self.sheet_names()
 
+    def table_ref(self, sheet: str, name: str):
+        """(row1, col1, row2, col2) of an Excel Table (ListObject), or None if unknown."""
+        return None
+
+    def hidden_value(self, sheet: str, row: int, col: int):
+        """For a cell read as blank: ``("error", "#N/A")``, ``("formula", "=...")`` (a formula
+        without a saved value) or None (really blank, or the adapter cannot tell)."""
+        return None
+
+    def _block_cache_drop(self, sheet: str) -> None:
+        cache = self.__dict__.get("_blocks")
+        if cache:
+            for key in [k for k in cache if k.sheet == sheet]:
+                del cache[key]
+
     def read_block(self, block: layout.Block) -> pd.DataFrame:
-        """The table whose header is at the block: columns up to the first blank header,
-        rows up to the first entirely blank row."""
+        """The table whose header is at the block (or at its Excel Table's top-left cell).
+
+        Columns: up to the first blank header cell. Rows: every row down to the last one
+        holding a value in those columns, wherever the Excel Table ends (a blank row does
+        not end the table). Fully blank rows are skipped; their Excel row numbers are in
+        ``frame.attrs["blank_rows"]`` and the Excel row of each kept row in
+        ``frame.attrs["rows"]``. Read once per book until the sheet is written.
+        """
+        cache = self.__dict__.setdefault("_blocks", {})
+        if block in cache:
+            return cache[block].copy()
         if not self.has_sheet(block.sheet):
             raise InputError(f'the workbook has no sheet "{block.sheet}"')
+        top, left = block.row, block.col
+        ref = self.table_ref(block.sheet, block.table) if block.table else None
+        if ref is not None:
+            top, left = ref[0], ref[1]
         last_row, last_col = self.extent(block.sheet)
-        ncols = max(last_col - block.col + 1, 1)
-        header = self.read(block.sheet, block.row, block.col, 1, ncols)[0]
+        if ref is not None:
+            last_col = max(last_col, ref[3])
+        ncols = max(last_col - left + 1, 1)
+        header = self.read(block.sheet, top, left, 1, ncols)[0] if last_row >= top else []
         names = []
         for v in header:
             if v is None or str(v).strip() == "":
                 break
             names.append(str(v).strip())
         if not names:
-            raise InputError(f"sheet {block.sheet}: no header row at {column_letter(block.col - 1)}"
-                             f"{block.row}")
-        nrows = max(last_row - block.row, 0)
-        body = self.read(block.sheet, block.row + 1, block.col, nrows, len(names)) if nrows else []
-        rows = []
-        for r in body:
+            raise InputError(f"sheet {block.sheet}: no header row at {column_letter(left - 1)}"
+                             f"{top}")
+        nrows = max(last_row - top, 0)
+        body = self.read(block.sheet, top + 1, left, nrows, len(names)) if nrows else []
+        rows, where, blank = [], [], []
+        for i, r in enumerate(body):
             if all(v is None or (isinstance(v, str) and v.strip() == "") for v in r):
-                break
+                blank.append(top + 1 + i)
+                continue
             rows.append(r)
-        return pd.DataFrame(rows, columns=names, dtype=object) if rows else \
+            where.append(top + 1 + i)
+        last = where[-1] if where else top
+        blank = [r for r in blank if r < last]
+        frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else \
             pd.DataFrame(columns=names, dtype=object)
+        frame.attrs["rows"] = ExcelRows(where)
+        frame.attrs["blank_rows"] = ExcelRows(blank)
+        frame.attrs["origin"] = (top, left)
+        cache[block] = frame
+        return frame.copy()
 
     def write_frame(self, block: layout.Block, frame: pd.DataFrame) -> None:
         if block.title:
@@ -86,6 +133,14 @@ class BookAdapter:
         """Widen columns to their content where the host allows it (no-op by default)."""
 
 
+class ExcelRows(tuple):
+    """Excel row numbers kept in ``DataFrame.attrs``: immutable, so pandas' deep copy of
+    attrs on every operation is free (a list of 40,000 rows cost seconds)."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 def safe_text(value):
     """Text that would start a formula is marked as text for Excel (leading apostrophe)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -100,15 +155,29 @@ def check_zip(path) -> None:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path} does not exist")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not an Excel workbook")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC:
+        if _ole_has_stream(path, "EncryptionInfo"):
+            raise InputError(f"{path.name} is encrypted (password-protected); open it in Excel, "
+                             f"remove the password (File > Info > Protect Workbook) and save a copy")
+        raise InputError(f"{path.name} is a legacy .xls (Excel 97-2003) workbook; open it in Excel "
+                         f"and save it as .xlsx")
     if not zipfile.is_zipfile(path):
         raise InputError(f"{path.name} is not an Excel .xlsx workbook (not a zip package)")
-    with zipfile.ZipFile(path) as zf:
-        infos = zf.infolist()
-        total = sum(i.file_size for i in infos)
-        packed = sum(i.compress_size for i in infos) or 1
-        if total > MAX_UNPACKED_BYTES or (total > 10 * 1024 * 1024 and total / packed > MAX_COMPRESSION_RATIO):
-            raise InputError(f"{path.name} unpacks to {total / 1e6:.0f} MB from {packed / 1e6:.1f} MB; "
-                             f"refusing it as a possible zip bomb")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise InputError(f"{path.name}: the zip package is damaged ({exc}); open and save it "
+                         f"in Excel, or use a copy from before") from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNPACKED_BYTES or (total > 10 * 1024 * 1024 and total / packed > MAX_COMPRESSION_RATIO):
+        raise InputError(f"{path.name} unpacks to {total / 1e6:.0f} MB from {packed / 1e6:.1f} MB; "
+                         f"refusing it as a possible zip bomb")
 
 
 class OpenpyxlBook(BookAdapter):
@@ -118,7 +187,10 @@ class OpenpyxlBook(BookAdapter):
         self.path = Path(path) if path is not None else None
         if workbook is not None:
             self.wb = workbook
+            # the file it was loaded from, for the saved values of formula cells
+            self._source = getattr(workbook, "_jjj_source", None)
             return
+        self._source = self.path
         check_zip(path)
         import defusedxml  # noqa: F401  openpyxl parses XML with defusedxml when it is installed
         from openpyxl import load_workbook
@@ -126,23 +198,75 @@ class OpenpyxlBook(BookAdapter):
             self.wb = load_workbook(self.path)
         except Exception as exc:  # openpyxl raises many kinds for damaged files
             raise InputError(f"{self.path.name} cannot be read as an .xlsx workbook ({exc})") from None
+        self.wb._jjj_source = self.path
 
     def sheet_names(self):
         return list(self.wb.sheetnames)
+
+    def table_ref(self, sheet, name):
+        from .package import parse_range
+        table = self.wb[sheet].tables.get(name) if sheet in self.wb.sheetnames else None
+        try:
+            return parse_range(table.ref) if table is not None else None
+        except ValueError:
+            return None
 
     def extent(self, sheet):
         ws = self.wb[sheet]
         return ws.max_row, ws.max_column
 
     def read(self, sheet, row, col, nrows, ncols):
+        """Values as Excel shows them: a formula cell gives its saved (cached) result, read
+        with python-calamine from the file (None when it has none: see hidden_value)."""
         ws = self.wb[sheet]
         if nrows <= 0 or ncols <= 0:
             return []
-        return [list(r) for r in ws.iter_rows(min_row=row, max_row=row + nrows - 1, min_col=col,
-                                              max_col=col + ncols - 1, values_only=True)]
+        out = []
+        for r in ws.iter_rows(min_row=row, max_row=row + nrows - 1, min_col=col,
+                              max_col=col + ncols - 1):
+            values = []
+            for c in r:
+                v = c.value
+                if c.data_type == "f" or (isinstance(v, str) and v.startswith("=")
+                                          and c.data_type not in ("s", "inlineStr")):
+                    v = self._cached(sheet, c.row, c.column)
+                elif not isinstance(v, (str, int, float, bool, type(None))) and c.data_type == "f":
+                    v = self._cached(sheet, c.row, c.column)
+                values.append(v)
+            out.append(values)
+        return out
+
+    def _cached(self, sheet, row, col):
+        """The saved value of a formula cell (from the file as last saved), or None."""
+        cache = self.__dict__.setdefault("_cached_values", {})
+        if sheet not in cache:
+            rows = []
+            source = getattr(self, "_source", None)
+            if source is not None and Path(source).exists():
+                try:
+                    from python_calamine import CalamineWorkbook
+                    from .package import _value
+                    rows = [[_value(v) for v in r] for r in CalamineWorkbook.from_path(
+                        str(source)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)]
+                except Exception:  # noqa: BLE001  no saved values to offer: the cell reads blank
+                    rows = []
+            cache[sheet] = rows
+        rows = cache[sheet]
+        return rows[row - 1][col - 1] if row - 1 < len(rows) and col - 1 < len(rows[row - 1]) else None
+
+    def hidden_value(self, sheet, row, col):
+        if sheet not in self.wb.sheetnames:
+            return None
+        c = self.wb[sheet].cell(row=row, column=col)
+        if c.data_type == "f" and self._cached(sheet, row, col) is None:
+            return ("formula", str(c.value))
+        if c.data_type == "e" and c.value:
+            return ("error", str(c.value))
+        return None
 
     def write(self, sheet, row, col, values, formats=None):
         from .cells import write_cell
+        self._block_cache_drop(sheet)
         if sheet not in self.wb.sheetnames:
             self.wb.create_sheet(sheet)
         ws = self.wb[sheet]
@@ -166,6 +290,7 @@ class OpenpyxlBook(BookAdapter):
             ws.column_dimensions[letter].width = max(current, min(width + 2, 48))
 
     def clear(self, sheet):
+        self._block_cache_drop(sheet)
         if sheet not in self.wb.sheetnames:
             return
         ws = self.wb[sheet]
@@ -202,6 +327,7 @@ class XlwingsBook(BookAdapter):
         return [list(r) for r in values]
 
     def write(self, sheet, row, col, values, formats=None):
+        self._block_cache_drop(sheet)
         if sheet not in self.sheet_names():
             self.book.sheets.add(sheet, after=self.book.sheets[len(self.book.sheets) - 1])
         ws = self.book.sheets[sheet]
@@ -215,6 +341,7 @@ class XlwingsBook(BookAdapter):
                     ws.range((row + 1, col + j), (row + len(values) - 1, col + j)).number_format = fmt
 
     def clear(self, sheet):
+        self._block_cache_drop(sheet)
         if sheet in self.sheet_names():
             self.book.sheets[sheet].used_range.clear_contents()
 

@@ -1129,11 +1129,12 @@ def _replace_table(ws, block: layout.Block, frame):
 
 
 def chart_sizes(wb, name: str) -> dict:
-    """How many series / categories / rows the results in ``wb`` hold, for trimming charts."""
-    from .book import OpenpyxlBook
+    """How many series / categories / rows the results in ``wb`` (an openpyxl workbook or a
+    BookAdapter) hold, for trimming charts."""
+    from .book import BookAdapter, OpenpyxlBook
 
     tpl = layout.TEMPLATES[name]
-    book = OpenpyxlBook(workbook=wb)
+    book = wb if isinstance(wb, BookAdapter) else OpenpyxlBook(workbook=wb)
     sizes = {}
     try:
         if name == "entropy_topsis_ccd":
@@ -1173,3 +1174,17 @@ def restore_charts(wb, name: str):
     from .after_d import restore_charts as restore_after_d   # After D sheets (issue 10)
     restore_after_d(wb)
     return wb
+
+
+def chart_parts(name: str, sizes: dict) -> list[bytes]:
+    """The chart parts (chartSpace XML, in drawing order) of a template's Charts sheet trimmed
+    to ``sizes``; what :func:`restore_charts` would write, for package-preserving saves."""
+    from openpyxl import Workbook
+    from openpyxl.xml.functions import tostring
+
+    ws = Workbook().active
+    ws.title = CHARTS_SHEET
+    _write_charts(ws, layout.TEMPLATES[name], sizes)
+    return [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + tostring(ch._write())
+            for ch in ws._charts]
+
