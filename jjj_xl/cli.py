@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="FILE", help="write a copy here instead of updating BOOK "
                                                    "(an existing FILE needs --force)")
     run.add_argument("--force", action="store_true", help="replace FILE given with --out if it exists")
+    run.add_argument("--action", default="compute_all", choices=RUN_ACTIONS,
+                     help="which button to press (default compute_all; after_d: the After D sheets "
+                          "of entropy_topsis_ccd, which runs Compute all first)")
 
     val = sub.add_parser("validate", help="check a filled template's inputs (writes nothing)",
                          description="Runs the checks of Compute all (the same ones) and prints "
@@ -248,6 +251,9 @@ def _sample_u():
                          "life": sc.life.round(4)})
 
 
+RUN_ACTIONS = ("compute_all", "weights", "scores", "coupling", "clear_outputs", "after_d")
+
+
 def cmd_run(args) -> int:
     from pathlib import Path
 
@@ -264,10 +270,13 @@ def cmd_run(args) -> int:
     tpl = detect_template(book)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)   # they are in the result (and on Notes)
-        result = run_action(book, "compute_all",
-                            more_hint=f"jjj-xl validate {src.name} lists them all")
+        if args.action == "after_d":
+            result = run_action(book, "after_d")
+        else:
+            result = run_action(book, args.action,
+                                more_hint=f"jjj-xl validate {src.name} lists them all")
     path = book.save(None if target == src else target, template=tpl.name)
-    for w in result["warnings"]:
+    for w in result.get("warnings", []):
         print(f"note: {w}")
     print(f"{tpl.name}: wrote {', '.join(result['written'])} in {path}")
     return 0

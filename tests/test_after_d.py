@@ -524,3 +524,49 @@ def test_text_in_a_coordinate_is_named_with_its_cell():
     book, result = run(wb)
     m = table(book, after_d.MORAN, after_d.TOP, ncols=8)
     assert all(n.startswith("Neighbours!B5:") and "Shijiazhuang" in n for n in m["note 说明"])
+
+
+def _sheet_parts(zf):
+    """sheet name -> worksheet part name, from workbook.xml and its relationships."""
+    wbxml = zf.read("xl/workbook.xml").decode()
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+    target = {m.group(1): m.group(2) for m in re.finditer(r'<Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
+    target.update({m.group(2): m.group(1) for m in re.finditer(r'<Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    out = {}
+    for m in re.finditer(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', wbxml):
+        t = target[m.group(2)].lstrip("/")
+        out[m.group(1)] = t if t.startswith("xl/") else "xl/" + t
+    return out
+
+
+def test_cli_run_action_after_d_writes_only_owned_parts(tmp_path):
+    """`jjj-xl run BOOK --action after_d` on a saved workbook: the numbers of the hand
+    computation, through the package writer; only output sheets (and appended styles) change."""
+    import zipfile
+
+    from jjj_xl import cli
+    from jjj_xl.workbook.package import PackageBook
+
+    path = tmp_path / "b.xlsx"
+    assert cli.main(["new", "entropy_topsis_ccd", str(path), "--sample"]) == 0
+    with zipfile.ZipFile(path) as before:
+        parts = {n: before.read(n) for n in before.namelist()}
+        sheets = _sheet_parts(before)
+    assert cli.main(["run", str(path), "--action", "after_d"]) == 0
+    owned = set(layout.TEMPLATES["entropy_topsis_ccd"].output_sheets) | set(layout.AFTER_D_OUTPUTS)
+    with zipfile.ZipFile(path) as after:
+        assert after.namelist() == list(parts)
+        changed = {n for n in parts if after.read(n) != parts[n]}
+    changed_sheets = {s for s, part in sheets.items() if part in changed}
+    assert changed_sheets and changed_sheets <= owned, changed_sheets - owned
+    assert changed - {sheets[s] for s in changed_sheets} <= {"xl/styles.xml"}
+    book = PackageBook(path)
+    regions = list(SAMPLE_COORDS)
+    D = coupling_D(book).loc[regions]
+    Wd = np.array([[0 if a == b else 1 / haversine_km(SAMPLE_COORDS[a], SAMPLE_COORDS[b])
+                    for b in regions] for a in regions])
+    m = table(book, after_d.MORAN, after_d.TOP, ncols=8)
+    assert len(m) == D.shape[1]
+    for _, row in m.iterrows():
+        assert row["I 莫兰指数"] == pytest.approx(moran_by_hand(D[row["year 年份"]].to_numpy(), Wd),
+                                               rel=1e-9)
