@@ -174,8 +174,11 @@ def cmd_demo(args) -> int:
     book = OpenpyxlBook(target, workbook=wb)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)  # already collected above
-        run_action(book, "compute_all")
+        run_action(book, "after_d")   # Compute all, then the After D sheets
     restore_charts(wb, "entropy_topsis_ccd")
+    if len(result.coupling_dimensions):   # the schematic map and the grade table by region and year
+        from .workbook.maps import add_map_sheet
+        add_map_sheet(wb, result.coupling_dimensions)
     path = book.save(target)
     print(sample.description)
     print(_summary(result))
