@@ -33,7 +33,7 @@ def test_demo_writes_filled_template_matching_engine(tmp_path, capsys):
     assert "Illustrative sample data" in printed and "Wrote" in printed
     wb = load_workbook(out)
     tpl = layout.ENTROPY_TOPSIS_CCD
-    assert wb.sheetnames == list(tpl.sheets)
+    assert wb.sheetnames == list(tpl.sheets) + ["Map 地图"]   # the demo adds the schematic map
     s = load_sample("paper000")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jx.JJJWarning)
