@@ -12,7 +12,10 @@ from . import xlserver
 
 NAMES = ["jjj_standardize", "jjj_entropy_weights", "jjj_entropy_table", "jjj_hier_weights",
          "jjj_critic_weights", "jjj_topsis", "jjj_topsis_table", "jjj_coupling",
-         "jjj_ccd_grade", "jjj_obstacle", "jjj_version"]
+         "jjj_ccd_grade", "jjj_obstacle", "jjj_version",
+         # issue 9 (tests/test_udfs_variants.py)
+         "jjj_positivize", "jjj_ahp", "jjj_combine_weights", "jjj_grey_grade", "jjj_grey_degree",
+         "jjj_rel_dev"]
 
 
 @pytest.fixture(scope="module")
