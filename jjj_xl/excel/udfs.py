@@ -13,12 +13,15 @@ means its default.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import xlwings as xw
 from xlwings import arg, func
 
 from .. import __version__
-from ..methods._matrix import _describe_bad_cell, _split_direction_string
+from ..methods._matrix import (DIRECTION_HELP, _describe_bad_cell, _split_direction_string,
+                               direction_spec)
 from ..methods.ahp import ahp_weights
 from ..methods.coupling import coupling, grade, make_scheme
 from ..methods.development import relative_development
@@ -156,6 +159,10 @@ def _cell_message(err: InputError, what: str) -> str:
     numeric = isinstance(err.found, (int, float, np.integer, np.floating)) and not isinstance(err.found, bool)
     if err.row is not None and err.column is None and numeric and "; " in str(err):
         return f"row {err.row + 1} of {what} is {float(err.found):g}; {str(err).split('; ', 1)[1]}"
+    if err.row is None and isinstance(err.column, (int, np.integer)):
+        # a whole column: the engine's "column C of data" is the 3rd column of the argument
+        return re.sub(r"\bcolumn [A-Z]+ of (?:data|U|series)\b", f"column {int(err.column) + 1} of {what}",
+                      str(err), count=1)
     if err.row is None or err.column is None:
         return str(err)
     place = f"row {err.row + 1}, column {err.column + 1} of {what}"
@@ -214,7 +221,13 @@ def _dirs(directions, data, name: str = "directions"):
         parts = _split_direction_string(flat[0])
         if len(parts) > 1:
             directions = [parts]
-    return _per_column(directions, data, name, "data", "direction (+ or -)")
+    flat = _per_column(directions, data, name, "data", "direction (+ or -)")
+    for k, v in enumerate(flat or [], start=1):
+        if direction_spec(v) is None:
+            what = f"value {k} of {name} is blank" if _blank(v) else \
+                f'direction "{v}" (value {k} of {name}) is not understood'
+            raise InputError(f"{what}; {DIRECTION_HELP}")
+    return flat
 
 
 def _weights(weights, data):
@@ -261,7 +274,7 @@ def _numbers(values, name: str, example: str):
         if not _is_number(v):
             if _blank(v):
                 raise InputError(f"cell {k} of {name} is blank; fill it ({example})")
-            text = _describe_bad_cell(v)
+            text = _describe_bad_cell(v).split("; ")[0]
             text = text[4:] if text.startswith("has ") else text
             raise InputError(f"cell {k} of {name}: {text}; {example}")
     return [float(v) for v in flat]
