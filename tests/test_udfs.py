@@ -12,10 +12,7 @@ from . import xlserver
 
 NAMES = ["jjj_standardize", "jjj_entropy_weights", "jjj_entropy_table", "jjj_hier_weights",
          "jjj_critic_weights", "jjj_topsis", "jjj_topsis_table", "jjj_coupling",
-         "jjj_ccd_grade", "jjj_obstacle", "jjj_version",
-         # issue 9 (tests/test_udfs_variants.py)
-         "jjj_positivize", "jjj_ahp", "jjj_combine_weights", "jjj_grey_grade", "jjj_grey_degree",
-         "jjj_rel_dev"]
+         "jjj_ccd_grade", "jjj_obstacle", "jjj_version"]
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +39,11 @@ def row(values):
 
 def col(values):
     return [[v] for v in values]
+
+
+# issue 9 variants (tests/test_udfs_variants.py)
+NAMES += ["jjj_positivize", "jjj_ahp", "jjj_combine_weights", "jjj_grey_grade", "jjj_grey_degree",
+          "jjj_rel_dev"]
 
 
 def test_meta_lists_every_function_with_help(server):

@@ -429,3 +429,14 @@ def test_obstacle_method_none(excel):
 ])
 def test_bad_options_are_one_line_in_the_arguments_words(excel, args, expected):
     assert excel.error(*args) == expected
+
+
+def test_lite_copy_registers_every_function(server):
+    """The Lite main.py imports lite.FUNCTIONS from udfs by name: it must be every decorated
+    function (before issue 9 it was a hand-kept list, which the new functions would have missed)."""
+    from jjj_xl.excel import lite
+    _, udfs = server
+    decorated = {n for n, f in vars(udfs).items() if hasattr(f, "__xlfunc__")}
+    assert set(lite.FUNCTIONS) == decorated
+    assert {"jjj_positivize", "jjj_ahp", "jjj_combine_weights", "jjj_grey_grade",
+            "jjj_grey_degree", "jjj_rel_dev"} <= decorated
