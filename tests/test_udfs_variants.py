@@ -440,3 +440,56 @@ def test_lite_copy_registers_every_function(server):
     assert set(lite.FUNCTIONS) == decorated
     assert {"jjj_positivize", "jjj_ahp", "jjj_combine_weights", "jjj_grey_grade",
             "jjj_grey_degree", "jjj_rel_dev"} <= decorated
+
+
+# ---------------------------------------------------------------- property: any typed direction, any data
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_num = st.integers(-50, 50).map(lambda k: k / 2)          # exact halves: printable as typed
+
+
+def _spelling(draw):
+    kind = draw(st.sampled_from(["+", "-", "middle", "interval"]))
+    if kind in "+-":
+        text = draw(st.sampled_from({"+": ["+", "正向", "benefit", "1"], "-": ["-", "负向", "cost", "-1"]}[kind]))
+        return text, kind
+    if kind == "middle":
+        best = draw(_num)
+        word = draw(st.sampled_from(["middle", "中间型", "middle:", "中间"]))
+        return f"{word} {best:g}", ("middle", best)
+    a, b = sorted((draw(_num), draw(_num)))
+    word = draw(st.sampled_from(["interval", "区间型", "区间"]))
+    sep = draw(st.sampled_from(["-", "~", " to ", ", "]))
+    return f"{word} {a:g}{sep}{b:g}", ("interval", a, b)
+
+
+@st.composite
+def typed_case(draw):
+    n = draw(st.integers(2, 4))
+    m = draw(st.integers(3, 6))
+    data = [[draw(_num) for _ in range(n)] for _ in range(m)]
+    specs = [_spelling(draw) for _ in range(n)]
+    return data, [t for t, _ in specs], [s for _, s in specs]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=typed_case(), as_one_cell=st.booleans())
+def test_typed_directions_mean_what_the_engine_tuples_mean(server, case, as_one_cell):
+    """Whatever the spelling (middle 7, 中间型 7, interval 10~20, 区间型 10 to 20, 正向, -1 …),
+    as a row or all in one cell separated by ;, JJJ_POSITIVIZE and JJJ_STANDARDIZE (minmax)
+    answer exactly what the engine gives for the tuple form — or both refuse."""
+    data, texts, tuples = case
+    dirs = [["; ".join(texts)]] if as_one_cell else [texts]
+    for fname, engine in (("jjj_positivize", lambda: jx.positivize(data, tuples)),
+                          ("jjj_standardize", lambda: jx.standardize(data, tuples))):
+        args = (data, dirs) if fname == "jjj_positivize" else (data, dirs, None, None)
+        try:
+            ref = quiet(engine)
+        except jx.InputError:
+            with pytest.raises(server[0].XlwingsError):
+                quiet(xlserver.call_udf, server[1], fname, *args)
+            continue
+        out = quiet(xlserver.call_udf, server[1], fname, *args)
+        np.testing.assert_array_equal(np.array(out, dtype=float), np.asarray(ref, dtype=float))
