@@ -911,6 +911,24 @@ GRADE_COLS = 2                       # JJJ_CCD_GRADE of one D: level, label
 COUPLING_COLS = 3                    # JJJ_COUPLING: C, T, D
 ENTROPY_TABLE_COLS = 3               # JJJ_ENTROPY_TABLE: e, d, w
 COUPLING_EXAMPLE_U = ((0.4, 0.9, 0.6), (0.55, 0.6, 0.5))
+# issue 9 examples: Fan et al. (2024) with right-closed grades (issue 9: (0.2, 0.8) → C 0.4,
+# T 0.5, D 0.447214; (0.25, 0.25) → D 0.5 → level 5), AHP as typed (upper triangle with
+# "1/3" text), the middle type (best 7: 5, 7, 8, 9 → 0, 1, 0.5, 0), relative development
+FAN_EXAMPLE_U = ((0.2, 0.8), (0.25, 0.25))
+GRADED_COUPLING_COLS = 5             # JJJ_COUPLING with closed: C, T, D, level, label
+AHP_EXAMPLE = ((1, 3, 5), ("1/3", 1, 3), ("1/5", "1/3", 1))
+AHP_COLS = 4                         # JJJ_AHP: w, lambda_max, CI, CR
+MIDDLE_EXAMPLE = (5, 7, 8, 9)
+REL_DEV_EXAMPLE_U = ((0.5, 0.2), (0.3, 0.3), (0.2, 0.5))
+REL_DEV_COLS = 3                     # JJJ_REL_DEV: E, class, label
+
+
+def _array_constant(rows) -> str:
+    """{1,3,5;"1/3",1,3} — an Excel array constant (text quoted)."""
+    def cell(v):
+        return f'"{v}"' if isinstance(v, str) else f"{v:g}"
+    return "{" + ";".join(",".join(cell(v) for v in r) for r in rows) + "}"
+
 
 def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
     """Example JJJ_* formulas over the Data table (legacy array formulas: they work in every Excel)."""
@@ -987,7 +1005,36 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
         f"=JJJ_COUPLING({{{';'.join(','.join(f'{v:g}' for v in r) for r in COUPLING_EXAMPLE_U)}}},,"
         f"{name['coupling_model']},TRUE)")
 
-    top = 17
+    # issue 9 variants (literal inputs: they show results as soon as the functions load)
+    def block(row, height, width, formula):
+        ref = f"{_letter(first)}{row}:{_letter(first + width - 1)}{row + height - 1}"
+        ws.cell(row=row, column=first).value = ArrayFormula(ref, formula)
+
+    r = 17
+    label(r, "JJJ_COUPLING", "Fan, Ke & Cao (2024) model with right-closed grades (a, b] and a header "
+          "row: (0.2, 0.8) → C 0.4, T 0.5, D 0.447; (0.25, 0.25) → D 0.5, level 5",
+          "范等（2024）模型，左开右闭等级 (a, b]，含表头：(0.2, 0.8) → C 0.4、T 0.5、D 0.447；"
+          "(0.25, 0.25) → D 0.5，第5级")
+    block(r, len(FAN_EXAMPLE_U) + 1, GRADED_COUPLING_COLS,
+          f'=JJJ_COUPLING({_array_constant(FAN_EXAMPLE_U)},,"fan",TRUE,"right",,{name["lang"]})')
+    r += len(FAN_EXAMPLE_U) + 2
+    label(r, "JJJ_AHP", "AHP weights of three items from the upper triangle of their pairwise "
+          "comparisons (1/3 as text), with λmax, CI and CR in the first row",
+          "由两两比较矩阵上三角（1/3 写作文本）计算三项的 AHP 权重，第一行另给出 λmax、CI、CR")
+    block(r, len(AHP_EXAMPLE) + 1, AHP_COLS, f"=JJJ_AHP({_array_constant(AHP_EXAMPLE)},TRUE)")
+    r += len(AHP_EXAMPLE) + 2
+    label(r, "JJJ_POSITIVIZE", "middle-type indicator, best value 7: 5, 7, 8, 9 → 0, 1, 0.5, 0",
+          "中间型指标，最优值 7：5、7、8、9 → 0、1、0.5、0")
+    block(r, len(MIDDLE_EXAMPLE), 1,
+          f'=JJJ_POSITIVIZE({_array_constant([[v] for v in MIDDLE_EXAMPLE])},"middle 7")')
+    r += len(MIDDLE_EXAMPLE) + 1
+    label(r, "JJJ_REL_DEV", "relative development E = U2/U1 of two systems, class and label, with a "
+          "header row", "两系统相对发展度 E = U2/U1、类别与名称，含表头")
+    block(r, len(REL_DEV_EXAMPLE_U) + 1, REL_DEV_COLS,
+          f"=JJJ_REL_DEV({_array_constant(REL_DEV_EXAMPLE_U)},,,{name['lang']},,TRUE)")
+    r += len(REL_DEV_EXAMPLE_U) + 2
+
+    top = r + 1
     for j, h in enumerate(("region", "year", "closeness 贴近度"), start=first):
         c = write_cell(ws, top, j, h)
         c.font = _font(bold=True)
