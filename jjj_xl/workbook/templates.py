@@ -912,8 +912,8 @@ COUPLING_COLS = 3                    # JJJ_COUPLING: C, T, D
 ENTROPY_TABLE_COLS = 3               # JJJ_ENTROPY_TABLE: e, d, w
 COUPLING_EXAMPLE_U = ((0.4, 0.9, 0.6), (0.55, 0.6, 0.5))
 # issue 9 examples: Fan et al. (2024) with right-closed grades (issue 9: (0.2, 0.8) → C 0.4,
-# T 0.5, D 0.447214; (0.25, 0.25) → D 0.5 → level 5), AHP as typed (upper triangle with
-# "1/3" text), the middle type (best 7: 5, 7, 8, 9 → 0, 1, 0.5, 0), relative development
+# T 0.5, D 0.447214; (0.25, 0.25) → D 0.5 → level 5), AHP with "1/3" typed as text, the
+# middle type (best 7: 5, 7, 8, 9 → 0, 1, 0.5, 0), relative development
 FAN_EXAMPLE_U = ((0.2, 0.8), (0.25, 0.25))
 GRADED_COUPLING_COLS = 5             # JJJ_COUPLING with closed: C, T, D, level, label
 AHP_EXAMPLE = ((1, 3, 5), ("1/3", 1, 3), ("1/5", "1/3", 1))
@@ -1018,9 +1018,10 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
     block(r, len(FAN_EXAMPLE_U) + 1, GRADED_COUPLING_COLS,
           f'=JJJ_COUPLING({_array_constant(FAN_EXAMPLE_U)},,"fan",TRUE,"right",,{name["lang"]})')
     r += len(FAN_EXAMPLE_U) + 2
-    label(r, "JJJ_AHP", "AHP weights of three items from the upper triangle of their pairwise "
-          "comparisons (1/3 as text), with λmax, CI and CR in the first row",
-          "由两两比较矩阵上三角（1/3 写作文本）计算三项的 AHP 权重，第一行另给出 λmax、CI、CR")
+    label(r, "JJJ_AHP", "AHP weights of three items from their pairwise comparison matrix (1/3 "
+          "typed as text; in a range one triangle may be left blank), with λmax, CI and CR in the "
+          "first row", "由三项的两两比较判断矩阵计算 AHP 权重（1/3 可写作文本；在单元格区域中可只填一个三角），"
+          "第一行另给出 λmax、CI、CR")
     block(r, len(AHP_EXAMPLE) + 1, AHP_COLS, f"=JJJ_AHP({_array_constant(AHP_EXAMPLE)},TRUE)")
     r += len(AHP_EXAMPLE) + 2
     label(r, "JJJ_POSITIVIZE", "middle-type indicator, best value 7: 5, 7, 8, 9 → 0, 1, 0.5, 0",
@@ -1034,7 +1035,7 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
           f"=JJJ_REL_DEV({_array_constant(REL_DEV_EXAMPLE_U)},,,{name['lang']},,TRUE)")
     r += len(REL_DEV_EXAMPLE_U) + 2
 
-    top = r + 1
+    top = r
     for j, h in enumerate(("region", "year", "closeness 贴近度"), start=first):
         c = write_cell(ws, top, j, h)
         c.font = _font(bold=True)
