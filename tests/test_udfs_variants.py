@@ -318,6 +318,9 @@ def test_ahp_consistent_three_items(excel):
     out = excel("jjj_ahp", R([[a / b for b in w] for a in w]), OMIT)
     close([r[0] for r in out], w, rtol=1e-12)
     assert abs(out[0][1] - 3) < 1e-12 and abs(out[0][2]) < 1e-12 and abs(out[0][3]) < 1e-12
+    # blank cells as Office.js may send them ("") in the lower triangle: the reciprocals
+    typed = [[1, "5/3", 2.5], ["", 1, 1.5], ["", "", 1]]
+    close([r[0] for r in excel("jjj_ahp", R(typed), OMIT)], w, rtol=1e-12)
 
 
 def test_combine_weights(excel):
