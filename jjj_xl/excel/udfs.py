@@ -176,6 +176,9 @@ def _cell_message(err: InputError, what: str) -> str:
     tail = str(err).split("; ", 1)[1] if "; " in str(err) else (err.needed or "")
     if isinstance(found, (int, float, np.integer, np.floating)):
         return f"{place} is {float(found):g}; {tail}".rstrip("; ")
+    shown = re.search(r" is ([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\b[^;]*; ", str(err))
+    if found is None and shown:     # the engine said the value in its own words ("… is 1.5 in row 1")
+        return f"{place} is {shown.group(1)}; {tail}"
     return f"{place}: {err}"
 
 
