@@ -65,7 +65,8 @@ class Evaluator:
         if t in self.settings:
             return self.settings[t]
         if t.startswith("{"):
-            return [[float(v) for v in r.split(",")] for r in t.strip("{}").split(";")]
+            return [[v.strip('"') if v.startswith('"') else float(v) for v in r.split(",")]
+                    for r in t.strip("{}").split(";")]
         if m := re.fullmatch(rf"{data.table}\[\[(\w+)\]:\[(\w+)\]\]", t):
             cols = list(self.data.columns)
             codes = cols[cols.index(m.group(1)): cols.index(m.group(2)) + 1]
@@ -117,7 +118,7 @@ def test_reserved_ranges_fit_the_results(name):
             assert (rows, cols) == reserved, (ref, formula, (rows, cols))
         ev.results[ref] = out
     assert {"JJJ_VERSION", "JJJ_ENTROPY_WEIGHTS", "JJJ_CCD_GRADE", "JJJ_COUPLING", "JJJ_TOPSIS",
-            "JJJ_ENTROPY_TABLE"} <= seen
+            "JJJ_ENTROPY_TABLE", "JJJ_AHP", "JJJ_POSITIVIZE", "JJJ_REL_DEV"} <= seen
 
 
 @pytest.mark.parametrize("header", [False, True])
@@ -154,3 +155,27 @@ def test_guide_signatures_match_the_functions():
         assert [p.strip("[]") for p in shown] == list(real), name
         for p in shown:
             assert p.startswith("[") == (real[p.strip("[]")].default is not inspect.Parameter.empty), (name, p)
+
+
+def test_issue9_examples_show_the_published_numbers():
+    """The Formulas sheet's issue 9 examples compute what their labels promise: Fan, Ke & Cao
+    (2024) (0.2, 0.8) → C 0.4, T 0.5, D 0.447214 and, right-closed (Tian et al. 2021, Table 1),
+    (0.25, 0.25) → D 0.5 → level 5; middle 7: 5, 7, 8, 9 → 0, 1, 0.5, 0; a consistent 3 × 3
+    AHP-like matrix (1, 3, 5 / 1/3, 1, 3 / 1/5, 1/3, 1) has CR < 0.1."""
+    ev = Evaluator("entropy_topsis_ccd")
+    out = {}
+    for _, ref, formula in formulas(ev.wb[FORMULAS_SHEET]):
+        fn = formula[1:].split("(")[0]
+        key = "fan" if fn == "JJJ_COUPLING" and '"fan"' in formula else fn
+        if key in ("fan", "JJJ_AHP", "JJJ_POSITIVIZE", "JJJ_REL_DEV"):
+            out[key] = ev.call(formula)
+    fan = out["fan"]
+    assert fan[0] == ["C", "T", "D", "level", "label"]
+    assert [round(v, 6) for v in fan[1][:3]] == [0.4, 0.5, 0.447214] and fan[1][3] == 5
+    assert fan[2][2] == 0.5 and fan[2][3] == 5
+    assert out["JJJ_POSITIVIZE"] == [[0.0], [1.0], [0.5], [0.0]]
+    ahp = out["JJJ_AHP"]
+    assert ahp[0] == ["w", "lambda_max", "CI", "CR"] and ahp[1][3] < 0.1
+    assert abs(sum(r[0] for r in ahp[1:]) - 1) < 1e-12
+    rel = out["JJJ_REL_DEV"]
+    assert [r[:2] for r in rel[1:]] == [[0.4, 1], [1.0, 2], [2.5, 3]]

@@ -86,7 +86,9 @@ def test_main_embeds_the_package_verbatim(lite_copy):
     root = Path(jx.__file__).parent
     assert {"jjj_xl", "jjj_xl.errors", "jjj_xl.methods.weights", "jjj_xl.methods.topsis",
             "jjj_xl.methods.coupling", "jjj_xl.excel.udfs", "jjj_xl.excel.macros",
-            "jjj_xl.workbook.actions"} <= set(embedded)
+            "jjj_xl.workbook.actions",
+            # issue 9 functions: AHP, grey relational analysis, relative development
+            "jjj_xl.methods.ahp", "jjj_xl.methods.grey", "jjj_xl.methods.development"} <= set(embedded)
     for name, (is_pkg, source) in embedded.items():
         rel = Path(*name.split(".")[1:])
         path = root / rel / "__init__.py" if is_pkg else (root / rel).with_suffix(".py")
@@ -115,7 +117,17 @@ def _calls():
         {"kind": "udf", "name": "jjj_topsis", "args": [[[1, 2], [err, 4]], [[0.5, 0.5]], None, None,
                                                        None, None]},
         {"kind": "script", "name": "jjj_compute_all", "payload": payload},
+        # issue 9 functions (modules ahp, grey, development embedded)
+        {"kind": "udf", "name": "jjj_ahp", "args": [AHP3, None]},
+        {"kind": "udf", "name": "jjj_grey_grade", "args": [X, [dirs], None, None, None, None]},
+        {"kind": "udf", "name": "jjj_rel_dev", "args": [[[0.5, 0.2], [0.0, 0.4]], None, None, None,
+                                                        None, None]},
+        {"kind": "udf", "name": "jjj_coupling", "args": [[[0.2, 0.8]], None, [["fan"]], None,
+                                                         [["right"]], None, [["zh"]]]},
     ]
+
+
+AHP3 = [[1, 3, 5], [None, 1, "3"], [None, None, 1]]   # upper triangle, as typed
 
 
 @pytest.mark.parametrize("exe", interpreters())
@@ -137,7 +149,21 @@ def test_main_runs_without_jjj_xl(lite_copy, tmp_path, exe):
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["jjj_xl"].startswith("<main.py"), out["jjj_xl"]   # served from main.py
     print("lite main.py ran with", out["versions"])
-    version, weights, coupling, bad, script = out["results"]
+    version, weights, coupling, bad, script, ahp, grey, reldev, fan = out["results"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jx.JJJWarning)
+        ref_ahp = jx.ahp_weights([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]])
+        ref_grey = jx.grey_relational_grade(np.array(X), dirs)
+    assert "ok" in ahp, ahp
+    np.testing.assert_allclose([r[0] for r in ahp["ok"]], ref_ahp.w, rtol=1e-12)
+    np.testing.assert_allclose(ahp["ok"][0][1:], [ref_ahp.lambda_max, ref_ahp.CI, ref_ahp.CR], rtol=1e-12)
+    np.testing.assert_allclose([r[0] for r in grey["ok"]], ref_grey.grade, rtol=1e-12)
+    assert [r[1] for r in grey["ok"]] == list(ref_grey.rank)
+    assert reldev["ok"][1][0] == "∞" and reldev["ok"][0][:2] == [0.4, 1]
+    # Fan (0.2, 0.8): C 0.4, T 0.5, D = √0.2 = 0.447, in (0.4, 0.5] → level 5 濒临失调
+    np.testing.assert_allclose(fan["ok"][0][:3], [0.4, 0.5, np.sqrt(0.2)], rtol=1e-12)
+    assert fan["ok"][0][3:] == [5, "濒临失调"]
+
     assert version == {"ok": [[jx.__version__]]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jx.JJJWarning)

@@ -42,6 +42,11 @@ def col(values):
     return [[v] for v in values]
 
 
+# issue 9 variants (tests/test_udfs_variants.py)
+NAMES += ["jjj_positivize", "jjj_ahp", "jjj_combine_weights", "jjj_grey_grade", "jjj_grey_degree",
+          "jjj_rel_dev"]
+
+
 def test_meta_lists_every_function_with_help(server):
     xw, udfs = server
     import xlwings.server

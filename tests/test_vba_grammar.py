@@ -12,7 +12,6 @@
 import io
 import os
 import re
-from pathlib import Path
 import types
 
 import pytest
@@ -49,13 +48,15 @@ def parses(source, names=WINDOWS_EXCEL):
 
 
 def test_udf_wrappers_parse(udf_vba):
-    import jjj_xl.excel.udfs as udfs
-    decorated = re.findall(r"^@func\b", Path(udfs.__file__).read_text(encoding="utf-8"), flags=re.M)
-    assert len(decorated) >= 15 and udf_vba.count("\nFunction ") == len(decorated)
-    assert 'XLPy.CallUDF("jjj_xl.excel.udfs", "jjj_coupling", Array(u, weights, model, header), ' \
-           'ThisWorkbook, Application.Caller)' in udf_vba
+    from jjj_xl.excel.lite import FUNCTIONS   # every @func of udfs.py, read from its source
+    assert udf_vba.count("\nFunction ") == len(FUNCTIONS) >= 17
+    assert 'XLPy.CallUDF("jjj_xl.excel.udfs", "jjj_coupling", Array(u, weights, model, header, ' \
+           'closed, rescale, lang), ThisWorkbook, Application.Caller)' in udf_vba
     # optional arguments are VBA Optional (so Excel lets the user skip them)
-    assert re.search(r"Function jjj_coupling\(u, Optional weights, Optional model, Optional header\)", udf_vba)
+    assert re.search(r"Function jjj_coupling\(u, Optional weights, Optional model, Optional header, "
+                     r"Optional closed, Optional rescale, Optional lang\)", udf_vba)
+    assert re.search(r"Function jjj_positivize\(data, directions\)", udf_vba)
+    assert re.search(r"Function jjj_ahp\(matrix, Optional header\)", udf_vba)
     assert re.search(r"Function jjj_standardize\(data, Optional directions, Optional method, "
                      r"Optional shift\)", udf_vba)
     parses(udf_vba)

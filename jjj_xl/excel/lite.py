@@ -96,10 +96,24 @@ CT_WEBEXTENSION = "application/vnd.ms-office.webextension+xml"
 TASKPANES_PART = "xl/webextensions/taskpanes.xml"
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
+
+
+def _udf_names() -> tuple:
+    """Every function of jjj_xl/excel/udfs.py decorated with ``@func``, in file order (read
+    from the source, so a function added there is registered in the Lite copy too)."""
+    import ast
+
+    tree = ast.parse(Path(__file__).with_name("udfs.py").read_text(encoding="utf-8"))
+
+    def is_func(d):
+        return (isinstance(d, ast.Name) and d.id == "func") or \
+            (isinstance(d, ast.Attribute) and d.attr == "func")
+    return tuple(node.name for node in tree.body
+                 if isinstance(node, ast.FunctionDef) and any(map(is_func, node.decorator_list)))
+
+
 # Excel functions (jjj_xl.excel.udfs) and workbook scripts (jjj_xl.excel.macros) that main.py registers.
-FUNCTIONS = ("jjj_standardize", "jjj_entropy_weights", "jjj_entropy_table", "jjj_hier_weights",
-             "jjj_critic_weights", "jjj_topsis", "jjj_topsis_table", "jjj_coupling",
-             "jjj_ccd_grade", "jjj_obstacle", "jjj_version")
+FUNCTIONS = _udf_names()
 SCRIPTS = ("jjj_compute_all", "jjj_weights", "jjj_scores", "jjj_validate", "jjj_clear_outputs")
 # macros.jjj_coupling (a script) shares its name with the JJJ_COUPLING function; in one
 # main.py namespace the script is therefore registered under this name.

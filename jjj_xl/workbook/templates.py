@@ -109,40 +109,85 @@ SCORE_WHAT = {
 
 FUNCTIONS = (
     ("JJJ_STANDARDIZE(data, [directions], [method], [shift])",
-     "The standardised matrix, same shape as data (method minmax/max/share/vector/interval).",
-     "标准化后的矩阵，形状与 data 相同（方法 minmax/max/share/vector/interval）。"),
-    ("JJJ_ENTROPY_WEIGHTS(data, [directions], [method], [shift])",
-     "Entropy weights w, one per indicator column (defaults: minmax with shift 1, as paper 000).",
-     "熵权 w，每个指标列一个（默认 minmax、平移量 1，同论文000）。"),
-    ("JJJ_ENTROPY_TABLE(data, [directions], [method], [shift], [header])",
+     "The standardised matrix, same shape as data (method minmax/max/vector/share/zscore; zscore uses "
+     "the sample standard deviation). Directions: + or -, middle 7 (best value 7), interval 10-20 "
+     "(ideal band), also 中间型 7 / 区间型 10-20; several in one cell separated by ;.",
+     "标准化后的矩阵，形状与 data 相同（方法 minmax/max/vector/share/zscore；zscore 用样本标准差）。"
+     "方向：+ 或 -、middle 7（最优值 7）、interval 10-20（最优区间），也可写中间型 7 / 区间型 10-20；"
+     "一个单元格写多个时用 ; 分隔。"),
+    ("JJJ_POSITIVIZE(data, directions)",
+     "The positivised matrix (larger is better): cost max − x, middle 1 − |x − best|/max|x − best|, "
+     "interval 1 − distance to the band / its largest value. Middle 7: 5, 7, 8, 9 → 0, 1, 0.5, 0.",
+     "正向化后的矩阵（越大越好）：负向 max − x，中间型 1 − |x − 最优值|/max|x − 最优值|，"
+     "区间型 1 − 到区间的距离/最大距离。中间型 7：5、7、8、9 → 0、1、0.5、0。"),
+    ("JJJ_ENTROPY_WEIGHTS(data, [directions], [method], [shift], [translate])",
+     "Entropy weights w, one per indicator column (defaults: minmax with shift 1, as paper 000). "
+     "translate \"spssau\" adds |min| + 0.01 to a standardised column with a value ≤ 0 (SPSSAU's "
+     "non-negative translation; needed with method zscore).",
+     "熵权 w，每个指标列一个（默认 minmax、平移量 1，同论文000）。translate 为 \"spssau\" 时，对含 ≤ 0 值的"
+     "标准化列加 |min| + 0.01（SPSSAU 非负平移；method 为 zscore 时需要）。"),
+    ("JJJ_ENTROPY_TABLE(data, [directions], [method], [shift], [header], [translate])",
      "The entropy table per indicator: e (entropy), d = 1 − e, w; header = TRUE adds a header row.",
      "各指标的熵值表：e（信息熵）、d = 1 − e、w；header = TRUE 时带表头。"),
     ("JJJ_HIER_WEIGHTS(dimensions)",
      "Hierarchical equal weights from the dimension of each indicator (paper 004).",
      "按各指标所属维度计算的层次等权权重（论文004）。"),
     ("JJJ_CRITIC_WEIGHTS(data, [directions])", "CRITIC weights.", "CRITIC 权重。"),
+    ("JJJ_AHP(matrix, [header])",
+     "AHP weights from an n × n pairwise comparison matrix (Saaty 1–9 scale; one triangle may be "
+     "blank): n rows × 4, the weights in the first column, λmax, CI and CR in the first row "
+     "(CR > 0.1: revise the comparisons).",
+     "由 n × n 两两比较判断矩阵（Saaty 1–9 标度，可只填一个三角）计算的 AHP 权重：n 行 × 4 列，第一列为权重，"
+     "第一行另给出 λmax、CI、CR（CR > 0.1 时应修改判断矩阵）。"),
+    ("JJJ_COMBINE_WEIGHTS(w1, w2, [alpha], [method])",
+     "Combined weights: linear alpha·w1 + (1 − alpha)·w2 (alpha default 0.5) or multiplicative "
+     "w1·w2/Σ(w1·w2); shaped like w1.",
+     "组合权重：线性 alpha·w1 + (1 − alpha)·w2（alpha 默认 0.5）或乘法合成 w1·w2/Σ(w1·w2)；形状同 w1。"),
     ("JJJ_TOPSIS(data, weights, [directions], [method], [closeness], [ideal])",
-     "TOPSIS closeness of each row (closeness ratio or squared; ideal data or group).",
-     "各行的 TOPSIS 贴近度（贴近度 ratio 或 squared；理想解 data 或 group）。"),
+     "TOPSIS closeness of each row (method vector/minmax/max/share/zscore/none; closeness ratio or "
+     "squared; ideal data).",
+     "各行的 TOPSIS 贴近度（method 为 vector/minmax/max/share/zscore/none；贴近度 ratio 或 squared；理想解 data）。"),
     ("JJJ_TOPSIS_TABLE(...)",
      "Same arguments as JJJ_TOPSIS; the full table per row: d⁺, d⁻, closeness and rank.",
      "参数同 JJJ_TOPSIS；返回各行完整结果：d⁺、d⁻、贴近度与排名。"),
-    ("JJJ_COUPLING(u, [weights], [model], [header])",
+    ("JJJ_GREY_GRADE(data, [directions], [rho], [weights], [method], [header])",
+     "Grey relational grade of each row against the ideal row (Deng, ρ = 0.5 by default) and its "
+     "rank: 2 columns (grade, rank).",
+     "各行与理想序列的灰色关联度（邓氏，分辨系数 ρ 默认 0.5）及排名：2 列（关联度、排名）。"),
+    ("JJJ_GREY_DEGREE(series, reference, [rho], [normalize], [header])",
+     "Grey relational degree of each factor series (a column of series) with the reference series "
+     "(e.g. D over the years) and its rank: one row per factor (degree, rank); normalize mean "
+     "(default), initial, minmax or none.",
+     "各因素序列（series 的各列）与参考序列（如各年 D）的灰色关联度及排名：每个因素一行（关联度、排名）；"
+     "normalize 为 mean（均值化，默认）、initial（初值化）、minmax 或 none。"),
+    ("JJJ_COUPLING(u, [weights], [model], [header], [closed], [rescale], [lang])",
      "Coupling degree C, development index T and coordination degree D of each row of U (systems "
      "in columns): 3 columns, plus a header row with header = TRUE; weights are the α of T (empty: "
-     "equal), model ring/classic/ring_printed/wang. Grades: JJJ_CCD_GRADE of the D column.",
+     "equal), model classic/ring/ring_printed/wang/fan. closed left or right adds level and label "
+     "(intervals [a, b) or (a, b]); rescale TRUE puts each system into [0.01, 0.99] first (SPSSAU). "
+     "Grades otherwise: JJJ_CCD_GRADE of the D column.",
      "U 每一行（各系统按列）的耦合度 C、综合发展指数 T 与协调度 D：3 列，header = TRUE 时带表头；"
-     "weights 为 T 的权重 α（留空则等权），model 为 ring/classic/ring_printed/wang。等级用 JJJ_CCD_GRADE。"),
-    ("JJJ_CCD_GRADE(d, [lang], [scheme])",
+     "weights 为 T 的权重 α（留空则等权），model 为 classic/ring/ring_printed/wang/fan。closed 为 left 或 "
+     "right 时加等级与名称两列（区间 [a, b) 或 (a, b]）；rescale 为 TRUE 时先把各系统缩放到 [0.01, 0.99]"
+     "（SPSSAU）。否则等级用 JJJ_CCD_GRADE。"),
+    ("JJJ_CCD_GRADE(d, [lang], [scheme], [closed])",
      "The level and label of each coordination degree D: a cell or a column gives two columns "
      "(level, label), a row gives two rows (lang en or zh; scheme ccd10 or a table of lower bounds "
-     "and labels such as {scheme_table}).",
+     "and labels such as {scheme_table}; closed left [a, b) or right (a, b]).",
      "各协调度 D 的等级序号与名称：单元格或一列输入得两列（等级、名称），一行输入得两行（lang 为 en 或 zh；"
-     "scheme 为 ccd10 或下限-标签表，如 {scheme_table}）。"),
-    ("JJJ_OBSTACLE(data, weights, [directions], [top], [header])",
+     "scheme 为 ccd10 或下限-标签表，如 {scheme_table}；closed 为 left [a, b) 或 right (a, b]）。"),
+    ("JJJ_REL_DEV(u, [ratio], [bounds], [lang], [labels], [header])",
+     "Relative development degree of two systems: E = U2/U1 (ratio u2/u1, default) or U1/U2, its "
+     "class and label (E ≤ 0.8, 0.8 < E ≤ 1.2, E > 1.2 by default): 3 columns; an infinite E "
+     "(denominator 0) shows as ∞.",
+     "两系统的相对发展度：E = U2/U1（ratio 为 u2/u1，默认）或 U1/U2，及其类别与名称（默认 E ≤ 0.8、"
+     "0.8 < E ≤ 1.2、E > 1.2）：3 列；分母为 0 时 E 显示为 ∞。"),
+    ("JJJ_OBSTACLE(data, weights, [directions], [top], [header], [method])",
      "The top obstacle indicators of each row and their obstacle degrees: 2 × top columns "
-     "(indicator, degree, …); header = TRUE adds a header row.",
-     "各行前 top 个主要障碍因子及其障碍度：2 × top 列（指标、障碍度……）；header = TRUE 时带表头。"),
+     "(indicator, degree, …); header = TRUE adds a header row; method none for data already "
+     "standardised (values in [0, 1]).",
+     "各行前 top 个主要障碍因子及其障碍度：2 × top 列（指标、障碍度……）；header = TRUE 时带表头；"
+     "数据已标准化（取值 0–1）时 method 用 none。"),
     ("JJJ_VERSION()", "The version of jjj-xl that computes the functions.",
      "计算这些函数的 jjj-xl 版本。"),
 )
@@ -866,6 +911,24 @@ GRADE_COLS = 2                       # JJJ_CCD_GRADE of one D: level, label
 COUPLING_COLS = 3                    # JJJ_COUPLING: C, T, D
 ENTROPY_TABLE_COLS = 3               # JJJ_ENTROPY_TABLE: e, d, w
 COUPLING_EXAMPLE_U = ((0.4, 0.9, 0.6), (0.55, 0.6, 0.5))
+# issue 9 examples: Fan et al. (2024) with right-closed grades (issue 9: (0.2, 0.8) → C 0.4,
+# T 0.5, D 0.447214; (0.25, 0.25) → D 0.5 → level 5), AHP with "1/3" typed as text, the
+# middle type (best 7: 5, 7, 8, 9 → 0, 1, 0.5, 0), relative development
+FAN_EXAMPLE_U = ((0.2, 0.8), (0.25, 0.25))
+GRADED_COUPLING_COLS = 5             # JJJ_COUPLING with closed: C, T, D, level, label
+AHP_EXAMPLE = ((1, 3, 5), ("1/3", 1, 3), ("1/5", "1/3", 1))
+AHP_COLS = 4                         # JJJ_AHP: w, lambda_max, CI, CR
+MIDDLE_EXAMPLE = (5, 7, 8, 9)
+REL_DEV_EXAMPLE_U = ((0.5, 0.2), (0.3, 0.3), (0.2, 0.5))
+REL_DEV_COLS = 3                     # JJJ_REL_DEV: E, class, label
+
+
+def _array_constant(rows) -> str:
+    """{1,3,5;"1/3",1,3} — an Excel array constant (text quoted)."""
+    def cell(v):
+        return f'"{v}"' if isinstance(v, str) else f"{v:g}"
+    return "{" + ";".join(",".join(cell(v) for v in r) for r in rows) + "}"
+
 
 def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
     """Example JJJ_* formulas over the Data table (legacy array formulas: they work in every Excel)."""
@@ -942,7 +1005,37 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
         f"=JJJ_COUPLING({{{';'.join(','.join(f'{v:g}' for v in r) for r in COUPLING_EXAMPLE_U)}}},,"
         f"{name['coupling_model']},TRUE)")
 
-    top = 17
+    # issue 9 variants (literal inputs: they show results as soon as the functions load)
+    def block(row, height, width, formula):
+        ref = f"{_letter(first)}{row}:{_letter(first + width - 1)}{row + height - 1}"
+        ws.cell(row=row, column=first).value = ArrayFormula(ref, formula)
+
+    r = 17
+    label(r, "JJJ_COUPLING", "Fan, Ke & Cao (2024) model with right-closed grades (a, b] and a header "
+          "row: (0.2, 0.8) → C 0.4, T 0.5, D 0.447; (0.25, 0.25) → D 0.5, level 5",
+          "范等（2024）模型，左开右闭等级 (a, b]，含表头：(0.2, 0.8) → C 0.4、T 0.5、D 0.447；"
+          "(0.25, 0.25) → D 0.5，第5级")
+    block(r, len(FAN_EXAMPLE_U) + 1, GRADED_COUPLING_COLS,
+          f'=JJJ_COUPLING({_array_constant(FAN_EXAMPLE_U)},,"fan",TRUE,"right",,{name["lang"]})')
+    r += len(FAN_EXAMPLE_U) + 2
+    label(r, "JJJ_AHP", "AHP weights of three items from their pairwise comparison matrix (1/3 "
+          "typed as text; in a range one triangle may be left blank), with λmax, CI and CR in the "
+          "first row", "由三项的两两比较判断矩阵计算 AHP 权重（1/3 可写作文本；在单元格区域中可只填一个三角），"
+          "第一行另给出 λmax、CI、CR")
+    block(r, len(AHP_EXAMPLE) + 1, AHP_COLS, f"=JJJ_AHP({_array_constant(AHP_EXAMPLE)},TRUE)")
+    r += len(AHP_EXAMPLE) + 2
+    label(r, "JJJ_POSITIVIZE", "middle-type indicator, best value 7: 5, 7, 8, 9 → 0, 1, 0.5, 0",
+          "中间型指标，最优值 7：5、7、8、9 → 0、1、0.5、0")
+    block(r, len(MIDDLE_EXAMPLE), 1,
+          f'=JJJ_POSITIVIZE({_array_constant([[v] for v in MIDDLE_EXAMPLE])},"middle 7")')
+    r += len(MIDDLE_EXAMPLE) + 1
+    label(r, "JJJ_REL_DEV", "relative development E = U2/U1 of two systems, class and label, with a "
+          "header row", "两系统相对发展度 E = U2/U1、类别与名称，含表头")
+    block(r, len(REL_DEV_EXAMPLE_U) + 1, REL_DEV_COLS,
+          f"=JJJ_REL_DEV({_array_constant(REL_DEV_EXAMPLE_U)},,,{name['lang']},,TRUE)")
+    r += len(REL_DEV_EXAMPLE_U) + 2
+
+    top = r
     for j, h in enumerate(("region", "year", "closeness 贴近度"), start=first):
         c = write_cell(ws, top, j, h)
         c.font = _font(bold=True)
