@@ -33,7 +33,8 @@ from .libreoffice import convert
 # functions Excel 2010 and LibreOffice both compute (kept here independently of share.py)
 ALLOWED = {"SUM", "SUMPRODUCT", "SUMIF", "SUMIFS", "COUNTIF", "COUNTIFS", "LN", "EXP", "SQRT",
            "ABS", "MIN", "MAX", "INDEX", "MATCH", "LOOKUP", "IF", "IFERROR", "AND", "OR", "COUNT",
-           "COUNTA", "POWER", "RANK", "ROUND", "SMALL", "TRIM", "LOWER", "NA", "ROWS", "ISNUMBER"}
+           "COUNTA", "POWER", "RANK", "ROUND", "SMALL", "TRIM", "LOWER", "NA", "ROWS", "ISNUMBER",
+           "ISLOGICAL", "ADDRESS", "COLUMN", "SUBSTITUTE"}
 FUNC = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 STRING = re.compile(r'"(?:[^"]|"")*"')
 RTOL, ATOL = 1e-9, 1e-12
@@ -306,11 +307,19 @@ def lo_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("lo")
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_share_matches_engine_in_libreoffice(case, tmp_path, lo_dir):
+# every option set compact (the default above STEPS_MAX_CELLS data cells); three also with the
+# full z and p·ln p matrices ("show the steps", the default for these small samples)
+STEPS = {"ccd_defaults_eq_region", "ccd_max_ringprinted_regions_custom_constant",
+         "index_max_entropy_group_ratio_w"}
+RUNS = [(case, False) for case in CASES] + [(case, True) for case in CASES if case in STEPS]
+
+
+@pytest.mark.parametrize("case,steps", RUNS, ids=[f"{c}-{'steps' if s else 'compact'}" for c, s in RUNS])
+def test_share_matches_engine_in_libreoffice(case, steps, tmp_path, lo_dir):
     name = CASES[case][0]
     src = _filled(tmp_path, case)
-    out = share_workbook(src, tmp_path / f"{case}-share.xlsx")
+    out = share_workbook(src, tmp_path / f"{case}-share.xlsx", steps=steps)
+    lo_dir = lo_dir / ("steps" if steps else "compact")
     share = _static_checks(out, name)
     engine = _engine(src)
     _formula_checks(name, engine, share)
