@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     share.add_argument("--out", required=True, metavar="FILE", help="the workbook to write (.xlsx)")
     share.add_argument("--lite", action="store_true",
                        help="embed main.py and requirements.txt for xlwings Lite instead of formulas")
+    share.add_argument("--steps", action=argparse.BooleanOptionalAction, default=None,
+                       help="show the steps: also write the full standardised and p·ln p matrices "
+                            "(default: on up to 2,000 data cells)")
 
     tpl = sub.add_parser("template", help="template workbooks",
                          description="Template workbooks are built by code; this rebuilds them.")
@@ -231,7 +234,7 @@ def cmd_share(args) -> int:
         from .workbook.share import share_workbook
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", JJJWarning)
-            path = share_workbook(args.book, args.out)
+            path = share_workbook(args.book, args.out, steps=getattr(args, "steps", None))
     print(f"Wrote {path}")
     return 0
 

@@ -567,3 +567,35 @@ def test_share_refuses_unsupported_input_formula(tmp_path):
     with pytest.raises(jx.InputError, match=r"sheet Indicators, cell B3: the formula uses INDIRECT") as err:
         share_workbook(tmp_path / "f.xlsx", tmp_path / "f-share.xlsx")
     assert "\n" not in str(err.value)
+
+
+def test_share_steps_option_and_threshold(tmp_path):
+    """Show the steps: the full z / p·ln p matrices only when asked (or at most STEPS_MAX_CELLS
+    data cells); the CLI passes --steps / --no-steps; compact books keep O(rows + indicators)
+    formulas (per data row: a fixed number, not one per indicator)."""
+    from jjj_xl.cli import main
+    from jjj_xl.workbook.share import STEPS_MAX_CELLS
+
+    src = _filled(tmp_path, "ccd_defaults_eq_region")
+    assert 36 * 14 <= STEPS_MAX_CELLS
+    counts = {}
+    for flag in ("--steps", "--no-steps"):
+        out = tmp_path / f"cli{flag}.xlsx"
+        assert main(["share", str(src), "--out", str(out), flag]) == 0
+        wb = load_workbook(out)
+        counts[flag] = {ws.title: sum(c.data_type == "f" for row in ws.iter_rows() for c in row)
+                        for ws in wb.worksheets}
+        notes = " ".join(str(c.value) for row in wb[layout.NOTES_SHEET].iter_rows() for c in row if c.value)
+        assert "show the steps" in notes and ("on (" if flag == "--steps" else "off (") in notes
+        guide = " ".join(str(c.value) for row in wb[layout.GUIDE_SHEET].iter_rows(max_row=6) for c in row
+                         if c.value)
+        assert "Show the steps" in guide and "显示计算步骤" in guide
+    m, n = 36, 14
+    # the z matrix (m × n) and the p·ln p matrix (m × n) are the difference
+    assert counts["--steps"]["h_Standardised"] - counts["--no-steps"]["h_Standardised"] == m * n
+    assert counts["--steps"]["h_Entropy"] - counts["--no-steps"]["h_Entropy"] == m * n + n
+    assert counts["--no-steps"]["h_Standardised"] < 30 * n and counts["--no-steps"]["h_Entropy"] < 10 * n
+    # default: steps for this small panel
+    default = load_workbook(share_workbook(src, tmp_path / "default.xlsx"))
+    assert sum(c.data_type == "f" for row in default["h_Entropy"].iter_rows() for c in row) == \
+        counts["--steps"]["h_Entropy"]
