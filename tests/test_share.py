@@ -439,7 +439,7 @@ FUZZ = {
     "ccd": ("ccd_shift001_squared_w_classic_zh",
             [("text", "blank", "true", 1e12), (-5.0, 1e12, 0.0, -1e9)]),     # minmax: negatives valid
     "index": ("index_defaults",                                               # method max: x ≥ 0
-              [(-3.0, 2.5), ("false", "text", 0.5), (1e12, 0.0, 7.25, 0.0)]),
+              [(-3.0, 2.5), ("false", "text", 0.5), (1e12, 0.0, 7.25, 0.0), ("true",)]),
     "u3": ("u3_wang_alpha_zh_custom",
            [("text", "blank", -0.2, 1.5, "true", 0.0, 1.0, 0.37)]),
 }

@@ -302,9 +302,16 @@ class _Builder:
     def col(self, j) -> int:
         return self.p.data_cols[j]
 
-    def span(self, sheet, row) -> str:
-        """A row across the Data span (absolute)."""
-        return _rng(sheet, row, self.c0, row, self.c1)
+    def span(self, sheet, row, cols: tuple | None = None) -> str:
+        """A row across the Data span, or across cols = (first, last) column (absolute)."""
+        a, b = cols or (self.c0, self.c1)
+        return _rng(sheet, row, a, row, b)
+
+    def score_span(self, members: list) -> tuple:
+        """Columns a score's SUMPRODUCT runs over: its indicators' Data columns when they are
+        side by side (a dimension's own block), else the whole Data span (zero weights)."""
+        cols = sorted(self.col(j) for j in members)
+        return (cols[0], cols[-1]) if cols == list(range(cols[0], cols[-1] + 1)) else (self.c0, self.c1)
 
     # ---------------------------------------------------------------- the z formula
     def z_expr(self, x, A, R, S, E) -> str:
@@ -322,17 +329,16 @@ class _Builder:
         return (self.group_rows[("A", g)], self.group_rows[("R", g)], self.group_rows[("S", g)],
                 STD_ROWS["sign"])
 
-    def z_row(self, i, kind) -> str:
-        """z of Data row i over the Data span: a range (steps) or an array expression."""
+    def z_row(self, i, kind, cols: tuple | None = None) -> str:
+        """z of Data row i over the Data span (or cols): a range (steps) or an array expression."""
         p = self.p
         g = p.group_of(i)
         if self.steps:
-            return self.span(H_STANDARDISED, self.z_top[kind] + i)
+            return self.span(H_STANDARDISED, self.z_top[kind] + i, cols)
         rA, rR, rS, rE = self._consts(kind, g)
         return "(" + self.z_expr(
-            _rng(p.data_sheet, p.data_rows[i], self.c0, p.data_rows[i], self.c1),
-            self.span(H_STANDARDISED, rA), self.span(H_STANDARDISED, rR),
-            self.span(H_STANDARDISED, rS), self.span(H_STANDARDISED, rE)) + ")"
+            self.span(p.data_sheet, p.data_rows[i], cols),
+            *(self.span(H_STANDARDISED, rk, cols) for rk in (rA, rR, rS, rE))) + ")"
 
     def z_col(self, j) -> str:
         """Pooled z of indicator j over all rows: a range (steps) or an array expression."""
@@ -612,12 +618,14 @@ class _Builder:
         for j in range(p.n):
             _head(ws, hdr, self.col(j), p.codes[j])
         self.weight_rows = {}
+        self.spans = {}
         all_dims = [None] + list(p.dimensions)
         for k, (name, dim) in enumerate(zip(score_names, all_dims)):
             r = hdr + 1 + k
             self.weight_rows[name] = r
             write_cell(ws, r, 1, name).font = _font(bold=True)
             members = list(range(p.n)) if dim is None else p.members(dim)
+            self.spans[name] = self.score_span(members)
             if self.s["weights"] == "entropy":
                 cells = _row_runs(H_ENTROPY, ENT_ROWS["w"], [self.col(j) for j in members])
             else:
@@ -648,9 +656,10 @@ class _Builder:
             write_cell(ws, rr, 1, "all rows" if g is None else p.region_order[g - 1])
             if g is not None:
                 ws.cell(rr, 2).value = g
-            best, worst = self.ideal(g)
             for k, name in enumerate(score_names):
-                W = self.span(None, self.weight_rows[name])
+                cols = self.spans[name]
+                best, worst = self.ideal(g, cols)
+                W = self.span(None, self.weight_rows[name], cols)
                 if distance == "w2":
                     f = f"=1E-12*SQRT(SUMPRODUCT(({W}*({best}-{worst}))^2))"
                 else:
@@ -674,10 +683,11 @@ class _Builder:
             ws.cell(rr, 2).value = p.years[i]
             g = p.group_of(i)
             ws.cell(rr, 3).value = g
-            z = self.z_row(i, kind)
-            best, worst = self.ideal(g if kind == "group" else None)
             for name in score_names:
-                W = self.span(None, self.weight_rows[name])
+                cols = self.spans[name]
+                z = self.z_row(i, kind, cols)
+                best, worst = self.ideal(g if kind == "group" else None, cols)
+                W = self.span(None, self.weight_rows[name], cols)
                 for A, col in zip((best, worst), self.d_cols[name]):
                     if distance == "w2":
                         f = f"=SQRT(SUMPRODUCT(({W}*({z}-{A}))^2))"
@@ -688,13 +698,13 @@ class _Builder:
         for c in range(F, F + 2 * len(score_names)):
             ws.column_dimensions[_L(c)].width = 12
 
-    def ideal(self, g):
+    def ideal(self, g, cols: tuple | None = None):
         """(A⁺, A⁻) row ranges on h_Standardised: pooled (g None) or within group g."""
         if g is None:
-            return (self.span(H_STANDARDISED, STD_ROWS["best"]),
-                    self.span(H_STANDARDISED, STD_ROWS["worst"]))
-        return (self.span(H_STANDARDISED, self.group_rows[("best", g)]),
-                self.span(H_STANDARDISED, self.group_rows[("worst", g)]))
+            return (self.span(H_STANDARDISED, STD_ROWS["best"], cols),
+                    self.span(H_STANDARDISED, STD_ROWS["worst"], cols))
+        return (self.span(H_STANDARDISED, self.group_rows[("best", g)], cols),
+                self.span(H_STANDARDISED, self.group_rows[("worst", g)], cols))
 
     @staticmethod
     def _sum_of(cells: list[str]) -> str:
