@@ -77,9 +77,11 @@ HELPER_NOTE_ROW = 2
 # h_Standardised rows (per indicator column): column statistics, check, constants of
 # z = (x^E − A)/R + S, z at the column min / max, ideal and anti-ideal
 STD_ROWS = dict(code=4, dimension=5, direction_text=6, sign=7, count=8, min=9, max=10, range=11,
-                sum=12, check=13, A=15, R=16, S=17, zlo=18, zhi=19, best=20, worst=21)
-STD_GROUP_TOP = 23             # within-region blocks (ideal = group) start here
-GROUP_KEYS = ("min", "max", "range", "sum", "A", "R", "S", "zlo", "zhi", "best", "worst")
+                sum=12, check=13, A=15, R=16, S=17, zlo=18, zhi=19, best=20, worst=21, Bbest=22,
+                Bworst=23)
+STD_GROUP_TOP = 25             # within-region blocks (ideal = group) start here
+# within-region constants; B* = A + (z* − S)·R, so that z − z* = (x^E − B*)/R
+GROUP_KEYS = ("min", "max", "sum", "A", "R", "S", "best", "worst", "Bbest", "Bworst")
 # h_Entropy summary rows
 ENT_M_CELL = (3, 2)            # m (number of rows) in B3
 ENT_ROWS = dict(code=4, dimension=5, S=6, sum_zlnz=7, e=8, d=9, w=10)
@@ -340,6 +342,27 @@ class _Builder:
             self.span(p.data_sheet, p.data_rows[i], cols),
             *(self.span(H_STANDARDISED, rk, cols) for rk in (rA, rR, rS, rE))) + ")"
 
+    def dist_sq(self, i, kind, W, which, cols) -> str:
+        """Σ W·(z − z*)² of Data row i (which: "best" / "worst"); W is "W" or "W,W" (w2)."""
+        p = self.p
+        if self.steps:
+            best, worst = self.ideal(p.group_of(i) if kind == "group" else None, cols)
+            A = best if which == "best" else worst
+            return f"SUMPRODUCT({W},({self.z_row(i, kind, cols)}-{A})^2)"
+        g = p.group_of(i)
+        rows = self._rows(kind, g)
+        x = self.span(p.data_sheet, p.data_rows[i], cols)
+        if self.method == "max":
+            x = f"{x}^{self.span(H_STANDARDISED, STD_ROWS['sign'], cols)}"
+        B = self.span(H_STANDARDISED, rows["B" + which], cols)
+        R = self.span(H_STANDARDISED, rows["R"], cols)
+        return f"SUMPRODUCT({W},(({x}-{B})/{R})^2)"
+
+    def _rows(self, kind, g) -> dict:
+        if kind == "pooled":
+            return STD_ROWS
+        return {k: self.group_rows[(k, g)] for k in ("R", "Bbest", "Bworst")}
+
     def z_col(self, j) -> str:
         """Pooled z of indicator j over all rows: a range (steps) or an array expression."""
         p, c = self.p, self.col(j)
@@ -368,11 +391,15 @@ class _Builder:
             _set(ws, rows["S"], c, f"=IF({sm}=0,1/{m},0)")
         A, R, S = (_ref(None, rows[k], c) for k in ("A", "R", "S"))
         E = _ref(None, STD_ROWS["sign"], c)
-        _set(ws, rows["zlo"], c, "=" + self.z_expr(mn, A, R, S, E), "0.000000")
-        _set(ws, rows["zhi"], c, "=" + self.z_expr(mx, A, R, S, E), "0.000000")
-        lo, hi = _ref(None, rows["zlo"], c), _ref(None, rows["zhi"], c)
-        _set(ws, rows["best"], c, f"=MAX({lo},{hi})", "0.000000")
-        _set(ws, rows["worst"], c, f"=MIN({lo},{hi})", "0.000000")
+        zlo, zhi = self.z_expr(mn, A, R, S, E), self.z_expr(mx, A, R, S, E)
+        if "zlo" in rows:
+            _set(ws, rows["zlo"], c, "=" + zlo, "0.000000")
+            _set(ws, rows["zhi"], c, "=" + zhi, "0.000000")
+            zlo, zhi = _ref(None, rows["zlo"], c), _ref(None, rows["zhi"], c)
+        _set(ws, rows["best"], c, f"=MAX({zlo},{zhi})", "0.000000")
+        _set(ws, rows["worst"], c, f"=MIN({zlo},{zhi})", "0.000000")
+        for key, z in (("Bbest", "best"), ("Bworst", "worst")):
+            _set(ws, rows[key], c, f"={A}+({_ref(None, rows[z], c)}-{S})*{R}")
 
     # ---------------------------------------------------------------- h_Standardised
     def standardised(self, pooled: bool, group: bool):
@@ -398,7 +425,9 @@ class _Builder:
                   "check": "column check (0 = OK) 列检查", "A": "A (subtracted) 减数",
                   "R": "R (divisor; #N/A if an input check fails) 除数", "S": "S (added) 加数",
                   "zlo": "z at the column min", "zhi": "z at the column max",
-                  "best": "ideal A⁺ (best z) 正理想解", "worst": "anti-ideal A⁻ (worst z) 负理想解"}
+                  "best": "ideal A⁺ (best z) 正理想解", "worst": "anti-ideal A⁻ (worst z) 负理想解",
+                  "Bbest": "B⁺ = A + (A⁺ − S)·R: z − A⁺ = (x^E − B⁺)/R",
+                  "Bworst": "B⁻ = A + (A⁻ − S)·R: z − A⁻ = (x^E − B⁻)/R"}
         for key, row in R.items():
             _head(ws, row, 1, labels[key])
         dir_col = p.ind_cols.get("direction")
@@ -432,12 +461,13 @@ class _Builder:
             for g, region in enumerate(p.region_order, start=1):
                 self.groups[g] = [p.data_rows[i] for i in range(p.m) if p.group_of(i) == g]
             titles = {"min": "within-region min 地区内最小值", "max": "within-region max 地区内最大值",
-                      "sum": "within-region sum 地区内合计", "range": "within-region max − min",
+                      "sum": "within-region sum 地区内合计",
                       "A": "within-region A", "R": "within-region R", "S": "within-region S",
-                      "zlo": "within-region z at min", "zhi": "within-region z at max",
                       "best": "within-region ideal A⁺ 地区内正理想解",
-                      "worst": "within-region anti-ideal A⁻ 地区内负理想解"}
-            for key in GROUP_KEYS:
+                      "worst": "within-region anti-ideal A⁻ 地区内负理想解",
+                      "Bbest": "within-region B⁺", "Bworst": "within-region B⁻"}
+            keys = [k for k in GROUP_KEYS if k != "sum" or method == "share"]
+            for key in keys:
                 _head(ws, r, 1, titles[key])
                 _head(ws, r, 2, "group 组")
                 for g, region in enumerate(p.region_order, start=1):
@@ -446,19 +476,19 @@ class _Builder:
                     ws.cell(r + g, 2).value = g
                 r += G + 2
             for g in range(1, G + 1):
-                rows = {k: self.group_rows[(k, g)] for k in GROUP_KEYS}
+                rows = {k: self.group_rows[(k, g)] for k in keys}
                 runs = _col_runs(self.groups[g])
                 for j in range(p.n):
                     c = self.col(j)
                     cells = ",".join(_rng(p.data_sheet, a, c, b, c) if a != b else
                                      _ref(p.data_sheet, a, c) for a, b in runs)
                     for key, fn in (("min", "MIN"), ("max", "MAX"), ("sum", "SUM")):
-                        _set(ws, rows[key], c, f"={fn}({cells})")
+                        if key in rows:
+                            _set(ws, rows[key], c, f"={fn}({cells})")
                     mn, mx = _ref(None, rows["min"], c), _ref(None, rows["max"], c)
-                    _set(ws, rows["range"], c, f"={mx}-{mn}")
-                    self._write_consts(ws, c, rows, mn, mx, _ref(None, rows["range"], c),
-                                       _ref(None, rows["sum"], c), _ref(None, R["sign"], c),
-                                       len(self.groups[g]), 0.0)
+                    sm = _ref(None, rows["sum"], c) if "sum" in rows else None
+                    self._write_consts(ws, c, rows, mn, mx, f"({mx}-{mn})", sm,
+                                       _ref(None, R["sign"], c), len(self.groups[g]), 0.0)
         if self.steps:
             kinds = (["pooled"] if pooled else []) + (["group"] if group else [])
             for kind in kinds:
@@ -609,6 +639,7 @@ class _Builder:
              "ideal and anti-ideal = best / worst z over the pooled panel (h_Standardised rows A⁺, A⁻)")
             + ("; d = √Σ (w·(z − z*))² (distance w2)" if distance == "w2" else
                "; d = √Σ w·(z − z*)² (distance w)")
+            + ("" if self.steps else "; compact: z − z* = (x^E − B*)/R with B* on h_Standardised")
             + "; a score's weights are renormalised within its indicators; a distance below the "
               "tolerance 1E−12·‖A⁺ − A⁻‖ counts as 0 (as the engine). One formula per row and score: "
               "SUMPRODUCT over the Data row. 公式，请勿输入。")
@@ -660,11 +691,8 @@ class _Builder:
                 cols = self.spans[name]
                 best, worst = self.ideal(g, cols)
                 W = self.span(None, self.weight_rows[name], cols)
-                if distance == "w2":
-                    f = f"=1E-12*SQRT(SUMPRODUCT(({W}*({best}-{worst}))^2))"
-                else:
-                    f = f"=1E-12*SQRT(SUMPRODUCT({W}*({best}-{worst})^2))"
-                _set(ws, rr, F + k, f)
+                W = f"{W},{W}" if distance == "w2" else W
+                _set(ws, rr, F + k, f"=1E-12*SQRT(SUMPRODUCT({W},({best}-{worst})^2))")
                 self.tol[(name, g)] = _ref(H_DISTANCES, rr, F + k, "rc")
         r = r + 1 + len(groups) + 1
         _head(ws, r, 1, "d⁺ and d⁻ of every row 各行距离")
@@ -685,15 +713,10 @@ class _Builder:
             ws.cell(rr, 3).value = g
             for name in score_names:
                 cols = self.spans[name]
-                z = self.z_row(i, kind, cols)
-                best, worst = self.ideal(g if kind == "group" else None, cols)
                 W = self.span(None, self.weight_rows[name], cols)
-                for A, col in zip((best, worst), self.d_cols[name]):
-                    if distance == "w2":
-                        f = f"=SQRT(SUMPRODUCT(({W}*({z}-{A}))^2))"
-                    else:
-                        f = f"=SQRT(SUMPRODUCT({W}*({z}-{A})^2))"
-                    _set(ws, rr, col, f, "0.000000")
+                W = f"{W},{W}" if distance == "w2" else W
+                for which, col in zip(("best", "worst"), self.d_cols[name]):
+                    _set(ws, rr, col, f"=SQRT({self.dist_sq(i, kind, W, which, cols)})", "0.000000")
         ws.freeze_panes = ws.cell(row=hdr + 1, column=F)
         for c in range(F, F + 2 * len(score_names)):
             ws.column_dimensions[_L(c)].width = 12
@@ -816,16 +839,44 @@ class _Coupling:
         self.next_row = hdr + 1 + len(rows) + 2
         return out
 
+    def direct(self, title, systems, alpha, rows):
+        """U read in place, one row range per output row (e.g. the dimension scores on Scores):
+        only the α row is written here. ``rows``: (sheet, row, first column) of each U row."""
+        ws, F = self.ws, HELPER_FIRST_COL
+        n = len(systems)
+        r = self.next_row
+        _head(ws, r, 1, title)
+        for k, s in enumerate(systems):
+            _head(ws, r, F + k, str(s))
+        ar = r + 1
+        _head(ws, ar, 1, "α (T weights) 权重")
+        for k, a in enumerate(alpha):
+            ws.cell(ar, F + k).value = float(a)
+        alpha_rng = _rng(H_COUPLING, ar, F, ar, F + n - 1)
+        self.next_row = ar + 2
+        return [{"U": _rng(sh, rr, c, rr, c + n - 1), "n": n, "alpha": alpha_rng,
+                 "head": _rng(sh, rr, c, rr, c + n - 2), "tail": _rng(sh, rr, c + 1, rr, c + n - 1),
+                 "first": _ref(sh, rr, c), "last": _ref(sh, rr, c + n - 1)} for sh, rr, c in rows]
+
     def C(self, info) -> str:
         U, n = info["U"], info["n"]
         if self.model == "classic":
             core = f"{n}*EXP(SUMPRODUCT(LN({U}))/{n})/SUM({U})"
         elif self.model in ("ring", "ring_printed"):
-            core = f"EXP(SUMPRODUCT(LN({U})-LN({U}+{info['next']}))/{n})"
+            if "next" in info:
+                core = f"EXP(SUMPRODUCT(LN({U})-LN({U}+{info['next']}))/{n})"
+            else:      # U in place: Σ ln U_k − Σ_{k<n} ln(U_k + U_k+1) − ln(U_n + U_1)
+                core = (f"EXP((SUMPRODUCT(LN({U}))-SUMPRODUCT(LN({info['head']}+{info['tail']}))"
+                        f"-LN({info['last']}+{info['first']}))/{n})")
             if self.model == "ring":
                 core = "2*" + core
         elif self.model == "wang":
-            spread = f"MAX(0,1-SUMPRODUCT({info['sorted']},{info['coef']})/{_num(n * (n - 1) / 2)})"
+            if "sorted" in info:
+                ranked = f"SUMPRODUCT({info['sorted']},{info['coef']})"
+            else:      # U in place: Σ (2k − n − 1)·SMALL(U, k)
+                ranked = "(" + "+".join(f"{2 * k - n - 1}*SMALL({U},{k})" for k in range(1, n + 1)
+                                        if 2 * k - n - 1) + ")"
+            spread = f"MAX(0,1-{ranked}/{_num(n * (n - 1) / 2)})"
             prod = f"EXP(SUMPRODUCT(LN({U})-LN(MAX({U})))/{n - 1})"
             return f"=IF(MIN({U})<=0,0,MAX(0,MIN(1,SQRT({spread}*{prod}))))"
         else:
@@ -946,8 +997,15 @@ def _share_ccd(wb, tpl, p: _Panel, settings, scheme, written: dict, steps: bool)
                  [_ref(sheet, score_row[(p.regions[i], p.years[i])], score_col[d]) for d in p.dimensions])
                 for i in range(p.m)]
         n = len(p.dimensions)
-        infos = coupling.block("U = the dimension scores of each region-year 各地区-年份各维度得分",
-                               "region 地区", p.dimensions, [1.0 / n] * n, rows)
+        dcols = [score_col[d] for d in p.dimensions]
+        if dcols == list(range(dcols[0], dcols[0] + n)):     # side by side on Scores: read in place
+            infos = coupling.direct(f"U = the dimension scores of each region-year, read in place on "
+                                    f"{sheet} 各地区-年份各维度得分（直接读取）", p.dimensions, [1.0 / n] * n,
+                                    [(sheet, score_row[(p.regions[i], p.years[i])], dcols[0])
+                                     for i in range(p.m)])
+        else:
+            infos = coupling.block("U = the dimension scores of each region-year 各地区-年份各维度得分",
+                                   "region 地区", p.dimensions, [1.0 / n] * n, rows)
         for k, info in enumerate(infos):
             _check_keys(ws, blk, k, rows[k][:2])
             _write_ctd(ws, blk.row + 1 + k, cols, info, coupling, grades)
