@@ -80,8 +80,9 @@ STD_ROWS = dict(code=4, dimension=5, direction_text=6, sign=7, count=8, min=9, m
                 sum=12, check=13, A=15, R=16, S=17, zlo=18, zhi=19, best=20, worst=21, Bbest=22,
                 Bworst=23)
 STD_GROUP_TOP = 25             # within-region blocks (ideal = group) start here
-# within-region constants; B* = A + (z* − S)·R, so that z − z* = (x^E − B*)/R
-GROUP_KEYS = ("min", "max", "sum", "A", "R", "S", "best", "worst", "Bbest", "Bworst")
+# within-region constants; B* = x^E of the best / worst row, so that z − z* = (x^E − B*)/R;
+# A, S and the ideal rows in z only with "show the steps" (the z matrix needs them)
+GROUP_KEYS = ("min", "max", "sum", "R", "Bbest", "Bworst", "A", "S", "best", "worst")
 # h_Entropy summary rows
 ENT_M_CELL = (3, 2)            # m (number of rows) in B3
 ENT_ROWS = dict(code=4, dimension=5, S=6, sum_zlnz=7, e=8, d=9, w=10)
@@ -374,32 +375,39 @@ class _Builder:
                                  *(_ref(H_STANDARDISED, R[k], c, "rc") for k in ("A", "R", "S", "sign"))) + ")"
 
     def _write_consts(self, ws, c, rows: dict, mn, mx, rg, sm, sg, m: int, shift: float):
-        """A, R, S, z(min), z(max), best, worst of one column (rows: key -> sheet row)."""
+        """R, B⁺, B⁻ of one column, and A, S, z(min), z(max), best, worst where ``rows`` has them
+        (rows: key -> sheet row). z − z* = (x^E − B*)/R, with B* the x^E of the best / worst
+        observation (z is monotone in x^E/R)."""
         ok = self.ok
         method = self.method
         if method == "minmax":
-            _set(ws, rows["A"], c, f"=IF({rg}=0,{mn},IF({sg}>0,{mn},{mx}))")
-            _set(ws, rows["R"], c, f"=IF({ok},IF({rg}=0,1,IF({sg}>0,{rg},-{rg})),NA())")
-            _set(ws, rows["S"], c, f"=IF({rg}=0,{_num(1.0 + shift)},{_num(shift)})")
+            A = f"IF({rg}=0,{mn},IF({sg}>0,{mn},{mx}))"
+            R = f"IF({rg}=0,1,IF({sg}>0,{rg},-{rg}))"
+            S = f"IF({rg}=0,{_num(1.0 + shift)},{_num(shift)})"
         elif method == "max":
-            ws.cell(rows["A"], c).value = 0
-            _set(ws, rows["R"], c, f"=IF({ok},IF({sg}>0,IF({mx}=0,1,{mx}),1/{mn}),NA())")
-            _set(ws, rows["S"], c, f"=IF(AND({sg}>0,{mx}=0),1,0)")
+            A, R, S = "0", f"IF({sg}>0,IF({mx}=0,1,{mx}),1/{mn})", f"IF(AND({sg}>0,{mx}=0),1,0)"
         else:
+            A, R, S = "0", f"IF({sm}=0,1,{sm})", f"IF({sm}=0,1/{m},0)"
+        _set(ws, rows["R"], c, f"=IF({ok},{R},NA())")
+        R = _ref(None, rows["R"], c)
+        lo, hi = (f"{mn}^{sg}", f"{mx}^{sg}") if method == "max" else (mn, mx)
+        _set(ws, rows["Bbest"], c, f"=IF({R}>0,MAX({lo},{hi}),MIN({lo},{hi}))")
+        _set(ws, rows["Bworst"], c, f"=IF({R}>0,MIN({lo},{hi}),MAX({lo},{hi}))")
+        if "A" not in rows:
+            return
+        if A == "0":
             ws.cell(rows["A"], c).value = 0
-            _set(ws, rows["R"], c, f"=IF({ok},IF({sm}=0,1,{sm}),NA())")
-            _set(ws, rows["S"], c, f"=IF({sm}=0,1/{m},0)")
-        A, R, S = (_ref(None, rows[k], c) for k in ("A", "R", "S"))
-        E = _ref(None, STD_ROWS["sign"], c)
-        zlo, zhi = self.z_expr(mn, A, R, S, E), self.z_expr(mx, A, R, S, E)
+        else:
+            _set(ws, rows["A"], c, "=" + A)
+        _set(ws, rows["S"], c, "=" + S)
+        A, S = (_ref(None, rows[k], c) for k in ("A", "S"))
+        zlo, zhi = self.z_expr(mn, A, R, S, sg), self.z_expr(mx, A, R, S, sg)
         if "zlo" in rows:
             _set(ws, rows["zlo"], c, "=" + zlo, "0.000000")
             _set(ws, rows["zhi"], c, "=" + zhi, "0.000000")
             zlo, zhi = _ref(None, rows["zlo"], c), _ref(None, rows["zhi"], c)
         _set(ws, rows["best"], c, f"=MAX({zlo},{zhi})", "0.000000")
         _set(ws, rows["worst"], c, f"=MIN({zlo},{zhi})", "0.000000")
-        for key, z in (("Bbest", "best"), ("Bworst", "worst")):
-            _set(ws, rows[key], c, f"={A}+({_ref(None, rows[z], c)}-{S})*{R}")
 
     # ---------------------------------------------------------------- h_Standardised
     def standardised(self, pooled: bool, group: bool):
@@ -426,8 +434,8 @@ class _Builder:
                   "R": "R (divisor; #N/A if an input check fails) 除数", "S": "S (added) 加数",
                   "zlo": "z at the column min", "zhi": "z at the column max",
                   "best": "ideal A⁺ (best z) 正理想解", "worst": "anti-ideal A⁻ (worst z) 负理想解",
-                  "Bbest": "B⁺ = A + (A⁺ − S)·R: z − A⁺ = (x^E − B⁺)/R",
-                  "Bworst": "B⁻ = A + (A⁻ − S)·R: z − A⁻ = (x^E − B⁻)/R"}
+                  "Bbest": "B⁺ = x^E of the best row: z − A⁺ = (x^E − B⁺)/R",
+                  "Bworst": "B⁻ = x^E of the worst row: z − A⁻ = (x^E − B⁻)/R"}
         for key, row in R.items():
             _head(ws, row, 1, labels[key])
         dir_col = p.ind_cols.get("direction")
@@ -466,7 +474,8 @@ class _Builder:
                       "best": "within-region ideal A⁺ 地区内正理想解",
                       "worst": "within-region anti-ideal A⁻ 地区内负理想解",
                       "Bbest": "within-region B⁺", "Bworst": "within-region B⁻"}
-            keys = [k for k in GROUP_KEYS if k != "sum" or method == "share"]
+            keys = [k for k in GROUP_KEYS if (k != "sum" or method == "share")
+                    and (self.steps or k not in ("A", "S", "best", "worst"))]
             for key in keys:
                 _head(ws, r, 1, titles[key])
                 _head(ws, r, 2, "group 组")
@@ -687,12 +696,13 @@ class _Builder:
             write_cell(ws, rr, 1, "all rows" if g is None else p.region_order[g - 1])
             if g is not None:
                 ws.cell(rr, 2).value = g
+            rows = self._rows("pooled" if g is None else "group", g)
             for k, name in enumerate(score_names):
                 cols = self.spans[name]
-                best, worst = self.ideal(g, cols)
+                B1, B0, Rr = (self.span(H_STANDARDISED, rows[key], cols) for key in ("Bbest", "Bworst", "R"))
                 W = self.span(None, self.weight_rows[name], cols)
                 W = f"{W},{W}" if distance == "w2" else W
-                _set(ws, rr, F + k, f"=1E-12*SQRT(SUMPRODUCT({W},({best}-{worst})^2))")
+                _set(ws, rr, F + k, f"=1E-12*SQRT(SUMPRODUCT({W},(({B1}-{B0})/{Rr})^2))")
                 self.tol[(name, g)] = _ref(H_DISTANCES, rr, F + k, "rc")
         r = r + 1 + len(groups) + 1
         _head(ws, r, 1, "d⁺ and d⁻ of every row 各行距离")
