@@ -12,6 +12,7 @@ regions × years rows, indicators in equal dimensions. For each template it time
   export     ``share_workbook(src, out)``: load, engine run, formulas, helper sheets, save
   recalc     LibreOffice headless: open the share workbook, recalculate, save as .xlsx
   values     LibreOffice headless: convert the engine's values-only workbook (the floor)
+             (both: best of 2 conversions; wall time and LibreOffice's CPU time)
 
 and prints a small table with formulas per data row, the number of formulas, the file size
 and recalc / values (the ratio the issue-12 target is stated in: ≤ 3 for the default at
@@ -76,6 +77,27 @@ def recalc(path: Path, outdir: Path) -> Path | None:
     return out if out.exists() else None
 
 
+def timed_recalc(path: Path, outdir: Path, repeat: int = 2):
+    """(converted file, best wall s, best CPU s of LibreOffice) over ``repeat`` conversions.
+
+    CPU time (user + system of the soffice child) is reported beside wall time because the
+    2-core machine is shared: wall time then measures the neighbours as much as LibreOffice.
+    """
+    import resource
+    best_wall = best_cpu = float("inf")
+    out = None
+    for _ in range(repeat):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        out = recalc(path, outdir)
+        best_wall = min(best_wall, time.perf_counter() - t)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        best_cpu = min(best_cpu, r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+        if out is None:
+            return None, float("nan"), float("nan")
+    return out, best_wall, best_cpu
+
+
 def run(name: str, ind, data, folder: Path, steps=None) -> dict:
     from openpyxl import load_workbook
 
@@ -108,13 +130,10 @@ def run(name: str, ind, data, folder: Path, steps=None) -> dict:
     row["formulas/row"] = row["formulas"] / len(data)
     row["steps"] = "h_Entropy" in shared.sheetnames and shared["h_Entropy"].max_row > 20
 
-    t = time.perf_counter()
-    lo = recalc(out, folder / "lo")
-    row["recalc s"] = time.perf_counter() - t if lo else float("nan")
-    t = time.perf_counter()
-    lo_values = recalc(values, folder / "lo-values")
-    row["values s"] = time.perf_counter() - t if lo_values else float("nan")
+    lo, row["recalc s"], recalc_cpu = timed_recalc(out, folder / "lo")
+    _, row["values s"], values_cpu = timed_recalc(values, folder / "lo-values")
     row["recalc/values"] = row["recalc s"] / row["values s"]
+    row["cpu recalc/values"] = recalc_cpu / values_cpu
     if lo:
         got = load_workbook(lo, data_only=True)
         blk = layout.TEMPLATES[name].outputs["scores"]

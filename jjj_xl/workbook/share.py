@@ -5,8 +5,19 @@ ideal_solution_index, coupling_coordination) into a workbook in which every
 numeric result cell of the output blocks, and every level / label / stage, is
 an ordinary Excel formula over the input sheets (Data / Indicators, or U), in
 exactly the cells where ``actions.run_action(book, "compute_all")`` writes its
-values. Intermediate steps live on helper sheets at the end (``h_Standardised``,
-``h_Entropy``, ``h_Distances``, ``h_Coupling``, ``h_Grades``).
+values. Intermediate steps live on helper sheets at the end (``h_Checks``,
+``h_Standardised``, ``h_Entropy``, ``h_Distances``, ``h_Coupling``, ``h_Grades``).
+
+Compact by default (issue 12): O(rows + indicators) formulas. Per-column constants of
+z = (x^E − A)/R + S sit in helper rows lined up with the Data columns; entropy is one
+SUMPRODUCT per column (0·ln 0 as z·LN(z + (z = 0))); each row gets one
+SUMPRODUCT per score and distance over its Data row. "Show the steps" (``steps=True``, the
+default up to :data:`STEPS_MAX_CELLS` data cells) also writes the full z and p·ln p matrices.
+
+Guarded inputs (issue 7): data validation on every unlocked input cell, and formula checks on
+h_Checks (text, blanks, TRUE/FALSE, out-of-range values, unknown directions) that turn the
+results into #N/A and name the first cell to fix in h_Checks!B5 and the note cell of each
+result sheet.
 
 How it is built: the engine runs first (that validates the inputs, writes the
 exact layout, the method notes and the structure cells — regions, years,
