@@ -92,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     share.add_argument("--lite", action="store_true",
                        help="embed main.py and requirements.txt for xlwings Lite instead of formulas")
     share.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    share.add_argument("--steps", action=argparse.BooleanOptionalAction, default=None,
+                       help="show the steps: also write the full standardised and p·ln p matrices "
+                            "(default: on up to 2,000 data cells)")
 
     tpl = sub.add_parser("template", help="template workbooks",
                          description="Template workbooks are built by code; this rebuilds them.")
@@ -348,7 +351,7 @@ def cmd_share(args) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", JJJWarning)
             try:
-                path = share_workbook(src, out)
+                path = share_workbook(src, out, steps=args.steps)
             except RuntimeError as err:   # an input the share formulas cannot carry
                 text = _one_line(err).removeprefix("share: ")
                 raise InputError(f"cannot make a share workbook: {text}; replace that formula by "

@@ -27,13 +27,15 @@ from jjj_xl.datasets import load_sample
 from jjj_xl.workbook.share import HELPER_SHEETS, share_book, share_workbook
 from jjj_xl.workbook.templates import build_template, fill_inputs
 from jjj_xl.workbook.cells import write_cell
+from jjj_xl.errors import column_letter
 
 from .libreoffice import convert
 
 # functions Excel 2010 and LibreOffice both compute (kept here independently of share.py)
 ALLOWED = {"SUM", "SUMPRODUCT", "SUMIF", "SUMIFS", "COUNTIF", "COUNTIFS", "LN", "EXP", "SQRT",
            "ABS", "MIN", "MAX", "INDEX", "MATCH", "LOOKUP", "IF", "IFERROR", "AND", "OR", "COUNT",
-           "COUNTA", "POWER", "RANK", "ROUND", "SMALL", "TRIM", "LOWER", "NA", "ROWS", "ISNUMBER"}
+           "COUNTA", "POWER", "RANK", "ROUND", "SMALL", "TRIM", "LOWER", "NA", "ROWS", "ISNUMBER",
+           "ISLOGICAL", "ADDRESS", "COLUMN", "SUBSTITUTE"}
 FUNC = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 STRING = re.compile(r'"(?:[^"]|"")*"')
 RTOL, ATOL = 1e-9, 1e-12
@@ -306,11 +308,19 @@ def lo_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("lo")
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_share_matches_engine_in_libreoffice(case, tmp_path, lo_dir):
+# every option set compact (the default above STEPS_MAX_CELLS data cells); three also with the
+# full z and p·ln p matrices ("show the steps", the default for these small samples)
+STEPS = {"ccd_defaults_eq_region", "ccd_max_ringprinted_regions_custom_constant",
+         "index_max_entropy_group_ratio_w"}
+RUNS = [(case, False) for case in CASES] + [(case, True) for case in CASES if case in STEPS]
+
+
+@pytest.mark.parametrize("case,steps", RUNS, ids=[f"{c}-{'steps' if s else 'compact'}" for c, s in RUNS])
+def test_share_matches_engine_in_libreoffice(case, steps, tmp_path, lo_dir):
     name = CASES[case][0]
     src = _filled(tmp_path, case)
-    out = share_workbook(src, tmp_path / f"{case}-share.xlsx")
+    out = share_workbook(src, tmp_path / f"{case}-share.xlsx", steps=steps)
+    lo_dir = lo_dir / ("steps" if steps else "compact")
     share = _static_checks(out, name)
     engine = _engine(src)
     _formula_checks(name, engine, share)
@@ -381,3 +391,211 @@ def test_share_book_keeps_engine_layout_without_libreoffice(tmp_path):
             for c in (b.col, b.col + 1):
                 assert shared[b.sheet].cell(r, c).value == engine[b.sheet].cell(r, c).value
     assert shared["Scores"]["C3"].data_type == "f"
+
+
+# ---------------------------------------------------------------- guarded inputs (issue 7 item 6)
+
+KEY_COLUMNS = {"region", "year", "dimension", "indicator", "direction", "index", "first_year",
+               "last_year", "observation"}
+
+
+def _is_error(v) -> bool:
+    return isinstance(v, str) and v.startswith("#")
+
+
+def _result_cells(name, engine_wb):
+    """(sheet, row, col, body index) of every data-dependent result cell of the output blocks."""
+    out = []
+    for b, width, rows in _blocks(name, engine_wb):
+        ws = engine_wb[b.sheet]
+        for k in range(width):
+            if str(ws.cell(b.row, b.col + k).value) in KEY_COLUMNS:
+                continue
+            for i in range(rows):
+                out.append((b.sheet, b.row + 1 + i, b.col + k, i))
+    return out
+
+
+def _input_cells(name, wb):
+    """Unlocked numeric input cells (sheet, row, col) of the share workbook."""
+    block = layout.TEMPLATES[name].inputs[-1]
+    ws = wb[block.sheet]
+    first = block.col + (1 if name == "coupling_coordination" else 2)
+    cells = []
+    r = block.row + 1
+    while ws.cell(r, block.col).value not in (None, ""):
+        c = first
+        while ws.cell(block.row, c).value not in (None, ""):
+            assert ws.cell(r, c).protection.locked is False
+            cells.append((block.sheet, r, c))
+            c += 1
+        r += 1
+    return cells
+
+
+# name -> (case, edit sets); an edit value is a number, or a kind that no method accepts
+BAD = ("text", "blank", "true", "false")
+FUZZ = {
+    "ccd": ("ccd_shift001_squared_w_classic_zh",
+            [("text", "blank", "true", 1e12), (-5.0, 1e12, 0.0, -1e9)]),     # minmax: negatives valid
+    "index": ("index_defaults",                                               # method max: x ≥ 0
+              [(-3.0, 2.5), ("false", "text", 0.5), (1e12, 0.0, 7.25, 0.0), ("true",)]),
+    "u3": ("u3_wang_alpha_zh_custom",
+           [("text", "blank", -0.2, 1.5, "true", 0.0, 1.0, 0.37)]),
+}
+
+
+def _note(ws) -> str:
+    """The output note at the top of a result sheet (the input-problem flag when inputs are bad)."""
+    return next(str(c.value) for c in ws[1] if isinstance(c.value, str)
+                and c.value.startswith(("⚠", "output")))
+
+
+def _value(kind, rng, original):
+    if kind == "text":
+        return str(round(float(original) if original is not None else 99999))   # "99999"-style
+    if kind == "blank":
+        return None
+    if kind in ("true", "false"):
+        return kind == "true"
+    return float(kind)
+
+
+def _valid(name, method, value) -> bool:
+    if value is None or isinstance(value, (str, bool)):
+        return False
+    if name == "coupling_coordination":
+        return 0.0 <= value <= 1.0
+    if method in ("max", "share"):
+        return value > 0 or (value == 0 and method == "share")   # max: cost indicators need > 0
+    return True
+
+
+@pytest.mark.parametrize("key", list(FUZZ))
+def test_share_guards_inputs_fuzz(key, tmp_path, lo_dir):
+    """Differential fuzz: random unlocked input cells get text numbers, blanks, TRUE/FALSE, out-of-
+    range and huge values; after LibreOffice recalculation every result cell is an error value or
+    equals the engine on the same (valid) data. The first problem is named on h_Checks and in the
+    note at the top of the result sheets."""
+    case, sets = FUZZ[key]
+    name = CASES[case][0]
+    method = {**{"method": layout.TEMPLATES[name].setting("method").default
+                 if name != "coupling_coordination" else None}, **CASES[case][2]}.get("method")
+    src = _filled(tmp_path, case)
+    out = share_workbook(src, tmp_path / f"{case}-share.xlsx", steps=False)
+    share = load_workbook(out)
+    cells = _input_cells(name, share)
+    rng = np.random.default_rng(sum(map(ord, key)))
+    dv = [d for ws in share.worksheets for d in ws.data_validations.dataValidation]
+    assert any(d.type == "decimal" and d.prompt and "数" in d.prompt for d in dv)
+    if name == "coupling_coordination":
+        assert any(d.formula1 == "0" and d.formula2 == "1" for d in dv)
+    for k, kinds in enumerate(sets):
+        picked = rng.choice(len(cells), size=len(kinds), replace=False)
+        edits, bad = [], []
+        for kind, idx in zip(kinds, picked):
+            sheet, r, c = cells[idx]
+            v = _value(kind, rng, share[sheet].cell(r, c).value)
+            edits.append((sheet, r, c, v))
+            if not _valid(name, method, v):
+                bad.append((r, c, v))
+        wb = load_workbook(out)
+        _apply(wb, edits)
+        edited = tmp_path / f"{case}-fuzz{k}.xlsx"
+        wb.save(edited)
+        got = load_workbook(convert(edited, "xlsx", lo_dir / f"fuzz-{key}-{k}"), data_only=True)
+        if name == "coupling_coordination":
+            # rows are independent: a bad row shows errors, the others equal the engine on the
+            # table with the bad cells left as they were
+            bad_rows = {r for r, _, _ in bad}
+            good_edits = [e for e in edits if e[1] not in bad_rows]
+            engine = _engine(src, good_edits)
+            first = layout.TEMPLATES[name].inputs[0].row + 1
+            results = layout.TEMPLATES[name].outputs["results"]
+            for sheet, r, c, i in _result_cells(name, engine):
+                v = got[sheet].cell(r, c).value
+                if first + i in bad_rows:
+                    assert _is_error(v), f"{sheet}!{got[sheet].cell(r, c).coordinate}: {v!r} for a bad U row"
+                else:
+                    assert _same(engine[sheet].cell(r, c).value, v), (sheet, r, c, v)
+            msg = got["h_Checks"]["B5"].value
+            assert (f"row {min(bad_rows)} " in msg) if bad_rows else msg.startswith("OK"), msg
+            assert results.sheet in got.sheetnames
+            continue
+        try:                            # the engine decides whether the edited data are valid
+            engine = _engine(src, edits)
+            bad = []
+        except jx.InputError:
+            engine = _engine(src)
+            bad = bad or [(r, c, v) for _, r, c, v in edits]
+        checked = 0
+        for sheet, r, c, _ in _result_cells(name, engine):
+            e, v = engine[sheet].cell(r, c).value, got[sheet].cell(r, c).value
+            if e in (None, ""):
+                continue
+            checked += 1
+            if bad:
+                # hierarchical weights do not depend on the data: they stay (equal to the engine)
+                fixed = sheet == "Weights" and CASES[case][2].get("weights", "hierarchical") == \
+                    "hierarchical" and name == "ideal_solution_index"
+                assert _is_error(v) or (fixed and _same(e, v)), \
+                    f"{sheet}!{got[sheet].cell(r, c).coordinate} = {v!r} after {edits}"
+            else:
+                assert _same(e, v), f"{sheet}!{got[sheet].cell(r, c).coordinate}: engine {e!r}, got {v!r}"
+        assert checked > 20
+        msg = got["h_Checks"]["B5"].value
+        note = _note(got[layout.TEMPLATES[name].outputs["scores"].sheet])
+        if not bad:
+            assert msg.startswith("OK") and not note.startswith("⚠")
+            continue
+        assert note.startswith("⚠ check"), note
+        types = [(r, c) for r, c, v in bad if v is None or isinstance(v, (str, bool))]
+        if types:                       # not a number: the first bad row (and cell) is named
+            r0 = min(r for r, _ in types)
+            assert f"row {r0}:" in msg or any(f"!{column_letter(c - 1)}{r0}:" in msg
+                                              for r, c in types if r == r0), msg
+        else:                           # out of range: the column is named
+            assert any(f"column {column_letter(c - 1)} " in msg for _, c, v in bad), msg
+
+
+def test_share_refuses_unsupported_input_formula(tmp_path):
+    """A formula with a function outside the share whitelist: one line naming sheet, cell and function."""
+    src = _filled(tmp_path, "index_defaults")
+    wb = load_workbook(src)
+    wb["Indicators"]["B3"].value = '=INDIRECT("A1")'
+    wb.save(tmp_path / "f.xlsx")
+    with pytest.raises(jx.InputError, match=r"sheet Indicators, cell B3: the formula uses INDIRECT") as err:
+        share_workbook(tmp_path / "f.xlsx", tmp_path / "f-share.xlsx")
+    assert "\n" not in str(err.value)
+
+
+def test_share_steps_option_and_threshold(tmp_path):
+    """Show the steps: the full z / p·ln p matrices only when asked (or at most STEPS_MAX_CELLS
+    data cells); the CLI passes --steps / --no-steps; compact books keep O(rows + indicators)
+    formulas (per data row: a fixed number, not one per indicator)."""
+    from jjj_xl.cli import main
+    from jjj_xl.workbook.share import STEPS_MAX_CELLS
+
+    src = _filled(tmp_path, "ccd_defaults_eq_region")
+    assert 36 * 14 <= STEPS_MAX_CELLS
+    counts = {}
+    for flag in ("--steps", "--no-steps"):
+        out = tmp_path / f"cli{flag}.xlsx"
+        assert main(["share", str(src), "--out", str(out), flag]) == 0
+        wb = load_workbook(out)
+        counts[flag] = {ws.title: sum(c.data_type == "f" for row in ws.iter_rows() for c in row)
+                        for ws in wb.worksheets}
+        notes = " ".join(str(c.value) for row in wb[layout.NOTES_SHEET].iter_rows() for c in row if c.value)
+        assert "show the steps" in notes and ("on (" if flag == "--steps" else "off (") in notes
+        guide = " ".join(str(c.value) for row in wb[layout.GUIDE_SHEET].iter_rows(max_row=6) for c in row
+                         if c.value)
+        assert "Show the steps" in guide and "显示计算步骤" in guide
+    m, n = 36, 14
+    # the z matrix (m × n) and the p·ln p matrix (m × n) are the difference
+    assert counts["--steps"]["h_Standardised"] - counts["--no-steps"]["h_Standardised"] == m * n
+    assert counts["--steps"]["h_Entropy"] - counts["--no-steps"]["h_Entropy"] == m * n + n
+    assert counts["--no-steps"]["h_Standardised"] < 30 * n and counts["--no-steps"]["h_Entropy"] < 10 * n
+    # default: steps for this small panel
+    default = load_workbook(share_workbook(src, tmp_path / "default.xlsx"))
+    assert sum(c.data_type == "f" for row in default["h_Entropy"].iter_rows() for c in row) == \
+        counts["--steps"]["h_Entropy"]

@@ -5,8 +5,19 @@ ideal_solution_index, coupling_coordination) into a workbook in which every
 numeric result cell of the output blocks, and every level / label / stage, is
 an ordinary Excel formula over the input sheets (Data / Indicators, or U), in
 exactly the cells where ``actions.run_action(book, "compute_all")`` writes its
-values. Intermediate steps live on helper sheets at the end (``h_Standardised``,
-``h_Entropy``, ``h_Distances``, ``h_Coupling``, ``h_Grades``).
+values. Intermediate steps live on helper sheets at the end (``h_Checks``,
+``h_Standardised``, ``h_Entropy``, ``h_Distances``, ``h_Coupling``, ``h_Grades``).
+
+Compact by default (issue 12): O(rows + indicators) formulas. Per-column constants of
+z = (x^E − A)/R + S sit in helper rows lined up with the Data columns; entropy is one
+SUMPRODUCT per column (0·ln 0 as z·LN(z + (z = 0))); each row gets one
+SUMPRODUCT per score and distance over its Data row. "Show the steps" (``steps=True``, the
+default up to :data:`STEPS_MAX_CELLS` data cells) also writes the full z and p·ln p matrices.
+
+Guarded inputs (issue 7): data validation on every unlocked input cell, and formula checks on
+h_Checks (text, blanks, TRUE/FALSE, out-of-range values, unknown directions) that turn the
+results into #N/A and name the first cell to fix in h_Checks!B5 and the note cell of each
+result sheet.
 
 How it is built: the engine runs first (that validates the inputs, writes the
 exact layout, the method notes and the structure cells — regions, years,
@@ -52,6 +63,7 @@ from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_schem
 from ..errors import InputError, JJJWarning, column_letter
 from .templates import CHARTS_SHEET, FORMULAS_SHEET, restore_charts
 from .cells import INPUT_FILL, save_atomically, write_cell
+from .styles import fill as _fill, font as _font, print_setup as _print_setup, validation
 
 __all__ = ["share_workbook", "share_book", "SHARE_FUNCTIONS", "HELPER_SHEETS"]
 
@@ -63,29 +75,44 @@ H_ENTROPY = "h_Entropy"
 H_DISTANCES = "h_Distances"
 H_COUPLING = "h_Coupling"
 H_GRADES = "h_Grades"
-HELPER_SHEETS = (H_STANDARDISED, H_ENTROPY, H_DISTANCES, H_COUPLING, H_GRADES)
+H_CHECKS = "h_Checks"
+HELPER_SHEETS = (H_CHECKS, H_STANDARDISED, H_ENTROPY, H_DISTANCES, H_COUPLING, H_GRADES)
 REMOVED_SHEETS = (FORMULAS_SHEET, layout.CONF_SHEET)   # add-in formulas / xlwings config: not shared
 
-# every helper sheet: column A label (region / score / dimension), B year, C group number,
-# indicator j (0-based) in column HELPER_FIRST_COL + j
-HELPER_FIRST_COL = 4
+# every helper sheet: column A label (region / score / dimension), B year or group number;
+# on h_Standardised, h_Entropy and the weight rows of h_Distances indicator j sits in the column
+# of its Data column (so row formulas can run over a Data row and the constants side by side)
+HELPER_FIRST_COL = 4           # first column of the d⁺ / d⁻ table and of the tolerance table
 HELPER_TITLE_ROW = 1
 HELPER_NOTE_ROW = 2
-# h_Standardised parameter rows (per indicator column)
-STD_ROWS = dict(code=4, dimension=5, direction_text=6, sign=7, min=8, max=9, range=10, sum=11)
-STD_GROUP_TOP = 13             # within-region min / max blocks start here (ideal = group)
+# h_Standardised rows (per indicator column): column statistics, check, constants of
+# z = (x^E − A)/R + S, z at the column min / max, ideal and anti-ideal
+STD_ROWS = dict(code=4, dimension=5, direction_text=6, sign=7, count=8, min=9, max=10, range=11,
+                sum=12, check=13, A=15, R=16, S=17, zlo=18, zhi=19, best=20, worst=21, Bbest=22,
+                Bworst=23)
+STD_GROUP_TOP = 25             # within-region blocks (ideal = group) start here
+# within-region constants; B* = x^E of the best / worst row, so that z − z* = (x^E − B*)/R;
+# A, S and the ideal rows in z only with "show the steps" (the z matrix needs them)
+GROUP_KEYS = ("min", "max", "sum", "R", "Bbest", "Bworst", "A", "S", "best", "worst")
 # h_Entropy summary rows
 ENT_M_CELL = (3, 2)            # m (number of rows) in B3
-ENT_ROWS = dict(code=4, dimension=5, S=6, sum_plnp=7, e=8, d=9, w=10)
-ENT_MATRIX_TOP = 12            # title of the p·ln p matrix
+ENT_ROWS = dict(code=4, dimension=5, S=6, sum_zlnz=7, e=8, d=9, w=10)
+ENT_MATRIX_TOP = 12            # title of the p·ln p matrix (show the steps)
 # h_Distances: weight vectors from row 5 (header row 4)
 DIST_WEIGHT_HEADER = 4
 # h_Grades
 GRADES_HEADER = 3              # level | lower bound | label ; stage table below
+# h_Checks: overall OK (TRUE / FALSE), the first problem as text, per-row checks
+CHK_OK = (4, 2)
+CHK_MSG = (5, 2)
+CHK_AUX = 6                    # first bad row | first bad cell's column | first bad column
+CHK_HEADER = 8
+CHK_TOP = 9
+# "show the steps" (full z and p·ln p matrices) by default up to this many data cells
+STEPS_MAX_CELLS = 2000
 SHARE_SETTINGS_NOTE = (layout.SETTINGS_SHEET, 1, 4)   # "settings frozen" note on Settings
 CHARTS_NOTE = (CHARTS_SHEET, 1, 4)  # the Charts sheet's note cell (templates._write_charts), reworded
 SHARE_NOTES_GAP = 2            # blank rows between the engine's notes and the share notes
-BIG = "1E+300"                 # sentinel of the conditional MIN / MAX over a group
 
 TAB_HELPER = "A5A5A5"
 TITLE_FILL = "D9D9D9"
@@ -94,9 +121,10 @@ GRADE_COLOURS = ((0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B))
 
 # Excel 2010 functions that LibreOffice computes too; nothing else appears in a share formula
 SHARE_FUNCTIONS = frozenset({
-    "ABS", "AND", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "EXP", "IF", "IFERROR", "INDEX",
-    "ISNUMBER", "LN", "LOOKUP", "LOWER", "MATCH", "MAX", "MIN", "NA", "OR", "POWER", "RANK",
-    "ROUND", "ROWS", "SMALL", "SQRT", "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "TRIM",
+    "ABS", "ADDRESS", "AND", "COLUMN", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "EXP", "IF",
+    "IFERROR", "INDEX", "ISLOGICAL", "ISNUMBER", "LN", "LOOKUP", "LOWER", "MATCH", "MAX", "MIN",
+    "NA", "OR", "POWER", "RANK", "ROUND", "ROWS", "SMALL", "SQRT", "SUBSTITUTE", "SUM", "SUMIF",
+    "SUMIFS", "SUMPRODUCT", "TRIM",
 })
 _FUNCTION_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
@@ -145,6 +173,17 @@ def _row_runs(sheet, row, cols: list[int]) -> list[str]:
             runs.append([c, c])
     return [_ref(sheet, row, a) if a == b else
             (f"{_q(sheet)}!" if sheet else "") + f"{_L(a)}{row}:{_L(b)}{row}" for a, b in runs]
+
+
+def _col_runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive sheet rows merged into (first, last) runs."""
+    runs: list[list[int]] = []
+    for r in sorted(rows):
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    return [(a, b) for a, b in runs]
 
 
 def formula_functions(formula: str) -> set[str]:
@@ -222,16 +261,6 @@ def _read_panel_positions(book: OpenpyxlBook, tpl: layout.Template) -> _Panel:
 
 # ---------------------------------------------------------------- helper sheets
 
-def _font(**kw):
-    from openpyxl.styles import Font
-    return Font(**kw)
-
-
-def _fill(rgb):
-    from openpyxl.styles import PatternFill
-    return PatternFill("solid", start_color=rgb, end_color=rgb)
-
-
 def _helper(wb, name: str, title: str, note: str):
     ws = wb.create_sheet(name)
     write_cell(ws, HELPER_TITLE_ROW, 1, title).font = _font(bold=True, size=12)
@@ -258,38 +287,173 @@ def _set(ws, row, col, formula: str, fmt: str | None = None):
 
 
 class _Builder:
-    """Writes the helper sheets of one panel template and remembers where things are."""
+    """Writes the helper sheets of one panel template and remembers where things are.
 
-    def __init__(self, wb, tpl, p: _Panel, settings: dict, workflow: str):
+    Helper columns are aligned with the Data sheet: indicator j sits in the column of its
+    Data column on h_Standardised, h_Entropy and h_Distances, so a row formula can run
+    SUMPRODUCT over a Data row and the helper rows of per-column constants side by side.
+    Standardisation of every method is z = (x^E − A)/R + S with per-column constants
+    (minmax: A = min or max, R = ±range, S = shift; max: E = ±1, R = max or 1/min; share:
+    R = Σx), applied in the row formulas ("compact") or written cell by cell on
+    h_Standardised ("show the steps"); both use the same arithmetic.
+    """
+
+    def __init__(self, wb, tpl, p: _Panel, settings: dict, workflow: str, steps: bool):
         self.wb, self.tpl, self.p, self.s, self.workflow = wb, tpl, p, settings, workflow
-        self.F = HELPER_FIRST_COL
-        self.z_pooled_top = None      # first row of the pooled z block
-        self.z_group_top = None
-        self.gmin_top = self.gmax_top = None
+        self.steps = steps
+        self.method = settings["method"]
+        if self.method not in ("minmax", "max", "share"):
+            raise InputError(f'{layout.SETTINGS_SHEET}: standardisation "{self.method}" cannot be '
+                             f"exported to a share workbook")
+        self.shift = float(settings.get("shift", 0.0)) if workflow == "ccd" and self.method == "minmax" \
+            else 0.0
+        self.c0, self.c1 = min(p.data_cols), max(p.data_cols)
+        self.ok = _ref(H_CHECKS, *CHK_OK, "rc")
+        self.z_top = {}              # steps: first row of the pooled / group z matrix
+        self.group_rows = {}         # (key, g) -> row of a within-region constant
+        self.groups = {}             # g -> sheet rows of its Data rows
+
+    def col(self, j) -> int:
+        return self.p.data_cols[j]
+
+    def span(self, sheet, row, cols: tuple | None = None) -> str:
+        """A row across the Data span, or across cols = (first, last) column (absolute)."""
+        a, b = cols or (self.c0, self.c1)
+        return _rng(sheet, row, a, row, b)
+
+    def score_span(self, members: list) -> tuple:
+        """Columns a score's SUMPRODUCT runs over: its indicators' Data columns when they are
+        side by side (a dimension's own block), else the whole Data span (zero weights)."""
+        cols = sorted(self.col(j) for j in members)
+        return (cols[0], cols[-1]) if cols == list(range(cols[0], cols[-1] + 1)) else (self.c0, self.c1)
+
+    # ---------------------------------------------------------------- the z formula
+    def z_expr(self, x, A, R, S, E) -> str:
+        if self.method == "minmax":
+            return f"({x}-{A})/{R}+{S}"
+        if self.method == "max":
+            return f"{x}^{E}/{R}+{S}"
+        return f"{x}/{R}+{S}"
+
+    def _consts(self, kind, g=None):
+        """Row numbers of A, R, S, E on h_Standardised for the pooled panel or group g."""
+        if kind == "pooled":
+            R = STD_ROWS
+            return R["A"], R["R"], R["S"], R["sign"]
+        return (self.group_rows[("A", g)], self.group_rows[("R", g)], self.group_rows[("S", g)],
+                STD_ROWS["sign"])
+
+    def z_row(self, i, kind, cols: tuple | None = None) -> str:
+        """z of Data row i over the Data span (or cols): a range (steps) or an array expression."""
+        p = self.p
+        g = p.group_of(i)
+        if self.steps:
+            return self.span(H_STANDARDISED, self.z_top[kind] + i, cols)
+        rA, rR, rS, rE = self._consts(kind, g)
+        return "(" + self.z_expr(
+            self.span(p.data_sheet, p.data_rows[i], cols),
+            *(self.span(H_STANDARDISED, rk, cols) for rk in (rA, rR, rS, rE))) + ")"
+
+    def dist_sq(self, i, kind, W, which, cols) -> str:
+        """Σ W·(z − z*)² of Data row i (which: "best" / "worst"); W is "W" or "W,W" (w2)."""
+        p = self.p
+        if self.steps:
+            best, worst = self.ideal(p.group_of(i) if kind == "group" else None, cols)
+            A = best if which == "best" else worst
+            return f"SUMPRODUCT({W},({self.z_row(i, kind, cols)}-{A})^2)"
+        g = p.group_of(i)
+        rows = self._rows(kind, g)
+        x = self.span(p.data_sheet, p.data_rows[i], cols)
+        if self.method == "max":
+            x = f"{x}^{self.span(H_STANDARDISED, STD_ROWS['sign'], cols)}"
+        B = self.span(H_STANDARDISED, rows["B" + which], cols)
+        R = self.span(H_STANDARDISED, rows["R"], cols)
+        return f"SUMPRODUCT({W},(({x}-{B})/{R})^2)"
+
+    def _rows(self, kind, g) -> dict:
+        if kind == "pooled":
+            return STD_ROWS
+        return {k: self.group_rows[(k, g)] for k in ("R", "Bbest", "Bworst")}
+
+    def z_col(self, j) -> str:
+        """Pooled z of indicator j over all rows: a range (steps) or an array expression."""
+        p, c = self.p, self.col(j)
+        if self.steps:
+            top = self.z_top["pooled"]
+            return _rng(H_STANDARDISED, top, c, top + p.m - 1, c)
+        R = STD_ROWS
+        return "(" + self.z_expr(_rng(p.data_sheet, p.data_rows[0], c, p.data_rows[-1], c),
+                                 *(_ref(H_STANDARDISED, R[k], c, "rc") for k in ("A", "R", "S", "sign"))) + ")"
+
+    def _write_consts(self, ws, c, rows: dict, mn, mx, rg, sm, sg, m: int, shift: float):
+        """R, B⁺, B⁻ of one column, and A, S, z(min), z(max), best, worst where ``rows`` has them
+        (rows: key -> sheet row). z − z* = (x^E − B*)/R, with B* the x^E of the best / worst
+        observation (z is monotone in x^E/R)."""
+        ok = self.ok
+        method = self.method
+        if method == "minmax":
+            A = f"IF({rg}=0,{mn},IF({sg}>0,{mn},{mx}))"
+            R = f"IF({rg}=0,1,IF({sg}>0,{rg},-{rg}))"
+            S = f"IF({rg}=0,{_num(1.0 + shift)},{_num(shift)})"
+        elif method == "max":
+            A, R, S = "0", f"IF({sg}>0,IF({mx}=0,1,{mx}),1/{mn})", f"IF(AND({sg}>0,{mx}=0),1,0)"
+        else:
+            A, R, S = "0", f"IF({sm}=0,1,{sm})", f"IF({sm}=0,1/{m},0)"
+        _set(ws, rows["R"], c, f"=IF({ok},{R},NA())")
+        R = _ref(None, rows["R"], c)
+        lo, hi = (f"{mn}^{sg}", f"{mx}^{sg}") if method == "max" else (mn, mx)
+        _set(ws, rows["Bbest"], c, f"=IF({R}>0,MAX({lo},{hi}),MIN({lo},{hi}))")
+        _set(ws, rows["Bworst"], c, f"=IF({R}>0,MIN({lo},{hi}),MAX({lo},{hi}))")
+        if "A" not in rows:
+            return
+        if A == "0":
+            ws.cell(rows["A"], c).value = 0
+        else:
+            _set(ws, rows["A"], c, "=" + A)
+        _set(ws, rows["S"], c, "=" + S)
+        A, S = (_ref(None, rows[k], c) for k in ("A", "S"))
+        zlo, zhi = self.z_expr(mn, A, R, S, sg), self.z_expr(mx, A, R, S, sg)
+        if "zlo" in rows:
+            _set(ws, rows["zlo"], c, "=" + zlo, "0.000000")
+            _set(ws, rows["zhi"], c, "=" + zhi, "0.000000")
+            zlo, zhi = _ref(None, rows["zlo"], c), _ref(None, rows["zhi"], c)
+        _set(ws, rows["best"], c, f"=MAX({zlo},{zhi})", "0.000000")
+        _set(ws, rows["worst"], c, f"=MIN({zlo},{zhi})", "0.000000")
 
     # ---------------------------------------------------------------- h_Standardised
     def standardised(self, pooled: bool, group: bool):
-        p, F = self.p, self.F
-        method = self.s["method"]
-        shift = float(self.s.get("shift", 0.0)) if self.workflow == "ccd" else 0.0
+        p = self.p
+        method, shift = self.method, self.shift
+        rule = {"minmax": "z = (x − A)/R + S: benefit (x − min)/(max − min), cost (max − x)/(max − min)"
+                          + (f", + shift {shift:g}" if shift else "") + "; a constant column gives 1"
+                          + (" + shift" if shift else ""),
+                "max": "z = x^E/R + S: benefit x/max (E = 1, R = max), cost min/x (E = −1, R = 1/min)",
+                "share": "z = x/R + S with R = Σx (directions ignored)"}[method]
         ws = _helper(
             self.wb, H_STANDARDISED, "Standardised matrix 标准化矩阵",
-            f"method {method}" + (f", shift {shift:g}" if method == "minmax" else "")
-            + "; formulas over the Data sheet; direction signs follow the Indicators sheet "
-              "(+1 benefit, −1 cost); a constant column standardises to 1"
-            + (" + shift" if method == "minmax" and shift else "") + ". 公式，请勿输入。")
+            f"method {method}; {rule}. Columns line up with the Data sheet; direction signs follow the "
+            "Indicators sheet (+1 benefit, −1 cost). "
+            + ("The full z matrix is written below (show the steps)." if self.steps else
+               "Compact: the row formulas on h_Distances apply A, R, S to each Data row (export with "
+               "show-the-steps for the full z matrix).") + " 公式，请勿输入。")
         R = STD_ROWS
         labels = {"code": "code 指标代码", "dimension": "dimension 维度",
-                  "direction_text": "direction (as typed) 方向", "sign": "sign (+1 / −1) 方向符号",
-                  "min": "min 最小值", "max": "max 最大值", "range": "max − min 极差",
-                  "sum": "sum Σx 合计"}
+                  "direction_text": "direction (as typed) 方向", "sign": "sign E (+1 / −1) 方向符号",
+                  "count": "numbers in the column 数值个数", "min": "min 最小值", "max": "max 最大值",
+                  "range": "max − min 极差", "sum": "sum Σx 合计",
+                  "check": "column check (0 = OK) 列检查", "A": "A (subtracted) 减数",
+                  "R": "R (divisor; #N/A if an input check fails) 除数", "S": "S (added) 加数",
+                  "zlo": "z at the column min", "zhi": "z at the column max",
+                  "best": "ideal A⁺ (best z) 正理想解", "worst": "anti-ideal A⁻ (worst z) 负理想解",
+                  "Bbest": "B⁺ = x^E of the best row: z − A⁺ = (x^E − B⁺)/R",
+                  "Bworst": "B⁻ = x^E of the worst row: z − A⁻ = (x^E − B⁻)/R"}
         for key, row in R.items():
             _head(ws, row, 1, labels[key])
         dir_col = p.ind_cols.get("direction")
-        benefit = sorted(_BENEFIT)
-        cost = sorted(_COST)
+        benefit, cost = sorted(_BENEFIT), sorted(_COST)
+        need = {"minmax": "", "max": "AND({mn}>=0,OR({sg}>0,{mn}>0))", "share": "{mn}>=0"}[method]
         for j in range(p.n):
-            c = F + j
+            c = self.col(j)
             write_cell(ws, R["code"], c, p.codes[j]).font = _font(bold=True)
             write_cell(ws, R["dimension"], c, p.dims[j])
             d = _ref(p.ind_sheet, p.ind_rows[j], dir_col)
@@ -298,154 +462,185 @@ class _Builder:
             is_b = ",".join(f"{t}={_str(v)}" for v in benefit)
             is_c = ",".join(f"{t}={_str(v)}" for v in cost)
             _set(ws, R["sign"], c, f"=IF(OR({is_b}),1,IF(OR({is_c}),-1,NA()))")
-            col = _rng(p.data_sheet, p.data_rows[0], p.data_cols[j], p.data_rows[-1], p.data_cols[j])
+            col = _rng(p.data_sheet, p.data_rows[0], c, p.data_rows[-1], c)
+            _set(ws, R["count"], c, f"=COUNT({col})")
             _set(ws, R["min"], c, f"=MIN({col})")
             _set(ws, R["max"], c, f"=MAX({col})")
-            _set(ws, R["range"], c, f"={_ref(None, R['max'], c)}-{_ref(None, R['min'], c)}")
+            mn, mx = _ref(None, R["min"], c), _ref(None, R["max"], c)
+            _set(ws, R["range"], c, f"={mx}-{mn}")
             _set(ws, R["sum"], c, f"=SUM({col})")
-        row = STD_GROUP_TOP
+            sg = _ref(None, R["sign"], c)
+            cond = f"ISNUMBER({sg})" + ("," + need.format(mn=mn, sg=sg) if need else "")
+            _set(ws, R["check"], c, f"=IFERROR(IF(AND({cond}),0,{c}),{c})")
+            self._write_consts(ws, c, R, mn, mx, _ref(None, R["range"], c), _ref(None, R["sum"], c),
+                               sg, p.m, shift)
+        r = STD_GROUP_TOP
         G = len(p.region_order)
         if group:
-            self.gmin_top, self.gmax_top = row + 1, row + 2 + G
-            top_z = self.gmax_top + G + 1
-        else:
-            top_z = row
-        blocks = []
-        if pooled:
-            blocks.append("pooled")
-        if group:
-            blocks.append("group")
-        r = top_z
-        for kind in blocks:
-            title = ("z over the pooled panel 全部样本标准化" if kind == "pooled"
-                     else "z within each region (its own years) 各地区按自身年份标准化")
-            _head(ws, r, 1, title)
-            hdr = r + 1
-            for k, h in enumerate(("region 地区", "year 年份", "group 组")):
-                _head(ws, hdr, 1 + k, h)
-            for j in range(p.n):
-                _head(ws, hdr, F + j, p.codes[j])
-            top = hdr + 1
-            if kind == "pooled":
-                self.z_pooled_top = top
-            else:
-                self.z_group_top = top
-            r = top + p.m + 1
-        # group-number column used by the conditional MIN / MAX: that of the first z block
-        ztop = self.z_pooled_top or self.z_group_top
-        self.gid = _rng(H_STANDARDISED, ztop, 3, ztop + p.m - 1, 3)
-        if group:
-            _head(ws, self.gmin_top - 1, 1, "within-region min 地区内最小值")
-            _head(ws, self.gmax_top - 1, 1, "within-region max 地区内最大值")
-            _head(ws, self.gmin_top - 1, 3, "group 组")
-            _head(ws, self.gmax_top - 1, 3, "group 组")
             for g, region in enumerate(p.region_order, start=1):
-                for top, fn, sign in ((self.gmin_top, "MIN", "+"), (self.gmax_top, "MAX", "-")):
-                    rr = top + g - 1
-                    write_cell(ws, rr, 1, region)
-                    ws.cell(rr, 3).value = g
-                    for j in range(p.n):
-                        col = _rng(p.data_sheet, p.data_rows[0], p.data_cols[j], p.data_rows[-1],
-                                   p.data_cols[j])
-                        _set(ws, rr, F + j, f"=SUMPRODUCT({fn}(({self.gid}={g})*{col}{sign}"
-                                            f"({self.gid}<>{g})*{BIG}))")
-        for kind in blocks:
-            top = self.z_pooled_top if kind == "pooled" else self.z_group_top
-            for i in range(p.m):
-                rr = top + i
-                write_cell(ws, rr, 1, p.regions[i])
-                ws.cell(rr, 2).value = p.years[i]
-                ws.cell(rr, 3).value = p.group_of(i)
+                self.groups[g] = [p.data_rows[i] for i in range(p.m) if p.group_of(i) == g]
+            titles = {"min": "within-region min 地区内最小值", "max": "within-region max 地区内最大值",
+                      "sum": "within-region sum 地区内合计",
+                      "A": "within-region A", "R": "within-region R", "S": "within-region S",
+                      "best": "within-region ideal A⁺ 地区内正理想解",
+                      "worst": "within-region anti-ideal A⁻ 地区内负理想解",
+                      "Bbest": "within-region B⁺", "Bworst": "within-region B⁻"}
+            keys = [k for k in GROUP_KEYS if (k != "sum" or method == "share")
+                    and (self.steps or k not in ("A", "S", "best", "worst"))]
+            for key in keys:
+                _head(ws, r, 1, titles[key])
+                _head(ws, r, 2, "group 组")
+                for g, region in enumerate(p.region_order, start=1):
+                    self.group_rows[(key, g)] = r + g
+                    write_cell(ws, r + g, 1, region)
+                    ws.cell(r + g, 2).value = g
+                r += G + 2
+            for g in range(1, G + 1):
+                rows = {k: self.group_rows[(k, g)] for k in keys}
+                runs = _col_runs(self.groups[g])
                 for j in range(p.n):
-                    x = _ref(p.data_sheet, p.data_rows[i], p.data_cols[j])
-                    c = F + j
-                    sign = _ref(None, R["sign"], c, "r")
-                    if kind == "pooled":
-                        mn, mx = _ref(None, R["min"], c, "r"), _ref(None, R["max"], c, "r")
-                        rg, sm = _ref(None, R["range"], c, "r"), _ref(None, R["sum"], c, "r")
-                    else:
-                        g = p.group_of(i)
-                        mn = _ref(None, self.gmin_top + g - 1, c, "r")
-                        mx = _ref(None, self.gmax_top + g - 1, c, "r")
-                        rg, sm = f"({mx}-{mn})", None
-                    _set(ws, rr, c, "=" + self._z(method, shift if kind == "pooled" else 0.0,
-                                                  x, sign, mn, mx, rg, sm), "0.000000")
-        ws.freeze_panes = ws.cell(row=R["code"] + 1, column=F)
+                    c = self.col(j)
+                    cells = ",".join(_rng(p.data_sheet, a, c, b, c) if a != b else
+                                     _ref(p.data_sheet, a, c) for a, b in runs)
+                    for key, fn in (("min", "MIN"), ("max", "MAX"), ("sum", "SUM")):
+                        if key in rows:
+                            _set(ws, rows[key], c, f"={fn}({cells})")
+                    mn, mx = _ref(None, rows["min"], c), _ref(None, rows["max"], c)
+                    sm = _ref(None, rows["sum"], c) if "sum" in rows else None
+                    self._write_consts(ws, c, rows, mn, mx, f"({mx}-{mn})", sm,
+                                       _ref(None, R["sign"], c), len(self.groups[g]), 0.0)
+        if self.steps:
+            kinds = (["pooled"] if pooled else []) + (["group"] if group else [])
+            for kind in kinds:
+                title = ("z over the pooled panel 全部样本标准化" if kind == "pooled"
+                         else "z within each region (its own years) 各地区按自身年份标准化")
+                _head(ws, r, 1, title)
+                hdr = r + 1
+                for k, h in enumerate(("region 地区", "year 年份")):
+                    _head(ws, hdr, 1 + k, h)
+                for j in range(p.n):
+                    _head(ws, hdr, self.col(j), p.codes[j])
+                top = self.z_top[kind] = hdr + 1
+                for i in range(p.m):
+                    rr = top + i
+                    write_cell(ws, rr, 1, p.regions[i])
+                    ws.cell(rr, 2).value = p.years[i]
+                    rA, rR, rS, rE = self._consts(kind, p.group_of(i))
+                    for j in range(p.n):
+                        c = self.col(j)
+                        x = _ref(p.data_sheet, p.data_rows[i], c)
+                        _set(ws, rr, c, "=" + self.z_expr(x, *(_ref(None, rk, c, "r")
+                                                               for rk in (rA, rR, rS, rE))), "0.000000")
+                r = top + p.m + 1
+        ws.freeze_panes = ws.cell(row=R["code"] + 1, column=max(self.c0, 2))
         for j in range(p.n):
-            ws.column_dimensions[_L(F + j)].width = 12
-        ws.column_dimensions["B"].width = 8
-        ws.column_dimensions["C"].width = 7
+            ws.column_dimensions[_L(self.col(j))].width = 12
+        ws.column_dimensions["A"].width = 30
 
-    def _z(self, method, shift, x, sign, mn, mx, rg, sm):
-        if method == "minmax":
-            return (f"IF({rg}=0,{_num(1.0 + shift)},IF({sign}>0,({x}-{mn})/{rg},({mx}-{x})/{rg})"
-                    + (f"+{_num(shift)}" if shift else "") + ")")
-        if method == "max":
-            return f"IF({sign}>0,IF({mx}=0,1,{x}/{mx}),IF({rg}=0,1,{mn}/{x}))"
-        if method == "share":
-            return f"IF({sm}=0,1/{self.p.m},{x}/{sm})"
-        raise InputError(f'{layout.SETTINGS_SHEET}: standardisation "{method}" cannot be '
-                         f"exported to a share workbook")
-
-    def z_row(self, i, kind):
-        top = self.z_pooled_top if kind == "pooled" else self.z_group_top
-        r = top + i
-        return _rng(H_STANDARDISED, r, self.F, r, self.F + self.p.n - 1)
-
-    def z_col(self, j, kind):
-        top = self.z_pooled_top if kind == "pooled" else self.z_group_top
-        return _rng(H_STANDARDISED, top, self.F + j, top + self.p.m - 1, self.F + j)
+    # ---------------------------------------------------------------- h_Checks
+    def checks(self):
+        """Per-row input checks (numbers only, no TRUE/FALSE) and the overall OK / message."""
+        p = self.p
+        ws = _check_sheet(self.wb)
+        _head(ws, CHK_HEADER, 1, "region 地区")
+        _head(ws, CHK_HEADER, 2, "year 年份")
+        _head(ws, CHK_HEADER, 3, f"row check: 0 = OK, else the {p.data_sheet} row 行检查")
+        cols = sorted(p.data_cols)
+        for i in range(p.m):
+            r, dr = CHK_TOP + i, p.data_rows[i]
+            write_cell(ws, r, 1, p.regions[i])
+            ws.cell(r, 2).value = p.years[i]
+            runs = ",".join(_row_runs(p.data_sheet, dr, cols))
+            logical = "+".join(f"ISLOGICAL({_ref(p.data_sheet, dr, c)})" for c in cols)
+            _set(ws, r, 3, f"=IF(AND(COUNT({runs})={p.n},{logical}=0),0,{dr})")
+        rows = _rng(None, CHK_TOP, 3, CHK_TOP + p.m - 1, 3)
+        colchk = self.span(H_STANDARDISED, STD_ROWS["check"])
+        _set(ws, *CHK_OK, f"=AND(SUM({rows})=0,SUM({colchk})=0)")
+        # first bad row, first bad cell in it (blank / text; TRUE/FALSE in LibreOffice: row only)
+        r_bad, c_bad, col_bad = (_ref(None, CHK_AUX, k, "rc") for k in (2, 3, 4))
+        _head(ws, CHK_AUX, 1, "first bad row / cell column / column 首个问题位置")
+        _set(ws, CHK_AUX, 2, f"=IF(SUM({rows})=0,0,SMALL({rows},COUNTIF({rows},0)+1))")
+        contiguous = cols == list(range(self.c0, self.c1 + 1))
+        if contiguous:
+            block = _rng(p.data_sheet, p.data_rows[0], self.c0, p.data_rows[-1], self.c1)
+            line = f"INDEX({block},{r_bad}-{p.data_rows[0] - 1},0)"
+            _set(ws, CHK_AUX, 3, f"=IF({r_bad}=0,0,SUMPRODUCT(MIN(COLUMN({line})+1E+9*ISNUMBER({line}))))")
+        else:
+            ws.cell(CHK_AUX, 3).value = 0
+        _set(ws, CHK_AUX, 4, f"=IF(SUM({colchk})=0,0,SMALL({colchk},COUNTIF({colchk},0)+1))")
+        sheet = _str(p.data_sheet)
+        rule = {"minmax": "", "max": " values ≥ 0, and > 0 for a cost indicator (max: min/x);",
+                "share": " values ≥ 0 (share: x/Σx);"}[self.method]
+        cell = f'ADDRESS({r_bad},{c_bad},4)'
+        letter = f'SUBSTITUTE(ADDRESS(1,{col_bad},4),"1","")'
+        _set(ws, *CHK_MSG,
+             f'=IF({self.ok},"OK: every input is a valid number 输入全部有效",'
+             f'IF({r_bad}>0,"check "&{sheet}&"!"&IF(AND({c_bad}>0,{c_bad}<1E+9),{cell},"row "&{r_bad})'
+             f'&": a number is needed (not text, blank or TRUE/FALSE); results show #N/A until fixed. '
+             f'请检查 "&{sheet}&"!"&IF(AND({c_bad}>0,{c_bad}<1E+9),{cell},"第 "&{r_bad}&" 行")'
+             f'&"：须为数值（不能是文本、空白或 TRUE/FALSE）",'
+             f'"check column "&{letter}&" of "&{sheet}&" and its direction on {p.ind_sheet} (+ or -):'
+             f'{rule} results show #N/A until fixed. 请检查 "&{sheet}&" 表 "&{letter}&" 列及其方向"))')
+        ws.column_dimensions["C"].width = 30
 
     # ---------------------------------------------------------------- h_Entropy
     def entropy(self):
-        p, F = self.p, self.F
+        p = self.p
         ws = _helper(
             self.wb, H_ENTROPY, "Entropy weights 熵权",
-            "p = z/S with S = Σz over the column; e = −Σ p·ln p / ln m with 0·ln 0 = 0 (IF(z>0, …, 0)); "
-            "a constant column gets e = 1; d = 1 − e; w = d/Σd. 公式，请勿输入。")
+            "S = Σz and Σ z·ln z over each column (0·ln 0 = 0 as z·LN(z + (z = 0))); "
+            "e = −(Σ z·ln z / S − ln S) / ln m = −Σ p·ln p / ln m with p = z/S; a constant column gets "
+            "e = 1; d = 1 − e; w = d/Σd." + (" The p·ln p matrix below shows the steps." if self.steps
+                                             else "") + " 公式，请勿输入。")
         R = ENT_ROWS
         _head(ws, ENT_M_CELL[0], 1, "m (rows) 样本数")
         ws.cell(*ENT_M_CELL).value = p.m
         m = _ref(None, *ENT_M_CELL, "rc")
         labels = {"code": "code 指标代码", "dimension": "dimension 维度", "S": "S = Σz",
-                  "sum_plnp": "Σ p·ln p", "e": "e entropy 熵值", "d": "d = 1 − e",
+                  "sum_zlnz": "Σ z·ln z", "e": "e entropy 熵值", "d": "d = 1 − e",
                   "w": "w weight 权重"}
         for key, row in R.items():
             _head(ws, row, 1, labels[key])
-        _head(ws, ENT_MATRIX_TOP, 1, "p·ln p, p = z/S (0 where z = 0)")
-        hdr = ENT_MATRIX_TOP + 1
-        for k, h in enumerate(("region 地区", "year 年份")):
-            _head(ws, hdr, 1 + k, h)
-        top = hdr + 1
-        d_row = _rng(None, R["d"], F, R["d"], F + p.n - 1)
+        d_row = self.span(None, R["d"])
         for j in range(p.n):
-            c = F + j
+            c = self.col(j)
             write_cell(ws, R["code"], c, p.codes[j]).font = _font(bold=True)
             write_cell(ws, R["dimension"], c, p.dims[j])
-            _head(ws, hdr, c, p.codes[j])
-            zc = self.z_col(j, "pooled")
+            zc = self.z_col(j)
             S = _ref(None, R["S"], c, "r")
-            _set(ws, R["S"], c, f"=SUM({zc})")
-            _set(ws, R["sum_plnp"], c, f"=SUM({_rng(None, top, c, top + p.m - 1, c)})")
+            _set(ws, R["S"], c, f"=SUM({zc})" if self.steps else f"=SUMPRODUCT({zc})")
+            _set(ws, R["sum_zlnz"], c, f"=SUMPRODUCT({zc}*LN({zc}+({zc}=0)))")
             rng_ = _ref(H_STANDARDISED, STD_ROWS["range"], c, "r")
             _set(ws, R["e"], c, f"=IF(OR({rng_}=0,{S}<=0),1,MAX(0,MIN(1,"
-                                f"-{_ref(None, R['sum_plnp'], c)}/LN({m}))))", "0.0000")
+                                f"-({_ref(None, R['sum_zlnz'], c)}/{S}-LN({S}))/LN({m}))))", "0.0000")
             _set(ws, R["d"], c, f"=1-{_ref(None, R['e'], c)}", "0.0000")
             _set(ws, R["w"], c, f"={_ref(None, R['d'], c)}/SUM({d_row})", "0.0000")
+        if self.steps:
+            _head(ws, ENT_MATRIX_TOP, 1, "p·ln p, p = z/S (0 where z = 0); column sums = Σ p·ln p")
+            hdr = ENT_MATRIX_TOP + 1
+            for k, h in enumerate(("region 地区", "year 年份")):
+                _head(ws, hdr, 1 + k, h)
+            top = hdr + 1
+            _head(ws, top + p.m, 1, "Σ p·ln p")
+            for j in range(p.n):
+                c = self.col(j)
+                _head(ws, hdr, c, p.codes[j])
+                S = _ref(None, R["S"], c, "r")
+                for i in range(p.m):
+                    z = _ref(H_STANDARDISED, self.z_top["pooled"] + i, c)
+                    _set(ws, top + i, c, f"=IF({z}>0,({z}/{S})*LN({z}/{S}),0)", "0.000000")
+                _set(ws, top + p.m, c, f"=SUM({_rng(None, top, c, top + p.m - 1, c)})", "0.000000")
             for i in range(p.m):
-                z = _ref(H_STANDARDISED, self.z_pooled_top + i, c)
-                _set(ws, top + i, c, f"=IF({z}>0,({z}/{S})*LN({z}/{S}),0)", "0.000000")
-        for i in range(p.m):
-            write_cell(ws, top + i, 1, p.regions[i])
-            ws.cell(top + i, 2).value = p.years[i]
-        ws.freeze_panes = ws.cell(row=R["code"] + 1, column=F)
+                write_cell(ws, top + i, 1, p.regions[i])
+                ws.cell(top + i, 2).value = p.years[i]
+        ws.freeze_panes = ws.cell(row=R["code"] + 1, column=max(self.c0, 2))
         for j in range(p.n):
-            ws.column_dimensions[_L(F + j)].width = 12
+            ws.column_dimensions[_L(self.col(j))].width = 12
 
     def w_ref(self, j) -> str:
         """The formula (without =) of the weight of indicator j."""
         if self.s["weights"] == "entropy":
-            return _ref(H_ENTROPY, ENT_ROWS["w"], self.F + j, "r")
+            return _ref(H_ENTROPY, ENT_ROWS["w"], self.col(j), "r")
         # hierarchical equal weights: K dimensions × 1/K, split equally among its indicators
         K = len(self.p.dimensions)
         count = len(self.p.members(self.p.dims[j]))
@@ -453,79 +648,74 @@ class _Builder:
 
     # ---------------------------------------------------------------- h_Distances
     def distances(self, score_names: list, kind: str):
-        """Weight vectors, ideal rows and d⁺ / d⁻ of every row for every score."""
-        p, F = self.p, self.F
+        """Weight vectors, zero tolerances and d⁺ / d⁻ of every row for every score."""
+        p, F = self.p, HELPER_FIRST_COL
         distance = self.s["distance"]
+        self.kind = kind
         ws = _helper(
             self.wb, H_DISTANCES, "TOPSIS distances 距离",
-            ("ideal and anti-ideal = best / worst of z within each region (conditional "
-             "SUMPRODUCT(MAX(…)) over the group column)" if kind == "group" else
-             "ideal and anti-ideal = best / worst of z over the pooled panel")
+            ("ideal and anti-ideal = best / worst z within each region (h_Standardised, within-region "
+             "blocks)" if kind == "group" else
+             "ideal and anti-ideal = best / worst z over the pooled panel (h_Standardised rows A⁺, A⁻)")
             + ("; d = √Σ (w·(z − z*))² (distance w2)" if distance == "w2" else
                "; d = √Σ w·(z − z*)² (distance w)")
-            + "; a score's weights are renormalised within its indicators. 公式，请勿输入。")
+            + ("" if self.steps else "; compact: z − z* = (x^E − B*)/R with B* on h_Standardised")
+            + "; a score's weights are renormalised within its indicators; a distance below the "
+              "tolerance 1E−12·‖A⁺ − A⁻‖ counts as 0 (as the engine). One formula per row and score: "
+              "SUMPRODUCT over the Data row. 公式，请勿输入。")
         hdr = DIST_WEIGHT_HEADER
         _head(ws, hdr, 1, "weights of each score 各得分权重")
         _head(ws, hdr, 2, "Σw")
         for j in range(p.n):
-            _head(ws, hdr, F + j, p.codes[j])
+            _head(ws, hdr, self.col(j), p.codes[j])
         self.weight_rows = {}
+        self.spans = {}
         all_dims = [None] + list(p.dimensions)
         for k, (name, dim) in enumerate(zip(score_names, all_dims)):
             r = hdr + 1 + k
             self.weight_rows[name] = r
             write_cell(ws, r, 1, name).font = _font(bold=True)
             members = list(range(p.n)) if dim is None else p.members(dim)
+            self.spans[name] = self.score_span(members)
             if self.s["weights"] == "entropy":
-                cells = _row_runs(H_ENTROPY, ENT_ROWS["w"], [F + j for j in members])
+                cells = _row_runs(H_ENTROPY, ENT_ROWS["w"], [self.col(j) for j in members])
             else:
-                cells = _row_runs(None, hdr + 1, [F + j for j in members])
+                cells = _row_runs(None, hdr + 1, [self.col(j) for j in members])
             if dim is None:
-                _set(ws, r, 2, f"=SUM({_rng(None, r, F, r, F + p.n - 1)})", "0.0000")
+                _set(ws, r, 2, f"=SUM({self.span(None, r)})", "0.0000")
                 for j in range(p.n):
-                    _set(ws, r, F + j, "=" + self.w_ref(j), "0.0000")
+                    _set(ws, r, self.col(j), "=" + self.w_ref(j), "0.0000")
                 continue
             _set(ws, r, 2, "=" + self._sum_of(cells), "0.0000")
             tot = _ref(None, r, 2, "c")
             for j in range(p.n):
                 if j in members:
-                    w = self.w_ref(j) if self.s["weights"] == "entropy" else _ref(None, hdr + 1, F + j, "r")
-                    _set(ws, r, F + j, f"=IF({tot}<=0,1/{len(members)},{w}/{tot})", "0.0000")
+                    w = self.w_ref(j) if self.s["weights"] == "entropy" else _ref(None, hdr + 1, self.col(j), "r")
+                    _set(ws, r, self.col(j), f"=IF({tot}<=0,1/{len(members)},{w}/{tot})", "0.0000")
                 else:
-                    ws.cell(r, F + j).value = 0
+                    ws.cell(r, self.col(j)).value = 0
+        # zero tolerance per score (columns) and group (rows)
         r = hdr + len(score_names) + 2
-        _head(ws, r, 1, "ideal A⁺ / anti-ideal A⁻ (in z) 正、负理想解")
-        _head(ws, r, 3, "group 组")
-        r += 1
-        self.ideal_rows = {}
-        if kind == "pooled":
-            for label, fn in (("A+", "MAX"), ("A-", "MIN")):
-                write_cell(ws, r, 1, f"{label} all rows").font = _font(bold=True)
-                for j in range(p.n):
-                    col = self.z_col(j, "pooled")
-                    if self.s["method"] == "share":
-                        # share keeps the orientation: a cost column's ideal is its minimum
-                        other = "MIN" if fn == "MAX" else "MAX"
-                        sign = _ref(H_STANDARDISED, STD_ROWS["sign"], F + j, "r")
-                        _set(ws, r, F + j, f"=IF({sign}>0,{fn}({col}),{other}({col}))",
-                             "0.000000")
-                        continue
-                    _set(ws, r, F + j, f"={fn}({col})", "0.000000")
-                self.ideal_rows[label] = {g: r for g in range(1, len(p.region_order) + 1)}
-                r += 1
-        else:
-            for label, fn, sign in (("A+", "MAX", "-"), ("A-", "MIN", "+")):
-                self.ideal_rows[label] = {}
-                for g, region in enumerate(p.region_order, start=1):
-                    write_cell(ws, r, 1, f"{label} {region}")
-                    ws.cell(r, 3).value = g
-                    for j in range(p.n):
-                        z = self.z_col(j, "group")
-                        _set(ws, r, F + j, f"=SUMPRODUCT({fn}(({self.gid}={g})*{z}{sign}"
-                                           f"({self.gid}<>{g})*{BIG}))", "0.000000")
-                    self.ideal_rows[label][g] = r
-                    r += 1
-        r += 1
+        _head(ws, r, 1, "zero tolerance 1E−12·‖A⁺ − A⁻‖ 零容差")
+        _head(ws, r, 2, "group 组")
+        for k, name in enumerate(score_names):
+            _head(ws, r, F + k, name)
+        groups = list(range(1, len(p.region_order) + 1)) if kind == "group" else [None]
+        self.tol = {}
+        for gi, g in enumerate(groups):
+            rr = r + 1 + gi
+            write_cell(ws, rr, 1, "all rows" if g is None else p.region_order[g - 1])
+            if g is not None:
+                ws.cell(rr, 2).value = g
+            rows = self._rows("pooled" if g is None else "group", g)
+            for k, name in enumerate(score_names):
+                cols = self.spans[name]
+                B1, B0, Rr = (self.span(H_STANDARDISED, rows[key], cols) for key in ("Bbest", "Bworst", "R"))
+                W = self.span(None, self.weight_rows[name], cols)
+                W = f"{W},{W}" if distance == "w2" else W
+                _set(ws, rr, F + k, f"=1E-12*SQRT(SUMPRODUCT({W},(({B1}-{B0})/{Rr})^2))")
+                self.tol[(name, g)] = _ref(H_DISTANCES, rr, F + k, "rc")
+        r = r + 1 + len(groups) + 1
         _head(ws, r, 1, "d⁺ and d⁻ of every row 各行距离")
         hdr2 = r + 1
         for k, h in enumerate(("region 地区", "year 年份", "group 组")):
@@ -542,21 +732,23 @@ class _Builder:
             ws.cell(rr, 2).value = p.years[i]
             g = p.group_of(i)
             ws.cell(rr, 3).value = g
-            z = self.z_row(i, kind)
             for name in score_names:
-                wr = self.weight_rows[name]
-                W = _rng(None, wr, F, wr, F + p.n - 1)
-                for label, col in zip(("A+", "A-"), self.d_cols[name]):
-                    ir = self.ideal_rows[label][g]
-                    A = _rng(None, ir, F, ir, F + p.n - 1)
-                    if distance == "w2":
-                        f = f"=SQRT(SUMPRODUCT(({W}*({z}-{A}))^2))"
-                    else:
-                        f = f"=SQRT(SUMPRODUCT({W}*({z}-{A})^2))"
-                    _set(ws, rr, col, f, "0.000000")
+                cols = self.spans[name]
+                W = self.span(None, self.weight_rows[name], cols)
+                W = f"{W},{W}" if distance == "w2" else W
+                for which, col in zip(("best", "worst"), self.d_cols[name]):
+                    _set(ws, rr, col, f"=SQRT({self.dist_sq(i, kind, W, which, cols)})", "0.000000")
         ws.freeze_panes = ws.cell(row=hdr + 1, column=F)
-        for c in range(F, F + max(p.n, 2 * len(score_names))):
+        for c in range(F, F + 2 * len(score_names)):
             ws.column_dimensions[_L(c)].width = 12
+
+    def ideal(self, g, cols: tuple | None = None):
+        """(A⁺, A⁻) row ranges on h_Standardised: pooled (g None) or within group g."""
+        if g is None:
+            return (self.span(H_STANDARDISED, STD_ROWS["best"], cols),
+                    self.span(H_STANDARDISED, STD_ROWS["worst"], cols))
+        return (self.span(H_STANDARDISED, self.group_rows[("best", g)], cols),
+                self.span(H_STANDARDISED, self.group_rows[("worst", g)], cols))
 
     @staticmethod
     def _sum_of(cells: list[str]) -> str:
@@ -566,9 +758,9 @@ class _Builder:
         dp_col, dm_col = self.d_cols[name]
         dp = _ref(H_DISTANCES, self.d_top + i, dp_col)
         dm = _ref(H_DISTANCES, self.d_top + i, dm_col)
-        if self.s["closeness"] == "ratio":
-            return f"=IF({dp}=0,1,{dm}/({dp}+{dm}))"
-        return f"=IF({dp}=0,1,{dm}^2/({dp}^2+{dm}^2))"
+        tol = self.tol[(name, self.p.group_of(i) if self.kind == "group" else None)]
+        core = f"{dm}/({dp}+{dm})" if self.s["closeness"] == "ratio" else f"{dm}^2/({dp}^2+{dm}^2)"
+        return f"=IF(OR({dp}<{tol},{dp}=0),1,IF(OR({dm}<{tol},{dm}=0),0,{core}))"
 
 
 # ---------------------------------------------------------------- grades and coupling
@@ -668,16 +860,44 @@ class _Coupling:
         self.next_row = hdr + 1 + len(rows) + 2
         return out
 
+    def direct(self, title, systems, alpha, rows):
+        """U read in place, one row range per output row (e.g. the dimension scores on Scores):
+        only the α row is written here. ``rows``: (sheet, row, first column) of each U row."""
+        ws, F = self.ws, HELPER_FIRST_COL
+        n = len(systems)
+        r = self.next_row
+        _head(ws, r, 1, title)
+        for k, s in enumerate(systems):
+            _head(ws, r, F + k, str(s))
+        ar = r + 1
+        _head(ws, ar, 1, "α (T weights) 权重")
+        for k, a in enumerate(alpha):
+            ws.cell(ar, F + k).value = float(a)
+        alpha_rng = _rng(H_COUPLING, ar, F, ar, F + n - 1)
+        self.next_row = ar + 2
+        return [{"U": _rng(sh, rr, c, rr, c + n - 1), "n": n, "alpha": alpha_rng,
+                 "head": _rng(sh, rr, c, rr, c + n - 2), "tail": _rng(sh, rr, c + 1, rr, c + n - 1),
+                 "first": _ref(sh, rr, c), "last": _ref(sh, rr, c + n - 1)} for sh, rr, c in rows]
+
     def C(self, info) -> str:
         U, n = info["U"], info["n"]
         if self.model == "classic":
             core = f"{n}*EXP(SUMPRODUCT(LN({U}))/{n})/SUM({U})"
         elif self.model in ("ring", "ring_printed"):
-            core = f"EXP(SUMPRODUCT(LN({U})-LN({U}+{info['next']}))/{n})"
+            if "next" in info:
+                core = f"EXP(SUMPRODUCT(LN({U})-LN({U}+{info['next']}))/{n})"
+            else:      # U in place: Σ ln U_k − Σ_{k<n} ln(U_k + U_k+1) − ln(U_n + U_1)
+                core = (f"EXP((SUMPRODUCT(LN({U}))-SUMPRODUCT(LN({info['head']}+{info['tail']}))"
+                        f"-LN({info['last']}+{info['first']}))/{n})")
             if self.model == "ring":
                 core = "2*" + core
         elif self.model == "wang":
-            spread = f"MAX(0,1-SUMPRODUCT({info['sorted']},{info['coef']})/{_num(n * (n - 1) / 2)})"
+            if "sorted" in info:
+                ranked = f"SUMPRODUCT({info['sorted']},{info['coef']})"
+            else:      # U in place: Σ (2k − n − 1)·SMALL(U, k)
+                ranked = "(" + "+".join(f"{2 * k - n - 1}*SMALL({U},{k})" for k in range(1, n + 1)
+                                        if 2 * k - n - 1) + ")"
+            spread = f"MAX(0,1-{ranked}/{_num(n * (n - 1) / 2)})"
             prod = f"EXP(SUMPRODUCT(LN({U})-LN(MAX({U})))/{n - 1})"
             return f"=IF(MIN({U})<=0,0,MAX(0,MIN(1,SQRT({spread}*{prod}))))"
         else:
@@ -746,8 +966,9 @@ def _fmt(name: str) -> str:
 
 # ---------------------------------------------------------------- the two panel workflows
 
-def _share_ccd(wb, tpl, p: _Panel, settings, scheme, written: dict):
-    b = _Builder(wb, tpl, p, {**settings, "weights": "entropy"}, "ccd")
+def _share_ccd(wb, tpl, p: _Panel, settings, scheme, written: dict, steps: bool):
+    b = _Builder(wb, tpl, p, {**settings, "weights": "entropy"}, "ccd", steps)
+    b.checks()
     b.standardised(pooled=True, group=False)
     b.entropy()
     scores = ["overall"] + list(p.dimensions)
@@ -797,8 +1018,15 @@ def _share_ccd(wb, tpl, p: _Panel, settings, scheme, written: dict):
                  [_ref(sheet, score_row[(p.regions[i], p.years[i])], score_col[d]) for d in p.dimensions])
                 for i in range(p.m)]
         n = len(p.dimensions)
-        infos = coupling.block("U = the dimension scores of each region-year 各地区-年份各维度得分",
-                               "region 地区", p.dimensions, [1.0 / n] * n, rows)
+        dcols = [score_col[d] for d in p.dimensions]
+        if dcols == list(range(dcols[0], dcols[0] + n)):     # side by side on Scores: read in place
+            infos = coupling.direct(f"U = the dimension scores of each region-year, read in place on "
+                                    f"{sheet} 各地区-年份各维度得分（直接读取）", p.dimensions, [1.0 / n] * n,
+                                    [(sheet, score_row[(p.regions[i], p.years[i])], dcols[0])
+                                     for i in range(p.m)])
+        else:
+            infos = coupling.block("U = the dimension scores of each region-year 各地区-年份各维度得分",
+                                   "region 地区", p.dimensions, [1.0 / n] * n, rows)
         for k, info in enumerate(infos):
             _check_keys(ws, blk, k, rows[k][:2])
             _write_ctd(ws, blk.row + 1 + k, cols, info, coupling, grades)
@@ -807,28 +1035,29 @@ def _share_ccd(wb, tpl, p: _Panel, settings, scheme, written: dict):
 
 
 def _weights_row(ws, r, cols, j, p: _Panel, b: _Builder, entropy: bool):
-    F = HELPER_FIRST_COL
+    c = b.col(j)
     name_col = p.ind_cols.get("name")
     code = p.codes[j]
     if name_col is not None:
         nm = _ref(p.ind_sheet, p.ind_rows[j], name_col)
         _set(ws, r, cols["indicator"], f'=IF(TRIM({nm}&"")="",{_str(code)},{nm})')
-    sign = _ref(H_STANDARDISED, STD_ROWS["sign"], F + j)
+    sign = _ref(H_STANDARDISED, STD_ROWS["sign"], c)
     _set(ws, r, cols["direction"], f'=IF({sign}>0,"+","-")')
     if entropy:
         for key in ("e", "d", "w"):
-            _set(ws, r, cols[key], f"={_ref(H_ENTROPY, ENT_ROWS[key], F + j)}", _fmt(key))
+            _set(ws, r, cols[key], f"={_ref(H_ENTROPY, ENT_ROWS[key], c)}", _fmt(key))
     else:
         overall = next(iter(b.weight_rows))          # the first weight row: all indicators
-        _set(ws, r, cols["w"], f"={_ref(H_DISTANCES, b.weight_rows[overall], F + j)}", _fmt("w"))
+        _set(ws, r, cols["w"], f"={_ref(H_DISTANCES, b.weight_rows[overall], c)}", _fmt("w"))
     dim_row = b.weight_rows[p.dims[j]]
     _set(ws, r, cols["dimension_weight"], f"={_ref(H_DISTANCES, dim_row, 2)}", _fmt("dimension_weight"))
 
 
-def _share_index(wb, tpl, p: _Panel, settings):
+def _share_index(wb, tpl, p: _Panel, settings, steps: bool):
     entropy = settings["weights"] == "entropy"
     group = settings["ideal"] == "group"
-    b = _Builder(wb, tpl, p, settings, "index")
+    b = _Builder(wb, tpl, p, settings, "index", steps)
+    b.checks()
     b.standardised(pooled=entropy or not group, group=group)
     if entropy:
         b.entropy()
@@ -889,6 +1118,48 @@ def _share_index(wb, tpl, p: _Panel, settings):
 
 # ---------------------------------------------------------------- the U template
 
+def _check_sheet(wb):
+    """h_Checks with its title, note and the labels of the overall OK and message cells."""
+    ws = _helper(wb, H_CHECKS, "Input checks 输入检查",
+                 "Every input must be a number (not text such as \"99999\", a blank or TRUE/FALSE) in "
+                 "the range the method needs; otherwise the results depending on it show #N/A and B5 "
+                 "names the first cell to fix. Excel data validation on the input cells warns when "
+                 "typing, but not when pasting: these checks catch both. 公式，请勿输入。")
+    _head(ws, CHK_OK[0], 1, "all inputs OK 输入全部有效")
+    _head(ws, CHK_MSG[0], 1, "first problem 首个问题")
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 14
+    return ws
+
+
+def _u_checks(wb, ublock, wsu, m: int, n: int) -> list[str]:
+    """Per-row checks of the U table (numbers in [0, 1]); returns the check cell of each row."""
+    ws = _check_sheet(wb)
+    _head(ws, CHK_HEADER, 1, str(wsu.cell(ublock.row, ublock.col).value or "observation"))
+    _head(ws, CHK_HEADER, 3, f"row check: 0 = OK, else the {ublock.sheet} row 行检查")
+    out = []
+    for i in range(m):
+        r, ur = CHK_TOP + i, ublock.row + 1 + i
+        write_cell(ws, r, 1, wsu.cell(ur, ublock.col).value)
+        row = _rng(ublock.sheet, ur, ublock.col + 1, ur, ublock.col + n)
+        logical = "+".join(f"ISLOGICAL({_ref(ublock.sheet, ur, ublock.col + 1 + k)})" for k in range(n))
+        _set(ws, r, 3, f"=IF(AND(COUNT({row})={n},{logical}=0),IF(AND(MIN({row})>=0,MAX({row})<=1),0,"
+                       f"{ur}),{ur})")
+        out.append(_ref(H_CHECKS, r, 3, "rc"))
+    rows = _rng(None, CHK_TOP, 3, CHK_TOP + m - 1, 3)
+    _set(ws, *CHK_OK, f"=SUM({rows})=0")
+    r_bad = _ref(None, CHK_AUX, 2, "rc")
+    _head(ws, CHK_AUX, 1, "first bad row 首个问题行")
+    _set(ws, CHK_AUX, 2, f"=IF(SUM({rows})=0,0,SMALL({rows},COUNTIF({rows},0)+1))")
+    sheet = _str(ublock.sheet)
+    _set(ws, *CHK_MSG,
+         f'=IF({_ref(None, *CHK_OK, "rc")},"OK: every U is a number in [0, 1] 输入全部有效",'
+         f'"check row "&{r_bad}&" of "&{sheet}&": every U must be a number in [0, 1] (not text, '
+         f'blank or TRUE/FALSE); the results of that row show #N/A until fixed. 请检查 "&{sheet}&'
+         f'" 表第 "&{r_bad}&" 行：U 须为 0 到 1 之间的数值")')
+    return out
+
+
 def _share_u(wb, tpl, settings, scheme):
     from ..methods._matrix import parse_weights
 
@@ -901,6 +1172,7 @@ def _share_u(wb, tpl, settings, scheme):
     m = len(table)
     alpha = np.full(n, 1.0 / n) if settings["alpha"] is None else \
         parse_weights(settings["alpha"], n, systems, what="system weights")
+    checks = _u_checks(wb, ublock, wsu, m, n)
     grades = _Grades(wb, scheme, settings["lang"])
     coupling = _Coupling(wb, settings["coupling_model"])
     rows = []
@@ -908,7 +1180,8 @@ def _share_u(wb, tpl, settings, scheme):
         r = ublock.row + 1 + i
         label = wsu.cell(r, ublock.col).value
         label = str(label) if label is not None else f"row {i + 1}"
-        rows.append((label, None, [_ref(ublock.sheet, r, ublock.col + 1 + k) for k in range(n)]))
+        rows.append((label, None, [f"IF({checks[i]}=0,{_ref(ublock.sheet, r, ublock.col + 1 + k)},NA())"
+                                   for k in range(n)]))
     infos = coupling.block("U rows of the U sheet 各观测 U 值", str(table.columns[0]), systems, alpha, rows)
     blk = tpl.outputs["results"]
     ws = wb[blk.sheet]
@@ -971,32 +1244,62 @@ def _colour_grades(cf_blocks, grades: _Grades):
             ws.conditional_formatting.add(area, FormulaRule(formula=[f"${lvl}{first}={k}"], fill=fill))
 
 
-def _print_setup(ws):
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _protect(wb, tpl, p: _Panel | None):
+def _protect(wb, tpl, p: _Panel | None, settings: dict):
     from openpyxl.styles import Protection
 
     unlocked = Protection(locked=False)
     fill = _fill(INPUT_FILL)
     cells = []
     if p is not None:
-        cells += [wb[p.data_sheet].cell(r, c) for r in p.data_rows for c in p.data_cols]
+        ws = wb[p.data_sheet]
+        cells += [ws.cell(r, c) for r in p.data_rows for c in p.data_cols]
+        ref = " ".join(f"{_L(a)}{p.data_rows[0]}:{_L(b)}{p.data_rows[-1]}"
+                       for a, b in _col_runs(p.data_cols))
+        if settings.get("method") in ("max", "share"):
+            rule = dict(operator="greaterThanOrEqual", formula1="0")
+            en = (f"A number ≥ 0 (method {settings['method']}"
+                  + ("; > 0 for a cost indicator" if settings["method"] == "max" else "") + ").")
+            zh = "须为 ≥ 0 的数值" + ("（逆向指标须 > 0）" if settings["method"] == "max" else "") + "。"
+        else:
+            rule = dict(operator="between", formula1="-1E+307", formula2="1E+307")
+            en, zh = "A number.", "须为数值。"
+        text = (f"{en} Not text, blank or TRUE/FALSE: results show #N/A and h_Checks names the cell. "
+                f"{zh}不能是文本、空白或 TRUE/FALSE，否则结果显示 #N/A。")
+        validation(ws, ref, type="decimal", allow_blank=False, showErrorMessage=True,
+                   showInputMessage=True, errorTitle="Number needed 须为数值", error=text,
+                   promptTitle="Input 输入", prompt=text, **rule)
+        ind = wb[p.ind_sheet]
         for key in ("direction", "name", "name_zh", "unit"):
             c = p.ind_cols.get(key)
-            if c is not None:
-                cells += [wb[p.ind_sheet].cell(r, c) for r in p.ind_rows]
+            if c is None:
+                continue
+            cells += [ind.cell(r, c) for r in p.ind_rows]
+            ref = f"{_L(c)}{p.ind_rows[0]}:{_L(c)}{p.ind_rows[-1]}"
+            if key == "direction":
+                validation(ind, ref, type="list", formula1='"+,-"', allow_blank=False,
+                           showErrorMessage=True, showInputMessage=True, errorStyle="warning",
+                           errorTitle="Direction 方向", promptTitle="Direction 方向",
+                           error="+ (benefit) or - (cost); other spellings give #N/A unless the "
+                                 "engine knows them (benefit / cost, 正向 / 逆向). + 为正向，- 为逆向。",
+                           prompt="+ benefit (larger is better) or - cost. + 正向指标，- 逆向指标。")
+            else:
+                validation(ind, ref, type="textLength", operator="lessThanOrEqual", formula1="255",
+                           allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                           errorTitle="Text 文本", error="At most 255 characters. 最多 255 个字符。",
+                           promptTitle="Label 标签", prompt="Free text, shown in the results. 自由文本。")
     else:
         ub = tpl.inputs[0]
         ws = wb[ub.sheet]
         table = OpenpyxlBook(workbook=wb).read_block(ub)
-        cells += [ws.cell(ub.row + 1 + i, ub.col + k)
-                  for i in range(len(table)) for k in range(1, len(table.columns))]
+        m, n = len(table), len(table.columns) - 1
+        cells += [ws.cell(ub.row + 1 + i, ub.col + k) for i in range(m) for k in range(1, n + 1)]
+        if m and n:
+            text = ("A number in [0, 1]. Not text, blank or TRUE/FALSE: that row's results show #N/A "
+                    "and h_Checks names the row. 须为 0 到 1 之间的数值，否则该行结果显示 #N/A。")
+            validation(ws, f"{_L(ub.col + 1)}{ub.row + 1}:{_L(ub.col + n)}{ub.row + m}", type="decimal",
+                       operator="between", formula1="0", formula2="1", allow_blank=False,
+                       showErrorMessage=True, showInputMessage=True, errorTitle="U in [0, 1] U 值",
+                       error=text, promptTitle="U value U 值", prompt=text)
     for c in cells:                       # editable cells: unlocked and yellow
         c.protection = unlocked
         c.fill = fill
@@ -1004,6 +1307,22 @@ def _protect(wb, tpl, p: _Panel | None):
         ws.protection.sheet = True
         ws.protection.formatColumns = False   # analysts may widen columns
         ws.protection.formatRows = False
+
+
+def _status_flags(wb, tpl):
+    """The output-note cell of every output sheet shows the first input problem, if any."""
+    ok = _ref(H_CHECKS, *CHK_OK, "rc")
+    msg = _ref(H_CHECKS, *CHK_MSG, "rc")
+    for name in tpl.output_sheets:
+        if name not in wb.sheetnames or name == layout.NOTES_SHEET:
+            continue
+        ws = wb[name]
+        for c in range(1, min(ws.max_column, 60) + 1):
+            cell = ws.cell(1, c)
+            if cell.value == layout.OUTPUT_NOTE:
+                _set(ws, 1, c, f'=IF({ok},{_str(layout.OUTPUT_NOTE)},"⚠ "&{msg})')
+                cell.font = _font(italic=True, color="C00000")
+                break
 
 
 def _settings_summary(tpl, settings) -> str:
@@ -1018,9 +1337,11 @@ def _settings_summary(tpl, settings) -> str:
     return "; ".join(parts)
 
 
-def _guide_rows(tpl, settings) -> list[tuple[str, str]]:
+def _guide_rows(tpl, settings, steps: bool = False) -> list[tuple[str, str]]:
     outputs = ", ".join(s for s in tpl.output_sheets if s != layout.NOTES_SHEET)
-    helpers = ", ".join(h for h in HELPER_SHEETS)
+    helpers = ", ".join(h for h in HELPER_SHEETS
+                        if tpl.name != "coupling_coordination"
+                        or h in (H_CHECKS, H_COUPLING, H_GRADES))
     frozen = _settings_summary(tpl, settings)
     if tpl.name == "coupling_coordination":
         u = tpl.inputs[0].sheet
@@ -1044,20 +1365,32 @@ def _guide_rows(tpl, settings) -> list[tuple[str, str]]:
           f"indicators, or changing a setting, needs the original workbook: change it there and export "
           f"a new share workbook (jjj-xl share BOOK --out FILE). The ribbon buttons and JJJ_ functions "
           f"described below are not used here. Sheets are protected without a password (Review ▸ "
-          f"Unprotect Sheet) only against accidental edits of formulas.")
+          f"Unprotect Sheet) only against accidental edits of formulas. Inputs are checked: a value "
+          f"that is not a number (text such as \"99999\", a blank, TRUE/FALSE) or out of range makes "
+          f"the results #N/A, and the note at the top of each result sheet and {H_CHECKS} name the "
+          f"first cell to fix." + ("" if tpl.name == "coupling_coordination" else
+          f" Show the steps: {'on' if steps else 'off'} in this workbook (on by default up to "
+          f"{STEPS_MAX_CELLS:,} data cells; jjj-xl share --steps / --no-steps): "
+          + ("h_Standardised and h_Entropy hold the full standardised and p·ln p matrices."
+             if steps else "results use one formula per row and score over the Data row; export "
+                           "with --steps for the full standardised and p·ln p matrices.")))
     zh = (f"共享工作簿（jjj-xl {__version__} share 导出）。{outputs.replace(', ', '、')} 中的全部结果均为普通 Excel 公式，"
           f"计算步骤见末尾的辅助表（{helpers.replace(', ', '、')}）。无需加载项、宏或 Python：Excel 2010 及以上版本或 "
           f"LibreOffice 均可使用。{edit_zh}如需增加行或指标、或修改设置，请在原工作簿中修改后重新导出共享工作簿"
           f"（jjj-xl share BOOK --out FILE）。下文介绍的功能区按钮与 JJJ_ 函数在本工作簿中不使用。各工作表均已保护（无密码，"
-          f"可通过“审阅 ▸ 撤消工作表保护”取消），仅为防止误改公式。")
+          f"可通过“审阅 ▸ 撤消工作表保护”取消），仅为防止误改公式。输入已检查：非数值（如文本“99999”、空白、TRUE/FALSE）或超出范围的"
+          f"值会使结果显示 #N/A，各结果表顶部的提示与 {H_CHECKS} 表指出首个需修改的单元格。"
+          + ("" if tpl.name == "coupling_coordination" else
+             f"显示计算步骤：本工作簿{'已开启' if steps else '未开启'}（数据单元格不超过 {STEPS_MAX_CELLS:,} 个时默认开启；"
+             f"jjj-xl share --steps / --no-steps）。"))
     return [("Share workbook 共享工作簿", en), ("", zh)]
 
 
-def _write_guide(wb, tpl, settings):
+def _write_guide(wb, tpl, settings, steps: bool):
     from openpyxl.styles import Alignment
 
     ws = wb[layout.GUIDE_SHEET]
-    rows = _guide_rows(tpl, settings)
+    rows = _guide_rows(tpl, settings, steps)
     at = 3                                  # below the two title rows
     k = len(rows) + 1
     last = ws.max_row
@@ -1080,7 +1413,7 @@ def _write_guide(wb, tpl, settings):
         ws.row_dimensions[r].height = 15.0 * max(1, -(-units // 96))
 
 
-def _write_notes(wb, tpl, settings, scheme_name: str):
+def _write_notes(wb, tpl, settings, scheme_name: str, steps: bool):
     ws = wb[layout.NOTES_SHEET]
     blk = tpl.outputs["notes"]
     top = blk.row + 1 + _block_rows(ws, blk) + SHARE_NOTES_GAP
@@ -1098,16 +1431,30 @@ def _write_notes(wb, tpl, settings, scheme_name: str):
                         + "): everything recalculates. Rows, regions, years, indicators and settings "
                           "are structure: change them in the original workbook and export again "
                           "(jjj-xl share BOOK --out FILE)"),
-        ("no checks", "the formulas do not validate edits: keep numbers in the ranges the method "
-                      "needs (max: ≥ 0 and cost > 0; share: ≥ 0; U in [0, 1]); #N/A means a direction "
-                      "that is not + or -"),
+        ("input checks", "every input must be a number (max: ≥ 0 and cost > 0; share: ≥ 0; U in "
+                         "[0, 1]); text such as \"99999\", a blank, TRUE/FALSE or a value out of range "
+                         f"makes the results #N/A and {H_CHECKS}!B5 (and the note at the top of each "
+                         "result sheet) names the first cell to fix; a direction that is not + or - "
+                         "gives #N/A too. Data validation on the input cells warns when typing, not "
+                         "when pasting"),
         ("notes above", "computed by the jjj-xl engine at export time (its warnings refer to the data "
                         "as exported)"),
     ]
+    if tpl.name != "coupling_coordination":
+        rows.append(("show the steps", ("on" if steps else "off")
+                     + f" (default on up to {STEPS_MAX_CELLS:,} data cells = rows × indicators; "
+                       "jjj-xl share BOOK --out FILE --steps / --no-steps). "
+                     + ("h_Standardised and h_Entropy hold the full z and p·ln p matrices; the results "
+                        "are the same without them" if steps else
+                        "Compact: per-column constants in helper rows and one SUMPRODUCT per row and "
+                        "score over the Data row; export with --steps for the full z and p·ln p "
+                        "matrices (teaching, small panels)")))
     helpers = {
-        H_STANDARDISED: "direction signs, column min / max / range / sum, standardised matrix z",
-        H_ENTROPY: "p·ln p matrix, e, d, w",
-        H_DISTANCES: "weights of each score, ideal / anti-ideal rows, d⁺ and d⁻ of every row",
+        H_CHECKS: "input checks: per-row check, all-OK flag, first problem",
+        H_STANDARDISED: "direction signs, column min / max / range / sum, constants of z = (x^E − A)/R "
+                        "+ S, ideal / anti-ideal" + (", standardised matrix z" if steps else ""),
+        H_ENTROPY: "S = Σz, Σ z·ln z, e, d, w" + (", p·ln p matrix" if steps else ""),
+        H_DISTANCES: "weights of each score, zero tolerances, d⁺ and d⁻ of every row",
         H_COUPLING: "U rows (scores per year, dimension scores, U values) read by C and T",
         H_GRADES: "grade and stage tables",
     }
@@ -1125,13 +1472,23 @@ def _check_formulas(wb):
             if c.data_type == "f" and isinstance(c.value, str):
                 bad = formula_functions(c.value) - SHARE_FUNCTIONS
                 if bad:
-                    raise RuntimeError(f"share: {ws.title}!{c.coordinate} uses {sorted(bad)}")
+                    raise InputError(
+                        f"sheet {ws.title}, cell {c.coordinate}: the formula uses "
+                        f"{', '.join(sorted(bad))}, which a share workbook cannot carry (Excel 2010 "
+                        f"and LibreOffice functions only); replace the formula by its value in the "
+                        f"original workbook and export again")
 
 
 # ---------------------------------------------------------------- entry points
 
-def share_book(wb):
+def share_book(wb, *, steps: bool | None = None):
     """Turn a filled template workbook (openpyxl) into a share workbook, in place; returns it.
+
+    ``steps``: also write the full standardised (z) and p·ln p matrices on h_Standardised and
+    h_Entropy ("show the steps", for teaching and small panels). ``None`` (default) shows them
+    when the panel has at most :data:`STEPS_MAX_CELLS` data cells (rows × indicators). Without
+    the steps the workbook holds O(rows + indicators) formulas: per-column constants in helper
+    rows and one SUMPRODUCT per row and score. The results are the same either way.
 
     Raises :class:`InputError` (one line naming the place) when the inputs are not valid or
     the workbook is already a share workbook.
@@ -1152,20 +1509,25 @@ def share_book(wb):
         cf, grades = _share_u(wb, tpl, settings, scheme)
     else:
         p = _read_panel_positions(book, tpl)
+        if steps is None:
+            steps = p.m * p.n <= STEPS_MAX_CELLS
+        if sorted(p.data_cols) != list(range(min(p.data_cols), max(p.data_cols) + 1)):
+            steps = True        # other columns between the indicators: row formulas read z rows
         if tpl.name == "entropy_topsis_ccd":
             orientation = settings["orientation"]
             written = {"coupling": orientation in ("both", "regions"),
                        "coupling_dimensions": orientation in ("both", "dimensions")}
-            cf, grades = _share_ccd(wb, tpl, p, settings, scheme, written)
+            cf, grades = _share_ccd(wb, tpl, p, settings, scheme, written, steps)
         else:
-            cf, grades = _share_index(wb, tpl, p, settings)
+            cf, grades = _share_index(wb, tpl, p, settings, steps)
     if grades is not None:
         _colour_grades(cf, grades)
     for name in REMOVED_SHEETS:
         if name in wb.sheetnames:
             del wb[name]
-    _write_guide(wb, tpl, settings)
-    _write_notes(wb, tpl, settings, make_scheme(scheme).name)
+    _write_guide(wb, tpl, settings, bool(steps))
+    _write_notes(wb, tpl, settings, make_scheme(scheme).name, bool(steps))
+    _status_flags(wb, tpl)
     sheet, row, col = SHARE_SETTINGS_NOTE
     write_cell(wb[sheet], row, col, "Share workbook: these settings are frozen into the formulas; "
                                     "changing them here changes nothing. 共享工作簿：设置已固化在公式中，"
@@ -1178,7 +1540,7 @@ def share_book(wb):
                    "随数据修改自动更新。").font = _font(italic=True, color="C00000")
     for ws in wb.worksheets:
         _print_setup(ws)
-    _protect(wb, tpl, p)
+    _protect(wb, tpl, p, settings)
     _check_formulas(wb)
     # helper sheets grouped at the end, in HELPER_SHEETS order
     wb._sheets = [ws for ws in wb._sheets if ws.title not in HELPER_SHEETS] + \
@@ -1189,11 +1551,12 @@ def share_book(wb):
     return wb
 
 
-def share_workbook(src_path, out_path) -> Path:
+def share_workbook(src_path, out_path, *, steps: bool | None = None) -> Path:
     """Read a filled template workbook and write its share workbook (``.xlsx``) to ``out_path``.
 
     Every numeric result cell of the output blocks becomes an Excel formula over the input
     sheets, in the cells where Compute all writes values; returns the path written.
+    ``steps``: see :func:`share_book`.
     """
     src, out = Path(src_path), Path(out_path)
     if out.suffix.lower() != ".xlsx":
@@ -1203,5 +1566,5 @@ def share_workbook(src_path, out_path) -> Path:
         raise InputError(f"{out.name}: the share workbook must not overwrite the original; choose "
                          f"another --out file")
     book = OpenpyxlBook(src)
-    share_book(book.wb)
+    share_book(book.wb, steps=steps)
     return save_atomically(book.wb, out)

@@ -13,7 +13,6 @@ against the builder with :func:`snapshot`.
 from __future__ import annotations
 
 import datetime
-import math
 import re
 from pathlib import Path
 
@@ -22,6 +21,9 @@ from . import layout
 from ..methods.coupling import CCD10_LABELS, CCD10_THRESHOLDS
 from ..datasets import load_sample
 from .cells import INPUT_FILL, save_atomically, write_cell
+from .styles import (fill as _fill, font as _font, print_setup as _print_setup,
+                     set_widths as _set_widths, text_height as _text_height,
+                     validation as _validation, wrap as _wrap)
 
 __all__ = ["build_template", "write_template", "build_all", "snapshot", "OUTPUT_NOTE"]
 
@@ -319,36 +321,6 @@ def _ref(sheet: str, row: int, col: int, row2: int | None = None, col2: int | No
     return f"{_quote(sheet)}!{ref}"
 
 
-def _font(**kw):
-    from openpyxl.styles import Font
-    return Font(**kw)
-
-
-def _fill(color: str):
-    from openpyxl.styles import PatternFill
-    return PatternFill("solid", fgColor=color)
-
-
-def _wrap(vertical="top"):
-    from openpyxl.styles import Alignment
-    return Alignment(wrap_text=True, vertical=vertical)
-
-
-def _text_height(text: str, width: float) -> float:
-    """Row height (points) for wrapped ``text`` in a column of ``width`` characters."""
-    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
-    lines = max(1, math.ceil(units / max(width - 2, 1)))
-    return 15.0 * lines
-
-
-def _print_setup(ws):
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
 def _add_table(ws, name: str, header, row: int, col: int, rows: list[list] | None = None):
     """An Excel Table with ``header`` at (row, col); at least one (blank) body row."""
     from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -371,23 +343,6 @@ def _add_table(ws, name: str, header, row: int, col: int, rows: list[list] | Non
                                           showColumnStripes=False)
     ws.add_table(table)
     return last_row
-
-
-def _validation(ws, sqref: str, **kw):
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    for key, limit in (("prompt", 255), ("error", 255), ("promptTitle", 32), ("errorTitle", 32)):
-        if kw.get(key) and len(kw[key]) > limit:
-            raise ValueError(f"{key} longer than Excel's {limit} characters: {kw[key]!r}")
-    dv = DataValidation(**kw)
-    dv.add(sqref)
-    ws.add_data_validation(dv)
-    return dv
-
-
-def _set_widths(ws, widths: dict):
-    for col, width in widths.items():
-        ws.column_dimensions[_letter(col)].width = width
 
 
 # ---------------------------------------------------------------- Guide
