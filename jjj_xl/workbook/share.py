@@ -402,8 +402,11 @@ class _Builder:
         _set(ws, rows["R"], c, f"=IF({ok},{R},NA())")
         R = _ref(None, rows["R"], c)
         lo, hi = (f"{mn}^{sg}", f"{mx}^{sg}") if method == "max" else (mn, mx)
-        _set(ws, rows["Bbest"], c, f"=IF({R}>0,MAX({lo},{hi}),MIN({lo},{hi}))")
-        _set(ws, rows["Bworst"], c, f"=IF({R}>0,MIN({lo},{hi}),MAX({lo},{hi}))")
+        # which end is best: z rises with x^E/R; under share z = x/Σx keeps the data's
+        # orientation, so a cost column's ideal is its minimum (as the engine's TOPSIS does)
+        up = f"{sg}>0" if method == "share" else f"{R}>0"
+        _set(ws, rows["Bbest"], c, f"=IF({up},MAX({lo},{hi}),MIN({lo},{hi}))")
+        _set(ws, rows["Bworst"], c, f"=IF({up},MIN({lo},{hi}),MAX({lo},{hi}))")
         if "A" not in rows:
             return
         if A == "0":
@@ -417,8 +420,12 @@ class _Builder:
             _set(ws, rows["zlo"], c, "=" + zlo, "0.000000")
             _set(ws, rows["zhi"], c, "=" + zhi, "0.000000")
             zlo, zhi = _ref(None, rows["zlo"], c), _ref(None, rows["zhi"], c)
-        _set(ws, rows["best"], c, f"=MAX({zlo},{zhi})", "0.000000")
-        _set(ws, rows["worst"], c, f"=MIN({zlo},{zhi})", "0.000000")
+        if method == "share":
+            _set(ws, rows["best"], c, f"=IF({sg}>0,MAX({zlo},{zhi}),MIN({zlo},{zhi}))", "0.000000")
+            _set(ws, rows["worst"], c, f"=IF({sg}>0,MIN({zlo},{zhi}),MAX({zlo},{zhi}))", "0.000000")
+        else:
+            _set(ws, rows["best"], c, f"=MAX({zlo},{zhi})", "0.000000")
+            _set(ws, rows["worst"], c, f"=MIN({zlo},{zhi})", "0.000000")
 
     # ---------------------------------------------------------------- h_Standardised
     def standardised(self, pooled: bool, group: bool):
