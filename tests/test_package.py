@@ -56,9 +56,17 @@ def _assert_only_owned_changed(before: dict, after_path, template, order_before)
     after = parts(after_path)
     assert order(after_path)[:len(order_before)] == order_before     # zip entry order kept
     owned = owned_parts(after_path, template)
+    charts = sheet_part(after, "Charts")
     for name, data in before.items():
         assert name in after, f"{name} was dropped"
-        if name not in owned:
+        if name == charts and after[name] != data:
+            # the only change allowed on the Charts sheet: its helper formulas lose their saved
+            # results (so LibreOffice computes them on open); the formulas themselves stay
+            from jjj_xl.workbook.package import _CACHED_FORMULA, _drop_cached_value
+            stripped = _CACHED_FORMULA.sub(_drop_cached_value, data.decode()).encode()
+            assert after[name] == stripped, f"{name} changed beyond cached formula results"
+            assert after[name].count(b"<f") == data.count(b"<f")
+        elif name not in owned:
             assert after[name] == data, f"{name} changed"
     wb_before = re.sub(rb"<calcPr\b[^>]*>", b"", before["xl/workbook.xml"])
     wb_after = re.sub(rb"<calcPr\b[^>]*>", b"", after["xl/workbook.xml"])
@@ -164,16 +172,27 @@ def test_libreoffice_saved_workbook(tmp_path):
     assert cli.main(["run", str(path)]) == 0
     after = parts(path)
     owned = owned_parts(path, "entropy_topsis_ccd")
+    charts = sheet_part(after, "Charts")
+    from jjj_xl.workbook.package import _CACHED_FORMULA, _drop_cached_value
     for name, data in before.items():
-        if name not in owned:
+        if name == charts:   # only the helper formulas' saved results go (see package.py)
+            assert after[name] == _CACHED_FORMULA.sub(_drop_cached_value, data.decode()).encode()
+        elif name not in owned:
             assert after[name] == data, name
     assert order(path)[:len(order_before)] == order_before
     wb = load_workbook(path)
     got = [r[2] for r in wb["Scores"].iter_rows(min_row=3, values_only=True) if r[2] is not None]
     np.testing.assert_allclose(got, _engine().scores["overall"], rtol=1e-12)
-    # and LibreOffice opens its own workbook as jjj-xl left it, showing the results
+    # and LibreOffice opens its own workbook as jjj-xl left it, showing the results — also on
+    # the Charts sheet, whose helper formulas it saved as #N/A before the run (LibreOffice keeps
+    # the saved results of its own files; fullCalcOnLoad alone did not make it recompute)
     back = load_workbook(convert(path, "xlsx", tmp_path / "lo2"), data_only=True)
     np.testing.assert_allclose(_column(back["Coupling"], "D"), _engine().coupling["D"], rtol=1e-9)
+    helper = [r for r in back["Charts"].iter_rows(values_only=True)
+              if any(isinstance(v, float) for v in r)]
+    overall_d = [v for r in helper for v in r if isinstance(v, float)]
+    engine_d = _engine().coupling.query("dimension == 'overall'")["D"].to_list()
+    assert all(any(abs(d - v) < 1e-9 for v in overall_d) for d in engine_d)
 
 
 def test_libreoffice_opens_the_result_and_shows_the_numbers(tmp_path):

@@ -490,7 +490,20 @@ class PackageBook(BookAdapter):
             parts["[Content_Types].xml"] = ct.encode("utf-8")
         if template is not None:
             parts.update(self._charts(template))
+            parts.update(self._stale_chart_helpers(parts))
         return parts, removed, added
+
+    def _stale_chart_helpers(self, parts) -> dict[str, bytes]:
+        """The Charts sheet's helper formulas (jjj-xl's own) lose their saved results, so every
+        program computes them on open: Excel honours ``fullCalcOnLoad``, but LibreOffice keeps
+        the saved results of a file it saved itself unless a formula has none."""
+        from .templates import CHARTS_SHEET
+        part = self.sheet_part(CHARTS_SHEET)
+        if not self.written_sheets or part is None or part in parts or part not in self.pkg.names:
+            return {}
+        text = self.pkg.read(part).decode("utf-8")
+        new = _CACHED_FORMULA.sub(_drop_cached_value, text)
+        return {part: new.encode("utf-8")} if new != text else {}
 
     def _new_sheet_part(self) -> str:
         k = 1
@@ -577,6 +590,16 @@ class PackageBook(BookAdapter):
         trimmed = chart_parts(template, chart_sizes(self, template))
         return {name: xml for name, xml in zip(charts, trimmed)
                 if xml != self.pkg.read(name)}
+
+
+_CACHED_FORMULA = re.compile(
+    r"<((?:\w+:)?c)\b([^>]*)>(<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)"
+    r"<((?:\w+:)?v)>[^<]*</\4></\1>")
+
+
+def _drop_cached_value(m) -> str:
+    attrs = re.sub(r'\s+t="[^"]*"', "", m.group(2))
+    return f"<{m.group(1)}{attrs}>{m.group(3)}</{m.group(1)}>"
 
 
 def check_package(path, display: str | None = None, *, deep: bool = False) -> None:
