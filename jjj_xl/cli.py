@@ -101,6 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     tpl_sub = tpl.add_subparsers(dest="template_command", metavar="ACTION", required=True)
     build = tpl_sub.add_parser("build", help="write the three templates into a folder")
     build.add_argument("--dir", default="workbook_templates", help="folder (default: workbook_templates)")
+    build.add_argument("--force", action="store_true",
+                       help="replace template files that already exist in the folder")
 
     addin = sub.add_parser("addin", help="the Excel ribbon add-in (JJJ 分析 tab)",
                            description="Builds jjj_xl.xlam on this machine from the ribbon add-in "
@@ -361,7 +363,12 @@ def cmd_share(args) -> int:
 
 
 def cmd_template(args) -> int:
+    from pathlib import Path
+
+    from .workbook import layout
     from .workbook.templates import build_all
+    for tpl in layout.TEMPLATES.values():   # never over a file (perhaps a filled workbook) unasked
+        _target(Path(args.dir) / tpl.filename, force=args.force)
     for path in build_all(args.dir):
         print(f"Wrote {path}")
     return 0

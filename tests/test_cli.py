@@ -305,3 +305,18 @@ def test_share_refuses_blank_rows_it_would_misaddress(tmp_path, capsys):
     assert cli.main(["share", str(book), "--out", str(tmp_path / "s.xlsx")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "blank row 14" in err and not (tmp_path / "s.xlsx").exists()
+
+
+def test_template_build_never_replaces_an_existing_workbook(tmp_path, capsys):
+    """A filled workbook named like a template is not overwritten by `template build`."""
+    folder = tmp_path / "tb"
+    folder.mkdir()
+    mine = folder / "entropy_topsis_ccd.xlsx"
+    mine.write_bytes(b"my filled workbook")
+    assert cli.main(["template", "build", "--dir", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "entropy_topsis_ccd.xlsx" in err and "--force" in err
+    assert mine.read_bytes() == b"my filled workbook"
+    assert not (folder / "coupling_coordination.xlsx").exists()     # nothing written at all
+    assert cli.main(["template", "build", "--dir", str(folder), "--force"]) == 0
+    assert mine.read_bytes()[:2] == b"PK"
