@@ -259,6 +259,18 @@ def _sample_u():
                          "life": sc.life.round(4)})
 
 
+def _refuse_share_workbook(book, src, command: str) -> None:
+    """A share workbook's results are live formulas: Compute all would replace them by values
+    (and Validate would pass it), so both say so in one line."""
+    from .workbook.share import HELPER_SHEETS
+    helper = next((h for h in HELPER_SHEETS if book.has_sheet(h)), None)
+    if helper is not None:
+        raise InputError(f"{src.name} is a share workbook (it has the sheet {helper}): its results "
+                         f"are formulas that update when Data changes; {command} the original "
+                         f"template workbook instead (jjj-xl {command} would replace the formulas "
+                         f"by values)")
+
+
 RUN_ACTIONS = ("compute_all", "weights", "scores", "coupling", "clear_outputs", "after_d")
 
 
@@ -275,6 +287,7 @@ def cmd_run(args) -> int:
                          f"a {src.suffix} package saved as {target.suffix or 'no extension'} would "
                          f"not open in Excel")
     book = PackageBook(src, display=src.name)
+    _refuse_share_workbook(book, src, "run")
     tpl = detect_template(book)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)   # they are in the result (and on Notes)
@@ -298,6 +311,7 @@ def cmd_validate(args) -> int:
 
     src = Path(args.book)
     book = PackageBook(src, display=src.name)
+    _refuse_share_workbook(book, src, "validate")
     problems = validate_book(book)
     for p in problems:
         print(" ".join(str(p).split()))

@@ -320,3 +320,18 @@ def test_template_build_never_replaces_an_existing_workbook(tmp_path, capsys):
     assert not (folder / "coupling_coordination.xlsx").exists()     # nothing written at all
     assert cli.main(["template", "build", "--dir", str(folder), "--force"]) == 0
     assert mine.read_bytes()[:2] == b"PK"
+
+
+def test_run_and_validate_refuse_a_share_workbook(tmp_path, capsys):
+    """`run` on a share workbook would replace its live formulas by values: refused, unchanged."""
+    src = tmp_path / "book.xlsx"
+    assert cli.main(["new", "entropy_topsis_ccd", str(src), "--sample"]) == 0
+    shared = tmp_path / "book-share.xlsx"
+    assert cli.main(["share", str(src), "--out", str(shared)]) == 0
+    before = shared.read_bytes()
+    capsys.readouterr()
+    for command in ("run", "validate"):
+        assert cli.main([command, str(shared)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "share workbook" in err and "book-share.xlsx" in err
+    assert shared.read_bytes() == before
