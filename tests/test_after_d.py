@@ -571,3 +571,15 @@ def test_cli_run_action_after_d_writes_only_owned_parts(tmp_path):
     for _, row in m.iterrows():
         assert row["I 莫兰指数"] == pytest.approx(moran_by_hand(D[row["year 年份"]].to_numpy(), Wd),
                                                rel=1e-9)
+
+
+def test_forecast_outside_the_unit_interval_gets_a_note():
+    """D lies in [0, 1]; GM(1,1) does not know that (new-user finding: Beijing 2025 = 1.026
+    graded good, no note). jx.gm11 of a rising series passes 1 within three years."""
+    g = jx.gm11([0.5, 0.6, 0.7, 0.85, 0.95], horizon=3)
+    future = [2024, 2025, 2026]
+    assert max(g.forecast) > 1                      # the premise, from the engine
+    notes = after_d._outside_unit_interval(g.forecast, future)
+    first = next(y for y, v in zip(future, g.forecast) if v > 1)
+    assert len(notes) == 1 and str(first) in notes[0] and "outside [0, 1]" in notes[0]
+    assert after_d._outside_unit_interval([0.2, 0.99], [1, 2]) == []

@@ -575,6 +575,7 @@ def compute(book) -> dict:
         if failed:
             fc_rows.append([r, None, None, None, None, None, None, msgs[0]])
             continue
+        msgs = msgs + _outside_unit_interval(g.forecast, future)
         fc_rows.append([r, g.a, g.b, g.C, g.P, g.grade_label, g.mape, "; ".join(msgs)])
         fitted[r] = list(np.asarray(g.fitted, float)) + list(np.asarray(g.forecast, float))
     out["forecast"] = pd.DataFrame(fc_rows, columns=list(FORECAST_HEADER))
@@ -812,6 +813,19 @@ def run_after_d(book) -> dict:
     _append_notes(book, out, notes)
     return {"written": list(first.get("written", [])) + written, "problems": [],
             "warnings": list(dict.fromkeys(notes))}
+
+
+def _outside_unit_interval(forecast, years) -> list[str]:
+    """A note when a GM(1,1) forecast leaves [0, 1], where D and TOPSIS scores live: the model
+    is an exponential without bounds, so such a value is a trend, not a possible D."""
+    vals = np.asarray(forecast, float)
+    bad = [(y, v) for y, v in zip(years, vals) if not 0.0 <= v <= 1.0]
+    if not bad:
+        return []
+    y, v = bad[0]
+    return [f"forecast {v:.3f} in {y} is outside [0, 1], the range of D and of the scores; "
+            f"GM(1,1) is an unbounded exponential: read it as a trend, not as a value "
+            f"预测值超出 [0, 1]，仅表示趋势"]
 
 
 def run_file(path, out=None):
