@@ -84,6 +84,8 @@ def _parse_setting(s: layout.Setting, value, where: str):
         text = str(value).strip()
         if text not in s.choices:
             raise InputError(f'{where}: "{value}" is not one of {", ".join(s.choices)}')
+        if s.key == "rescale":   # "none" -> None, "0.01-0.99" -> (0.01, 0.99)
+            return None if text == "none" else tuple(float(p) for p in text.split("-"))
         return text
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         try:
@@ -137,7 +139,7 @@ def validate_book(book, *, dry_run: bool = True) -> list[str]:
     settings = read_settings(book, tpl, problems)
     read_scheme(book, tpl, settings, problems)
     if tpl.name == "coupling_coordination":
-        _validate_u(book, tpl, problems)
+        _validate_u(book, tpl, problems, rescaled=settings.get("rescale") is not None)
     else:
         _validate_panel(book, tpl, problems)
     if not problems and dry_run:
@@ -314,7 +316,7 @@ def _validate_panel(book, tpl, problems):
             seen[key] = r
 
 
-def _validate_u(book, tpl, problems):
+def _validate_u(book, tpl, problems, rescaled: bool = False):
     block = tpl.inputs[0]
     table = book.read_block(block)
     systems = list(table.columns[1:])
@@ -335,9 +337,11 @@ def _validate_u(book, tpl, problems):
             elif not _is_number(v):
                 found, _, needed = _describe_bad_cell(v).partition(";")
                 problems.append(f'{where}: system "{name}" {found} in row {r};{needed}')
-            elif not 0 <= float(v) <= 1:
+            elif not rescaled and not 0 <= float(v) <= 1:
+                s_sheet, s_row, s_col = tpl.setting_cell("rescale")
                 problems.append(f'{where}: system "{name}" is {v:g} in row {r}; U values must be '
-                                f"in [0, 1]")
+                                f"in [0, 1] (or set {cell_ref(s_sheet, s_row, s_col)} Rescale U "
+                                f"to 0.01-0.99 for raw indices)")
 
 
 def _blank_row_notes(book, tpl) -> list[str]:
@@ -369,7 +373,8 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
             res = entropy_topsis_coupling(
                 data, ind, method=settings["method"], shift=settings["shift"],
                 closeness=settings["closeness"], distance=settings["distance"],
-                coupling_model=settings["coupling_model"], scheme=scheme, lang=settings["lang"])
+                coupling_model=settings["coupling_model"], scheme=scheme, lang=settings["lang"],
+                closed=settings["closed"])
             frames = {"weights": res.weights.drop(columns=["code"]), "scores": res.scores,
                       "coupling": res.coupling, "coupling_dimensions": res.coupling_dimensions}
             orientation = settings["orientation"]
@@ -407,7 +412,7 @@ def _compute_u(book, tpl, settings, scheme):
     U = table.iloc[:, 1:]
     U.index = [str(v) if v is not None else f"row {i + 1}" for i, v in enumerate(labels)]
     res = coupling(U, weights=settings["alpha"], model=settings["coupling_model"], scheme=scheme,
-                   lang=settings["lang"])
+                   lang=settings["lang"], closed=settings["closed"], rescale=settings["rescale"])
     out = res.table.reset_index().rename(columns={"index": table.columns[0]})
     if U.shape[1] == 2:
         out["lag_type"] = np.asarray(lag_type(U, threshold=settings["lag_threshold"],
