@@ -15,7 +15,7 @@ from .. import __version__
 from . import layout
 from ..methods._matrix import _describe_bad_cell, direction_code
 from .book import BookAdapter, as_adapter
-from ..methods.coupling import coupling, lag_type, make_scheme
+from ..methods.coupling import coupling, lag_type, make_scheme, rescale_columns
 from ..errors import InputError, JJJWarning, column_letter
 from ..methods.workflows import entropy_topsis_coupling, ideal_solution_index
 
@@ -71,7 +71,10 @@ def read_settings(book: BookAdapter, tpl: layout.Template, problems: list | None
 
 def _parse_setting(s: layout.Setting, value, where: str):
     if value is None or (isinstance(value, str) and value.strip() == ""):
-        return s.default
+        value = s.default
+        if s.choices:
+            return _parse_setting(s, value, where)
+        return value
     if s.key == "alpha":
         text = str(value).strip()
         if text.lower() == "equal":
@@ -415,6 +418,11 @@ def _compute_u(book, tpl, settings, scheme):
                    lang=settings["lang"], closed=settings["closed"], rescale=settings["rescale"])
     out = res.table.reset_index().rename(columns={"index": table.columns[0]})
     if U.shape[1] == 2:
+        if settings["rescale"] is not None:   # the lag compares the rescaled U, as C, T, D do
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", JJJWarning)   # coupling() has said it
+                U = pd.DataFrame(rescale_columns(U.to_numpy(dtype=float), *settings["rescale"]),
+                                 index=U.index, columns=U.columns)
         out["lag_type"] = np.asarray(lag_type(U, threshold=settings["lag_threshold"],
                                               lang=settings["lang"]))
     return {"results": out}, res.notes
