@@ -1400,10 +1400,13 @@ def _guide_rows(tpl, settings, steps: bool = False) -> list[tuple[str, str]]:
     frozen = _settings_summary(tpl, settings)
     if tpl.name == "coupling_coordination":
         u = tpl.inputs[0].sheet
-        edit_en = (f"You may edit the yellow U values on {u} (numbers in [0, 1]); everything recalculates. "
+        raw = settings.get("rescale") is not None
+        edit_en = (f"You may edit the yellow U values on {u} "
+                   f"({'any numbers, rescaled per system on h_Coupling' if raw else 'numbers in [0, 1]'}); "
+                   f"everything recalculates. "
                    f"Locked (structure, frozen at export): the observation labels and system names, "
                    f"the number of rows and systems, and the {layout.SETTINGS_SHEET} ({frozen}).")
-        edit_zh = (f"可修改 {u} 表中黄色的 U 值（0 到 1 之间的数），结果自动重算。已锁定（导出时固定的结构）：观测名称与系统名称、"
+        edit_zh = (f"可修改 {u} 表中黄色的 U 值（{'任意数值，在 h_Coupling 表中按系统区间化' if raw else '0 到 1 之间的数'}），结果自动重算。已锁定（导出时固定的结构）：观测名称与系统名称、"
                    f"行数与系统数，以及 {layout.SETTINGS_SHEET} 表中的设置（{frozen}）。")
     else:
         ind, data = (b.sheet for b in tpl.inputs)
