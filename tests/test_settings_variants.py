@@ -148,3 +148,31 @@ def test_older_workbook_without_the_new_rows_reads_defaults(tmp_path):
     res = book.read_block(CC.outputs["results"])
     want = jx.coupling(U.set_index("observation"))
     np.testing.assert_allclose(res["D"].astype(float), want.D, rtol=1e-12)
+
+
+def test_warnings_name_the_data_sheet_excel_row_after_a_skipped_blank_row(tmp_path):
+    # a blank row inside the Data table is skipped by the reader; warnings about later rows
+    # must still name their Excel row (read back from the sheet here, not from our output)
+    wb = build_template("entropy_topsis_ccd")
+    s = load_sample("paper000")
+    data = s.data.copy()
+    code = s.indicators["code"].iloc[2]
+    data[code] = 5.0                                  # a constant indicator
+    fill_inputs(wb, "entropy_topsis_ccd", s.indicators, data)
+    ws = wb["Data"]
+    ws.insert_rows(5)                                 # blank Excel row 5
+    path = tmp_path / "blank.xlsx"
+    wb.save(path)
+    book = OpenpyxlBook(path)
+    out = run_action(book, "compute_all")
+    text = " | ".join(out["warnings"])
+    assert "blank row 5" in text
+    import re
+    header = [c.value for c in ws[ETC.inputs[1].row]]
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[header.index(code)]
+    assert f"(column {letter} of sheet Data)" in text   # the constant indicator's column
+    hits = re.findall(r"Data row (\d+) \((\S+) (\d{4})\)", text)
+    assert hits and any(int(r) > 5 for r, _, _ in hits)
+    for r, region, year in hits:                      # each named row holds that region-year
+        assert ws.cell(int(r), header.index("region") + 1).value == region
+        assert int(ws.cell(int(r), header.index("year") + 1).value) == int(year)

@@ -372,7 +372,7 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
         warnings.simplefilter("always", JJJWarning)
         if tpl.name == "entropy_topsis_ccd":
             ind = book.read_block(tpl.inputs[0])
-            data = book.read_block(tpl.inputs[1])
+            data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
             res = entropy_topsis_coupling(
                 data, ind, method=settings["method"], shift=settings["shift"],
                 closeness=settings["closeness"], distance=settings["distance"],
@@ -388,7 +388,7 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
             notes = res.notes
         elif tpl.name == "ideal_solution_index":
             ind = book.read_block(tpl.inputs[0])
-            data = book.read_block(tpl.inputs[1])
+            data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
             res = ideal_solution_index(data, ind, method=settings["method"],
                                        weights=settings["weights"], closeness=settings["closeness"],
                                        ideal=settings["ideal"], distance=settings["distance"])
@@ -407,6 +407,18 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
     for k, text in enumerate(messages, start=1):
         notes[f"warning {k}"] = text
     return frames, notes
+
+
+def _with_origin(frame: pd.DataFrame, block: layout.Block) -> pd.DataFrame:
+    """The Data table with ``attrs["jjj_origin"]`` (sheet, Excel row of each kept row, first
+    column), so that the workflows' warnings and errors name the sheet's column and Excel row
+    (blank rows skipped by the reader are accounted for). The workflow places its errors in
+    sheet coordinates itself; nothing here relocates them again. A shallow copy: the
+    adapter's cached frame is left as read."""
+    out = frame.copy(deep=False)
+    out.attrs = {**frame.attrs, "jjj_origin": {"sheet": block.sheet, "rows": _rows(frame, block),
+                                               "first_col": _left(frame, block)}}
+    return out
 
 
 def _compute_u(book, tpl, settings, scheme):
