@@ -118,8 +118,40 @@ CASES = {
     "u3_wang_alpha_zh_custom": ("coupling_coordination", 3,
                                 {"coupling_model": "wang", "alpha": "0.5,0.3,0.2", "lang": "zh",
                                  "scheme": "custom"}, None, True, False),
-    "u3_ring_equal": ("coupling_coordination", 3, {}, None, False, False),
+    "u3_ring_equal": ("coupling_coordination", 3, {"coupling_model": "ring"}, None, False, False),
+    "u3_defaults_classic": ("coupling_coordination", 3, {}, None, False, False),
+    # fan (Fan, Ke & Cao 2024) with right-closed grades (a, b]: rows whose D lies exactly on a
+    # bound (equal U: C = 1, D = √U = 0.5, 0.2) go to the lower level
+    "u3_fan_right_bounds": ("coupling_coordination", 3, {"coupling_model": "fan", "closed": "right"},
+                            lambda U: _on_bounds(U), False, False),
+    "u2_fan_right_zh_custom": ("coupling_coordination", 2,
+                               {"coupling_model": "fan", "closed": "right", "lang": "zh",
+                                "scheme": "custom"}, None, True, False),
+    # raw indices (not in [0, 1]) rescaled per system into [0.01, 0.99] (SPSSAU), fan, (a, b]
+    "u2_fan_right_rescale": ("coupling_coordination", 2,
+                             {"coupling_model": "fan", "closed": "right", "rescale": "0.01-0.99",
+                              "lag_threshold": 0.05}, lambda U: _raw(U), False, False),
+    "u3_classic_rescale_constant": ("coupling_coordination", 3, {"rescale": "0.01-0.99"},
+                                    lambda U: _raw(U, constant="society"), False, False),
+    "ccd_right_closed_classic": ("entropy_topsis_ccd", "paper000",
+                                 {"coupling_model": "fan", "closed": "right"}, None, False, False),
 }
+
+
+def _raw(U, constant=None):
+    systems = list(U.columns[1:])
+    U[systems] = U[systems] * np.array([120.0, 7.5, 3000.0][:len(systems)]) - 2.0
+    if constant:            # no range: the engine and the formulas put it at (lo + hi)/2
+        U[constant] = 42.0
+    return U
+
+
+def _on_bounds(U):
+    systems = U.columns[1:]
+    U.loc[9, systems] = 0.25        # C = 1, T = 0.25, D = 0.5: level 6 left, 5 right
+    U.loc[10, systems] = 0.04       # D = 0.2: level 3 left, 2 right
+    U.loc[11, systems] = 0.0        # D = 0: level 1 either way
+    return U
 
 
 def _filled(tmp_path, case):
@@ -127,7 +159,7 @@ def _filled(tmp_path, case):
     tpl = layout.TEMPLATES[name]
     wb = build_template(name)
     if name == "coupling_coordination":
-        fill_inputs(wb, name, data=_u_frame(sample))
+        fill_inputs(wb, name, data=mutate(_u_frame(sample)) if mutate else _u_frame(sample))
     else:
         fill_inputs(wb, name, *_panel(sample, mutate))
     for key, value in settings.items():

@@ -15,7 +15,7 @@ from .. import __version__
 from . import layout
 from ..methods._matrix import _describe_bad_cell, direction_code
 from .book import BookAdapter, as_adapter
-from ..methods.coupling import coupling, lag_type, make_scheme
+from ..methods.coupling import coupling, lag_type, make_scheme, rescale_columns
 from ..errors import InputError, JJJWarning, column_letter
 from ..methods.workflows import entropy_topsis_coupling, ideal_solution_index
 
@@ -71,7 +71,10 @@ def read_settings(book: BookAdapter, tpl: layout.Template, problems: list | None
 
 def _parse_setting(s: layout.Setting, value, where: str):
     if value is None or (isinstance(value, str) and value.strip() == ""):
-        return s.default
+        value = s.default
+        if s.choices:
+            return _parse_setting(s, value, where)
+        return value
     if s.key == "alpha":
         text = str(value).strip()
         if text.lower() == "equal":
@@ -84,6 +87,8 @@ def _parse_setting(s: layout.Setting, value, where: str):
         text = str(value).strip()
         if text not in s.choices:
             raise InputError(f'{where}: "{value}" is not one of {", ".join(s.choices)}')
+        if s.key == "rescale":   # "none" -> None, "0.01-0.99" -> (0.01, 0.99)
+            return None if text == "none" else tuple(float(p) for p in text.split("-"))
         return text
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         try:
@@ -137,7 +142,7 @@ def validate_book(book, *, dry_run: bool = True) -> list[str]:
     settings = read_settings(book, tpl, problems)
     read_scheme(book, tpl, settings, problems)
     if tpl.name == "coupling_coordination":
-        _validate_u(book, tpl, problems)
+        _validate_u(book, tpl, problems, rescaled=settings.get("rescale") is not None)
     else:
         _validate_panel(book, tpl, problems)
     if not problems and dry_run:
@@ -314,7 +319,7 @@ def _validate_panel(book, tpl, problems):
             seen[key] = r
 
 
-def _validate_u(book, tpl, problems):
+def _validate_u(book, tpl, problems, rescaled: bool = False):
     block = tpl.inputs[0]
     table = book.read_block(block)
     systems = list(table.columns[1:])
@@ -335,9 +340,11 @@ def _validate_u(book, tpl, problems):
             elif not _is_number(v):
                 found, _, needed = _describe_bad_cell(v).partition(";")
                 problems.append(f'{where}: system "{name}" {found} in row {r};{needed}')
-            elif not 0 <= float(v) <= 1:
+            elif not rescaled and not 0 <= float(v) <= 1:
+                s_sheet, s_row, s_col = tpl.setting_cell("rescale")
                 problems.append(f'{where}: system "{name}" is {v:g} in row {r}; U values must be '
-                                f"in [0, 1]")
+                                f"in [0, 1] (or set {cell_ref(s_sheet, s_row, s_col)} Rescale U "
+                                f"to 0.01-0.99 for raw indices)")
 
 
 def _blank_row_notes(book, tpl) -> list[str]:
@@ -365,11 +372,12 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
         warnings.simplefilter("always", JJJWarning)
         if tpl.name == "entropy_topsis_ccd":
             ind = book.read_block(tpl.inputs[0])
-            data = book.read_block(tpl.inputs[1])
+            data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
             res = entropy_topsis_coupling(
                 data, ind, method=settings["method"], shift=settings["shift"],
                 closeness=settings["closeness"], distance=settings["distance"],
-                coupling_model=settings["coupling_model"], scheme=scheme, lang=settings["lang"])
+                coupling_model=settings["coupling_model"], scheme=scheme, lang=settings["lang"],
+                closed=settings["closed"])
             frames = {"weights": res.weights.drop(columns=["code"]), "scores": res.scores,
                       "coupling": res.coupling, "coupling_dimensions": res.coupling_dimensions}
             orientation = settings["orientation"]
@@ -380,7 +388,7 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
             notes = res.notes
         elif tpl.name == "ideal_solution_index":
             ind = book.read_block(tpl.inputs[0])
-            data = book.read_block(tpl.inputs[1])
+            data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
             res = ideal_solution_index(data, ind, method=settings["method"],
                                        weights=settings["weights"], closeness=settings["closeness"],
                                        ideal=settings["ideal"], distance=settings["distance"])
@@ -401,15 +409,32 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
     return frames, notes
 
 
+def _with_origin(frame: pd.DataFrame, block: layout.Block) -> pd.DataFrame:
+    """The Data table with ``attrs["jjj_origin"]`` (sheet, Excel row of each kept row, first
+    column), so that the workflows' warnings and errors name the sheet's column and Excel row
+    (blank rows skipped by the reader are accounted for). The workflow places its errors in
+    sheet coordinates itself; nothing here relocates them again. A shallow copy: the
+    adapter's cached frame is left as read."""
+    out = frame.copy(deep=False)
+    out.attrs = {**frame.attrs, "jjj_origin": {"sheet": block.sheet, "rows": _rows(frame, block),
+                                               "first_col": _left(frame, block)}}
+    return out
+
+
 def _compute_u(book, tpl, settings, scheme):
     table = book.read_block(tpl.inputs[0])
     labels = table.iloc[:, 0].tolist()
     U = table.iloc[:, 1:]
     U.index = [str(v) if v is not None else f"row {i + 1}" for i, v in enumerate(labels)]
     res = coupling(U, weights=settings["alpha"], model=settings["coupling_model"], scheme=scheme,
-                   lang=settings["lang"])
+                   lang=settings["lang"], closed=settings["closed"], rescale=settings["rescale"])
     out = res.table.reset_index().rename(columns={"index": table.columns[0]})
     if U.shape[1] == 2:
+        if settings["rescale"] is not None:   # the lag compares the rescaled U, as C, T, D do
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", JJJWarning)   # coupling() has said it
+                U = pd.DataFrame(rescale_columns(U.to_numpy(dtype=float), *settings["rescale"]),
+                                 index=U.index, columns=U.columns)
         out["lag_type"] = np.asarray(lag_type(U, threshold=settings["lag_threshold"],
                                               lang=settings["lang"]))
     return {"results": out}, res.notes

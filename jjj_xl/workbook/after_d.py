@@ -392,7 +392,8 @@ def _panel_results(book):
         res = entropy_topsis_coupling(
             data, ind, method=settings["method"], shift=settings["shift"],
             closeness=settings["closeness"], distance=settings["distance"],
-            coupling_model=settings["coupling_model"], scheme=scheme, lang=settings["lang"])
+            coupling_model=settings["coupling_model"], scheme=scheme, lang=settings["lang"],
+            closed=settings["closed"])
         panel = read_panel(data, ind)
     return res, settings, panel
 

@@ -8,7 +8,7 @@ nobody else hard-codes a sheet name or a cell address. Rows and columns are
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,8 @@ MARKER_TEXT = "jjj-xl template"
 SETTINGS_HEADER = ("Setting", "设置", "Value 取值", "Choices 可选", "Note", "说明")
 SETTINGS_FIRST_ROW = 3
 SETTINGS_VALUE_COL = 3
+# New settings go after the existing ones: a workbook built by an older jjj-xl has a blank
+# cell there, which reads as the default.
 
 INDICATOR_COLUMNS = ("code", "name", "name_zh", "dimension", "direction", "unit")
 
@@ -91,11 +93,27 @@ SCHEME = Setting("scheme", "Grade scheme", "等级划分", "ccd10", ("ccd10", "c
                  "ccd10: 10 levels of 0.1; custom: the table to the right (lower bound, label, 中文)",
                  "ccd10：10级（步长0.1）；custom：使用右侧表（下限、标签、中文）")
 MODEL = Setting("coupling_model", "Coupling model", "耦合模型", "ring",
-                ("ring", "classic", "ring_printed", "wang"),
+                ("ring", "classic", "ring_printed", "wang", "fan"),
                 "ring: paper 000 with factor 2; classic: n(ΠU)^(1/n)/ΣU; ring_printed: as printed "
-                "(C ≤ 0.5); wang: Wang Shujia et al. 2021",
+                "(C ≤ 0.5); wang: Wang Shujia et al. 2021; fan: Fan, Ke & Cao 2024, C = 1 − 2·σ "
+                "(population SD of U)",
                 "ring：论文000（含系数2）；classic：经典模型；ring_printed：论文原式（C≤0.5）；"
-                "wang：王淑佳等（2021）修正模型")
+                "wang：王淑佳等（2021）修正模型；fan：范等（2024）修正模型，C = 1 − 2σ")
+# coupling_coordination: the field's standard model by default, as jx.coupling
+MODEL_CLASSIC = replace(MODEL, default="classic",
+                        choices=("classic", "ring", "ring_printed", "wang", "fan"),
+                        note="classic (default, as jx.coupling): n(ΠU)^(1/n)/ΣU; " + MODEL.note.replace(
+                            "; classic: n(ΠU)^(1/n)/ΣU", ""),
+                        note_zh="classic（默认，与 jx.coupling 相同）：经典模型；" + MODEL.note_zh.replace(
+                            "；classic：经典模型", ""))
+CLOSED = Setting("closed", "Grade intervals", "等级区间", "left", ("left", "right"),
+                 "left: [a, b), D = 1 in the top level (METHODS.md); right: (a, b] as many papers "
+                 "print them, D = 0 in level 1",
+                 "left：左闭右开 [a, b)；right：左开右闭 (a, b]（多数论文的印法），D = 0 归入第1级")
+RESCALE = Setting("rescale", "Rescale U", "U区间化", "none", ("none", "0.01-0.99"),
+                  "0.01-0.99: each system min-max over all rows into [0.01, 0.99] first (SPSSAU's "
+                  "default for raw indices); none: U must be in [0, 1]",
+                  "0.01-0.99：每个系统按所有行极差缩放到[0.01, 0.99]（SPSSAU默认）；none：U须在[0,1]内")
 CLOSENESS = Setting("closeness", "TOPSIS closeness", "贴近度", "ratio", ("ratio", "squared"),
                     "ratio: d⁻/(d⁺+d⁻); squared: d⁻²/(d⁺²+d⁻²) (paper 004)",
                     "ratio：d⁻/(d⁺+d⁻)；squared：d⁻²/(d⁺²+d⁻²)（论文004）")
@@ -134,7 +152,7 @@ ENTROPY_TOPSIS_CCD = Template(
                 "regions: couple the regions year by year (paper 000 Tables 4–9); dimensions: couple "
                 "each region-year's dimensions",
                 "regions：逐年对各地区耦合（论文000表4–9）；dimensions：对每个地区-年份的各维度耦合"),
-        SCHEME, LANG),
+        SCHEME, LANG, CLOSED),
     outputs={
         "weights": Block("Weights", row=2, title="Entropy weights (paper 000 Table 2 layout) 熵权"),
         "scores": Block("Scores", row=2, title="TOPSIS closeness by region and year 贴近度"),
@@ -192,13 +210,13 @@ COUPLING_COORDINATION = Template(
     title="Coupling coordination degree of U values (systems in columns)",
     title_zh="耦合协调度（各系统评价值U按列排列）",
     inputs=(Block("U", table="tblU", is_input=True),),
-    settings=(MODEL, Setting("alpha", "T weights (α)", "系统权重α", "equal", ("equal",),
+    settings=(MODEL_CLASSIC, Setting("alpha", "T weights (α)", "系统权重α", "equal", ("equal",),
                              "equal, or numbers separated by commas, one per system, summing to 1",
                              "equal（等权），或用逗号分隔的数字，每个系统一个，和为1"),
               Setting("lag_threshold", "Lag threshold", "滞后阈值", 0.1, (),
                       "Two systems: U₁ − U₂ > t → system 2 lags; < −t → system 1 lags",
                       "两个系统：U₁−U₂>t 系统2滞后；<−t 系统1滞后；否则同步"),
-              SCHEME, LANG),
+              SCHEME, LANG, CLOSED, RESCALE),
     outputs={
         "results": Block("Results", row=2, title="C, T, D, grade, stage 耦合协调结果"),
         "notes": Block(NOTES_SHEET, row=2, title="Method notes 方法说明"),

@@ -775,11 +775,15 @@ class _Builder:
 class _Grades:
     """h_Grades: the grade table (frozen scheme, chosen language) and the coupling stages."""
 
-    def __init__(self, wb, scheme, lang: str):
+    def __init__(self, wb, scheme, lang: str, closed: str = "left"):
         sch = make_scheme(scheme)
+        self.closed = closed
+        rule = ("level = MATCH(ROUND(D, 12), lower bounds, 1), intervals [a, b)" if closed == "left" else
+                "level = MAX(1, SUMPRODUCT((lower bounds < ROUND(D, 12))*1)), intervals (a, b], "
+                "the lowest bound in level 1")
         ws = self.ws = _helper(wb, H_GRADES, "Grades of D and stages of C 等级与阶段",
-                               f"scheme {sch.name} ({lang}), frozen at export: level = MATCH(ROUND(D, 12), "
-                               f"lower bounds, 1); stage by upper bounds of C (≤0.3, ≤0.5, ≤0.8, ≤1).")
+                               f"scheme {sch.name} ({lang}), frozen at export: {rule}; stage by upper "
+                               f"bounds of C (≤0.3, ≤0.5, ≤0.8, ≤1).")
         h = GRADES_HEADER
         for k, t in enumerate(("level 等级", "lower bound 下限", "label 标签")):
             _head(ws, h, 1 + k, t)
@@ -907,6 +911,9 @@ class _Coupling:
             spread = f"MAX(0,1-{ranked}/{_num(n * (n - 1) / 2)})"
             prod = f"EXP(SUMPRODUCT(LN({U})-LN(MAX({U})))/{n - 1})"
             return f"=IF(MIN({U})<=0,0,MAX(0,MIN(1,SQRT({spread}*{prod}))))"
+        elif self.model == "fan":   # C = 1 − 2σ (population SD of the row); a 0 does not force C = 0
+            return (f"=IF(MAX({U})=MIN({U}),1,MAX(0,MIN(1,1-2*SQRT(MAX(0,"
+                    f"SUMPRODUCT(({U}-SUM({U})/{n})^2)/{n})))))")
         else:
             raise InputError(f'{layout.SETTINGS_SHEET}: coupling model "{self.model}" cannot be '
                              f"exported to a share workbook")
@@ -926,7 +933,10 @@ def _write_ctd(ws, row, cols: dict, info, coupling: _Coupling, grades: _Grades):
     _set(ws, row, cols["C"], coupling.C(info))
     _set(ws, row, cols["T"], coupling.T(info))
     _set(ws, row, cols["D"], f"=SQRT({C}*{T})")
-    _set(ws, row, cols["level"], f"=MATCH(ROUND({D},12),{grades.bounds},1)")
+    if grades.closed == "right":   # (a, b]: the number of lower bounds below D, at least 1
+        _set(ws, row, cols["level"], f"=MAX(1,SUMPRODUCT(({grades.bounds}<ROUND({D},12))*1))")
+    else:
+        _set(ws, row, cols["level"], f"=MATCH(ROUND({D},12),{grades.bounds},1)")
     _set(ws, row, cols["label"], f"=INDEX({grades.labels},{lvl})")
     if "stage" in cols:
         _set(ws, row, cols["stage"],
@@ -980,7 +990,7 @@ def _share_ccd(wb, tpl, p: _Panel, settings, scheme, written: dict, steps: bool)
     b.entropy()
     scores = ["overall"] + list(p.dimensions)
     b.distances(scores, "pooled")
-    grades = _Grades(wb, scheme, settings["lang"])
+    grades = _Grades(wb, scheme, settings["lang"], settings.get("closed", "left"))
     cf = []
     # Weights (paper 000 Table 2 layout)
     blk = tpl.outputs["weights"]
@@ -1139,8 +1149,9 @@ def _check_sheet(wb):
     return ws
 
 
-def _u_checks(wb, ublock, wsu, m: int, n: int) -> list[str]:
-    """Per-row checks of the U table (numbers in [0, 1]); returns the check cell of each row."""
+def _u_checks(wb, ublock, wsu, m: int, n: int, rescaled: bool = False) -> list[str]:
+    """Per-row checks of the U table (numbers in [0, 1]; any numbers when ``rescaled``);
+    returns the check cell of each row."""
     ws = _check_sheet(wb)
     _head(ws, CHK_HEADER, 1, str(wsu.cell(ublock.row, ublock.col).value or "observation"))
     _head(ws, CHK_HEADER, 3, f"row check: 0 = OK, else the {ublock.sheet} row 行检查")
@@ -1150,8 +1161,11 @@ def _u_checks(wb, ublock, wsu, m: int, n: int) -> list[str]:
         write_cell(ws, r, 1, wsu.cell(ur, ublock.col).value)
         row = _rng(ublock.sheet, ur, ublock.col + 1, ur, ublock.col + n)
         logical = "+".join(f"ISLOGICAL({_ref(ublock.sheet, ur, ublock.col + 1 + k)})" for k in range(n))
-        _set(ws, r, 3, f"=IF(AND(COUNT({row})={n},{logical}=0),IF(AND(MIN({row})>=0,MAX({row})<=1),0,"
-                       f"{ur}),{ur})")
+        if rescaled:
+            _set(ws, r, 3, f"=IF(AND(COUNT({row})={n},{logical}=0),0,{ur})")
+        else:
+            _set(ws, r, 3, f"=IF(AND(COUNT({row})={n},{logical}=0),IF(AND(MIN({row})>=0,MAX({row})<=1),0,"
+                           f"{ur}),{ur})")
         out.append(_ref(H_CHECKS, r, 3, "rc"))
     rows = _rng(None, CHK_TOP, 3, CHK_TOP + m - 1, 3)
     _set(ws, *CHK_OK, f"=SUM({rows})=0")
@@ -1159,11 +1173,12 @@ def _u_checks(wb, ublock, wsu, m: int, n: int) -> list[str]:
     _head(ws, CHK_AUX, 1, "first bad row 首个问题行")
     _set(ws, CHK_AUX, 2, f"=IF(SUM({rows})=0,0,SMALL({rows},COUNTIF({rows},0)+1))")
     sheet = _str(ublock.sheet)
+    rng_en, rng_zh = ("", "") if rescaled else (" in [0, 1]", " 0 到 1 之间的")
     _set(ws, *CHK_MSG,
-         f'=IF({_ref(None, *CHK_OK, "rc")},"OK: every U is a number in [0, 1] 输入全部有效",'
-         f'"check row "&{r_bad}&" of "&{sheet}&": every U must be a number in [0, 1] (not text, '
+         f'=IF({_ref(None, *CHK_OK, "rc")},"OK: every U is a number{rng_en} 输入全部有效",'
+         f'"check row "&{r_bad}&" of "&{sheet}&": every U must be a number{rng_en} (not text, '
          f'blank or TRUE/FALSE); the results of that row show #N/A until fixed. 请检查 "&{sheet}&'
-         f'" 表第 "&{r_bad}&" 行：U 须为 0 到 1 之间的数值")')
+         f'" 表第 "&{r_bad}&" 行：U 须为{rng_zh}数值")')
     return out
 
 
@@ -1179,15 +1194,41 @@ def _share_u(wb, tpl, settings, scheme):
     m = len(table)
     alpha = np.full(n, 1.0 / n) if settings["alpha"] is None else \
         parse_weights(settings["alpha"], n, systems, what="system weights")
-    checks = _u_checks(wb, ublock, wsu, m, n)
-    grades = _Grades(wb, scheme, settings["lang"])
+    bounds = settings.get("rescale")
+    checks = _u_checks(wb, ublock, wsu, m, n, rescaled=bounds is not None)
+    grades = _Grades(wb, scheme, settings["lang"], settings.get("closed", "left"))
     coupling = _Coupling(wb, settings["coupling_model"])
+    if bounds is not None:
+        # SPSSAU-style rescaling: each system min-max over all rows into [lo, hi], written
+        # lo·(1 − z) + hi·z as the engine does (jjj_xl.methods.coupling.rescale_columns)
+        hc, F, r0 = coupling.ws, HELPER_FIRST_COL, coupling.next_row
+        lo, hi = (float(v) for v in bounds)
+        _head(hc, r0, 1, f"U rescaled into [{lo:g}, {hi:g}] per system over all rows (SPSSAU) U区间化")
+        _head(hc, r0 + 1, 1, "min 最小值")
+        _head(hc, r0 + 2, 1, "max 最大值")
+        mn, mx = [], []
+        for k, name in enumerate(systems):
+            _head(hc, r0, F + k, name)
+            col = _rng(ublock.sheet, ublock.row + 1, ublock.col + 1 + k, ublock.row + m, ublock.col + 1 + k)
+            _set(hc, r0 + 1, F + k, f"=MIN({col})", "0.000000")
+            _set(hc, r0 + 2, F + k, f"=MAX({col})", "0.000000")
+            mn.append(_ref(None, r0 + 1, F + k, "rc"))
+            mx.append(_ref(None, r0 + 2, F + k, "rc"))
+        coupling.next_row = r0 + 4
+
+        def u_cell(x, k):
+            z = f"(({x})-{mn[k]})/({mx[k]}-{mn[k]})"
+            return (f"IF({mx[k]}={mn[k]},{_num((lo + hi) / 2)},"
+                    f"{_num(lo)}*(1-{z})+{_num(hi)}*{z})")
+    else:
+        def u_cell(x, k):
+            return x
     rows = []
     for i in range(m):
         r = ublock.row + 1 + i
         label = wsu.cell(r, ublock.col).value
         label = str(label) if label is not None else f"row {i + 1}"
-        rows.append((label, None, [f"IF({checks[i]}=0,{_ref(ublock.sheet, r, ublock.col + 1 + k)},NA())"
+        rows.append((label, None, [f"IF({checks[i]}=0,{u_cell(_ref(ublock.sheet, r, ublock.col + 1 + k), k)},NA())"
                                    for k in range(n)]))
     infos = coupling.block("U rows of the U sheet 各观测 U 值", str(table.columns[0]), systems, alpha, rows)
     blk = tpl.outputs["results"]
@@ -1300,7 +1341,14 @@ def _protect(wb, tpl, p: _Panel | None, settings: dict):
         table = OpenpyxlBook(workbook=wb).read_block(ub)
         m, n = len(table), len(table.columns) - 1
         cells += [ws.cell(ub.row + 1 + i, ub.col + k) for i in range(m) for k in range(1, n + 1)]
-        if m and n:
+        if m and n and settings.get("rescale") is not None:   # raw values, rescaled by formulas
+            text = ("A number (rescaled per system, see h_Coupling). Not text, blank or TRUE/FALSE: "
+                    "that row's results show #N/A. 须为数值（按系统区间化），否则该行结果显示 #N/A。")
+            validation(ws, f"{_L(ub.col + 1)}{ub.row + 1}:{_L(ub.col + n)}{ub.row + m}", type="decimal",
+                       operator="between", formula1="-1E+307", formula2="1E+307", allow_blank=False,
+                       showErrorMessage=True, showInputMessage=True, errorTitle="U value U 值",
+                       error=text, promptTitle="U value U 值", prompt=text)
+        elif m and n:
             text = ("A number in [0, 1]. Not text, blank or TRUE/FALSE: that row's results show #N/A "
                     "and h_Checks names the row. 须为 0 到 1 之间的数值，否则该行结果显示 #N/A。")
             validation(ws, f"{_L(ub.col + 1)}{ub.row + 1}:{_L(ub.col + n)}{ub.row + m}", type="decimal",
@@ -1352,10 +1400,13 @@ def _guide_rows(tpl, settings, steps: bool = False) -> list[tuple[str, str]]:
     frozen = _settings_summary(tpl, settings)
     if tpl.name == "coupling_coordination":
         u = tpl.inputs[0].sheet
-        edit_en = (f"You may edit the yellow U values on {u} (numbers in [0, 1]); everything recalculates. "
+        raw = settings.get("rescale") is not None
+        edit_en = (f"You may edit the yellow U values on {u} "
+                   f"({'any numbers, rescaled per system on h_Coupling' if raw else 'numbers in [0, 1]'}); "
+                   f"everything recalculates. "
                    f"Locked (structure, frozen at export): the observation labels and system names, "
                    f"the number of rows and systems, and the {layout.SETTINGS_SHEET} ({frozen}).")
-        edit_zh = (f"可修改 {u} 表中黄色的 U 值（0 到 1 之间的数），结果自动重算。已锁定（导出时固定的结构）：观测名称与系统名称、"
+        edit_zh = (f"可修改 {u} 表中黄色的 U 值（{'任意数值，在 h_Coupling 表中按系统区间化' if raw else '0 到 1 之间的数'}），结果自动重算。已锁定（导出时固定的结构）：观测名称与系统名称、"
                    f"行数与系统数，以及 {layout.SETTINGS_SHEET} 表中的设置（{frozen}）。")
     else:
         ind, data = (b.sheet for b in tpl.inputs)

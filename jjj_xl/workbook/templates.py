@@ -573,8 +573,11 @@ def _write_u(ws, block: layout.Block):
     _validation(ws, f"{col1}{block.row + 1}:{col2}{block.row + 1000}", type="decimal",
                 operator="between", formula1="0", formula2="1", allow_blank=True,
                 showInputMessage=True, showErrorMessage=True, promptTitle="U",
-                prompt="Evaluation value of the system, in [0, 1]. 系统评价值，取值 0 到 1。",
-                errorTitle="U", error="U must be a number in [0, 1]. U 须为 0 到 1 之间的数。")
+                errorStyle="warning",   # raw indices are allowed when Settings "Rescale U" is set
+                prompt="Evaluation value of the system, in [0, 1] (raw values: set Rescale U). "
+                       "系统评价值，取值 0 到 1（原始值：设置 U区间化）。",
+                errorTitle="U", error="U must be in [0, 1] unless Settings Rescale U is 0.01-0.99. "
+                                      "U 须在 0 到 1 之间，除非设置 U区间化 为 0.01-0.99。")
 
 
 def _write_settings(wb, ws, tpl: layout.Template):
