@@ -631,3 +631,28 @@ def test_share_steps_option_and_threshold(tmp_path):
     default = load_workbook(share_workbook(src, tmp_path / "default.xlsx"))
     assert sum(c.data_type == "f" for row in default["h_Entropy"].iter_rows() for c in row) == \
         counts["--steps"]["h_Entropy"]
+
+
+def test_direction_words_analysts_type_work_in_share_workbooks(tmp_path, lo_dir):
+    """正向指标 / 负向指标 / 越大越好 / 越小越好 (as statistical yearbooks and papers write them) are
+    read as benefit / cost by Compute all and by the share workbook's formulas alike (a new
+    user found the share workbook turning 正向指标 into #N/A)."""
+    s = load_sample("paper000")
+    words = {"+": ["正向指标", "越大越好", "效益型"], "-": ["负向指标", "越小越好", "逆向指标"]}
+    ind = s.indicators.copy()
+    ind["direction"] = [words[d][i % 3] for i, d in enumerate(ind["direction"])]
+    assert set(s.indicators["direction"]) == {"+", "-"}
+    wb = build_template("entropy_topsis_ccd")
+    fill_inputs(wb, "entropy_topsis_ccd", ind, s.data)
+    src = tmp_path / "words.xlsx"
+    wb.save(src)
+    out = share_workbook(src, tmp_path / "words-share.xlsx")
+    recalc = load_workbook(convert(out, "xlsx", lo_dir / "words"), data_only=True)
+    engine = _engine(src)
+    assert _compare("entropy_topsis_ccd", engine, recalc) > 100
+    # and the words give exactly the numbers of + and −
+    plain = build_template("entropy_topsis_ccd")
+    fill_inputs(plain, "entropy_topsis_ccd", s.indicators, s.data)
+    plain_path = tmp_path / "plain.xlsx"
+    plain.save(plain_path)
+    assert _compare("entropy_topsis_ccd", _engine(plain_path), recalc) > 100

@@ -401,9 +401,14 @@ def _check_finite(mat: Matrix, missing: str) -> None:
 # ---------------------------------------------------------------- directions
 
 _BENEFIT = {"+", "1", "+1", "benefit", "positive", "正", "正向", "max", "larger",
-            "＋", "b", "pos"}
+            "＋", "b", "pos",
+            # as analysts and statistical yearbooks write them
+            "正向指标", "正指标", "效益型", "效益型指标", "越大越好", "极大型", "极大型指标",
+            "larger is better", "higher is better", "larger-the-better"}
 _COST = {"-", "-1", "cost", "negative", "负", "负向", "逆向", "min", "smaller",
-         "−", "－", "–", "c", "neg"}
+         "−", "－", "–", "c", "neg",
+         "负向指标", "逆向指标", "负指标", "成本型", "成本型指标", "越小越好", "极小型",
+         "极小型指标", "smaller is better", "lower is better", "smaller-the-better"}
 
 
 def direction_code(value) -> int | None:
