@@ -16,6 +16,9 @@ from . import layout
 from ..methods._matrix import _describe_bad_cell, direction_code
 from .book import BookAdapter, as_adapter
 from ..methods.coupling import coupling, lag_type, make_scheme, rescale_columns
+from ..methods.development import relative_development
+
+INF_TEXT = "∞"   # E = U₂/U₁ with U₁ = 0 < U₂ (a float inf cannot go in a cell)
 from ..errors import InputError, JJJWarning, column_letter
 from ..methods.workflows import entropy_topsis_coupling, ideal_solution_index
 
@@ -72,7 +75,7 @@ def read_settings(book: BookAdapter, tpl: layout.Template, problems: list | None
 def _parse_setting(s: layout.Setting, value, where: str):
     if value is None or (isinstance(value, str) and value.strip() == ""):
         value = s.default
-        if s.choices:
+        if s.choices or s.key == "rd_bounds":
             return _parse_setting(s, value, where)
         return value
     if s.key == "alpha":
@@ -83,6 +86,16 @@ def _parse_setting(s: layout.Setting, value, where: str):
             return [float(p) for p in text.replace("，", ",").split(",") if p.strip()]
         except ValueError:
             raise InputError(f'{where}: "{value}" is not "equal" or numbers separated by commas') from None
+    if s.key == "rd_bounds":   # "0.8, 1.2" -> (0.8, 1.2): positive, ascending
+        text = str(value).strip().replace("，", ",")
+        try:
+            b = tuple(float(p) for p in text.split(",") if p.strip())
+        except ValueError:
+            b = ()
+        if len(b) != 2 or not all(np.isfinite(x) and x > 0 for x in b) or not b[0] < b[1]:
+            raise InputError(f'{where}: "{value}" is not two ascending positive numbers '
+                             f'separated by a comma, e.g. 0.8, 1.2')
+        return b
     if s.choices:
         text = str(value).strip()
         if text not in s.choices:
@@ -437,6 +450,15 @@ def _compute_u(book, tpl, settings, scheme):
                                  index=U.index, columns=U.columns)
         out["lag_type"] = np.asarray(lag_type(U, threshold=settings["lag_threshold"],
                                               lang=settings["lang"]))
+        # relative development degree E and its class (coupling.md C): a float inf cannot go in
+        # a cell, so E = ∞ (U₁ = 0 < U₂) is written as the text "∞"; the warning says which rows
+        rd = relative_development(U, ratio=settings["rd_ratio"], bounds=settings["rd_bounds"],
+                                  lang=settings["lang"])
+        E = np.asarray(rd.E, dtype=float)
+        out["E"] = np.array([INF_TEXT if np.isinf(e) else float(e) for e in E], dtype=object)
+        out["development"] = np.asarray(rd.label)
+        notes = {**res.notes, **rd.notes}
+        return {"results": out}, notes
     return {"results": out}, res.notes
 
 

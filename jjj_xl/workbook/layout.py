@@ -114,6 +114,14 @@ RESCALE = Setting("rescale", "Rescale U", "U区间化", "none", ("none", "0.01-0
                   "0.01-0.99: each system min-max over all rows into [0.01, 0.99] first (SPSSAU's "
                   "default for raw indices); none: U must be in [0, 1]",
                   "0.01-0.99：每个系统按所有行极差缩放到[0.01, 0.99]（SPSSAU默认）；none：U须在[0,1]内")
+RD_RATIO = Setting("rd_ratio", "Relative development E", "相对发展度", "u2/u1", ("u2/u1", "u1/u2"),
+                   "Two systems: E = U₂/U₁ (or U₁/U₂); classes E ≤ 0.8, 0.8 < E ≤ 1.2, E > 1.2 "
+                   "(bounds below); U₁ = 0 < U₂ gives E = ∞",
+                   "两个系统：E = U₂/U₁（或U₁/U₂）；分类 E≤0.8、0.8<E≤1.2、E>1.2（界限见下）；"
+                   "分母为0时 E = ∞")
+RD_BOUNDS = Setting("rd_bounds", "E class bounds", "E分类界限", "0.8, 1.2", (),
+                    "Two ascending positive numbers separated by a comma (right-closed classes)",
+                    "两个递增的正数，用逗号分隔（右闭分类）")
 CLOSENESS = Setting("closeness", "TOPSIS closeness", "贴近度", "ratio", ("ratio", "squared"),
                     "ratio: d⁻/(d⁺+d⁻); squared: d⁻²/(d⁺²+d⁻²) (paper 004)",
                     "ratio：d⁻/(d⁺+d⁻)；squared：d⁻²/(d⁺²+d⁻²)（论文004）")
@@ -216,7 +224,7 @@ COUPLING_COORDINATION = Template(
               Setting("lag_threshold", "Lag threshold", "滞后阈值", 0.1, (),
                       "Two systems: U₁ − U₂ > t → system 2 lags; < −t → system 1 lags",
                       "两个系统：U₁−U₂>t 系统2滞后；<−t 系统1滞后；否则同步"),
-              SCHEME, LANG, CLOSED, RESCALE),
+              SCHEME, LANG, CLOSED, RESCALE, RD_RATIO, RD_BOUNDS),
     outputs={
         "results": Block("Results", row=2, title="C, T, D, grade, stage 耦合协调结果"),
         "notes": Block(NOTES_SHEET, row=2, title="Method notes 方法说明"),
@@ -241,5 +249,5 @@ def output_note_cell(template: Template, sheet: str) -> tuple[int, int]:
 
 # number formats of result columns
 NUMBER_FORMATS = {"e": "0.0000", "d": "0.0000", "w": "0.0000", "dimension_weight": "0.000",
-                  "C": "0.000", "T": "0.000", "D": "0.000", "closeness": "0.0000"}
+                  "C": "0.000", "T": "0.000", "D": "0.000", "E": "0.000", "closeness": "0.0000"}
 SCORE_FORMAT = "0.0000"

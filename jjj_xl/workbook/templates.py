@@ -434,8 +434,10 @@ def _guide_rows(tpl: layout.Template) -> list[tuple]:
                   f"{tpl.settings[0].name}），可在公式中引用。留空即用默认值。"),
     ]
     for s in tpl.settings:
-        choices = ", ".join(map(str, s.choices)) if s.choices else "a number ≥ 0"
-        choices_zh = "、".join(map(str, s.choices)) if s.choices else "≥ 0 的数"
+        text = isinstance(s.default, str) and not s.choices
+        choices = ", ".join(map(str, s.choices)) if s.choices else \
+            ("numbers separated by commas" if text else "a number ≥ 0")
+        choices_zh = "、".join(map(str, s.choices)) if s.choices else ("逗号分隔的数" if text else "≥ 0 的数")
         rows += [("p", f"{s.label} {s.label_zh}",
                   f"{s.name} — default {s.default}; choices: {choices}. {s.note}"),
                  ("p", "", f"{s.name}——默认 {s.default}；可选：{choices_zh}。{s.note_zh}")]
@@ -600,7 +602,8 @@ def _write_settings(wb, ws, tpl: layout.Template):
         value.alignment = _wrap()
         value.fill = _fill(INPUT_FILL)
         value.font = _font(bold=True)
-        choices = ", ".join(map(str, s.choices)) if s.choices else "number ≥ 0 数值≥0"
+        choices = ", ".join(map(str, s.choices)) if s.choices else \
+            ("numbers, comma-separated 逗号分隔的数" if isinstance(s.default, str) else "number ≥ 0 数值≥0")
         write_cell(ws, row, 4, choices).alignment = _wrap()
         write_cell(ws, row, 5, s.note).alignment = _wrap()
         write_cell(ws, row, 6, s.note_zh).alignment = _wrap()
@@ -618,6 +621,9 @@ def _write_settings(wb, ws, tpl: layout.Template):
                         promptTitle=title, prompt=prompt, errorTitle=title,
                         error=f"Use one of: {', '.join(map(str, s.choices))}. 请从列表中选择。"
                         if fixed else "Not in the list; check the note. 不在列表中，请核对说明。")
+        elif isinstance(s.default, str):   # numbers as text, e.g. "0.8, 1.2": a prompt only
+            _validation(ws, addr, allow_blank=True, showInputMessage=True, promptTitle=title,
+                        prompt=f"{s.note} {s.note_zh}"[:255])
         else:
             value.number_format = "0.####"
             _validation(ws, addr, type="decimal", operator="greaterThanOrEqual", formula1="0",
