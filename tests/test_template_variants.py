@@ -111,3 +111,116 @@ def test_older_workbook_blank_rd_cells_read_the_defaults(tmp_path):
     res = _results(book)
     assert res.loc["d", "E"] == pytest.approx(1.25, abs=1e-12)      # 0.25/0.2
     assert res.loc["d", "development"] == "economy lags"            # 1.25 > 1.2
+
+
+# ---------------------------------------------------------------- AHP sheet (entropy_topsis_ccd)
+
+ETC = layout.ENTROPY_TOPSIS_CCD
+HOUSE = ["size", "transportation", "neighbourhood", "age", "yard", "modern facilities",
+         "general condition", "financing"]
+# Saaty (1990) EJOR 48:9–26, house example, upper triangle as the analyst types it
+# (fractions as text "1/3"); same matrix as tests/test_variants.py::SAATY_HOUSE
+HOUSE_UPPER = [["5", "3", "7", "6", "6", "1/3", "1/4"],
+               ["1/3", "5", "3", "3", "1/5", "1/7"],
+               ["6", "3", "4", "6", "1/5"],
+               ["1/3", "1/4", "1/7", "1/8"],
+               ["1/2", "1/5", "1/6"],
+               ["1/5", "1/6"],
+               ["1/2"]]
+
+
+def _etc_book(tmp_path, items, upper, numbers=False):
+    from jjj_xl.datasets import load_sample
+    s = load_sample("paper000")
+    wb = build_template("entropy_topsis_ccd")
+    fill_inputs(wb, "entropy_topsis_ccd", s.indicators, s.data)
+    ws = wb[layout.AHP_SHEET]
+    b = layout.AHP_MATRIX
+    for r in range(b.row, b.row + 20):              # replace the template's dimension matrix
+        for c in range(b.col, b.col + 20):
+            ws.cell(r, c).value = None
+    ws.cell(b.row, b.col).value = "item"
+    for k, name in enumerate(items):
+        ws.cell(b.row, b.col + 1 + k).value = name
+        ws.cell(b.row + 1 + k, b.col).value = name
+        ws.cell(b.row + 1 + k, b.col + 1 + k).value = 1
+    for i, row in enumerate(upper):
+        for k, v in enumerate(row):
+            j = i + 1 + k
+            ws.cell(b.row + 1 + i, b.col + 1 + j).value = eval(v) if numbers else v
+    path = tmp_path / "etc.xlsx"
+    wb.save(path)
+    return OpenpyxlBook(path)
+
+
+def test_template_has_an_ahp_sheet_of_the_dimensions():
+    wb = build_template("entropy_topsis_ccd")
+    ws = wb[layout.AHP_SHEET]
+    b = layout.AHP_MATRIX
+    dims = ["economy", "technology", "environment", "education", "life"]
+    assert [ws.cell(b.row, b.col + 1 + k).value for k in range(5)] == dims
+    assert [ws.cell(b.row + 1 + k, b.col).value for k in range(5)] == dims
+    assert all(ws.cell(b.row + 1 + k, b.col + 1 + k).value == 1 for k in range(5))
+    # text format, so that Excel keeps a typed 1/3 instead of turning it into a date
+    assert ws.cell(b.row + 1, b.col + 2).number_format == "@"
+
+
+def test_ahp_sheet_saaty_1990_house_example(tmp_path):
+    """Saaty (1990) EJOR 48:9–26, house example: printed priority vector .173 .054 .188 .018
+    .031 .036 .167 .333, λmax = 9.669, C.I. = 0.238, C.R. = 0.169 (RI 1.41 for n = 8)."""
+    book = _etc_book(tmp_path, HOUSE, HOUSE_UPPER)
+    out = run_action(book, "compute_all")
+    ahp = book.read_block(ETC.outputs["ahp"])
+    got = dict(zip(ahp.iloc[:, 0], ahp.iloc[:, 1]))
+    w = [got[h] for h in HOUSE]
+    assert w == pytest.approx([.173, .054, .188, .018, .031, .036, .167, .333], abs=5e-4)
+    assert round(got["λmax"], 3) == 9.669
+    assert round(got["CI"], 3) == 0.238 and got["RI"] == 1.41 and round(got["CR"], 3) == 0.169
+    assert got["consistent (CR ≤ 0.1)"].startswith("no")
+    # CR > 0.1 warned on Notes, naming the AHP sheet
+    assert any("sheet AHP" in w and "CR = 0.169 > 0.1" in w for w in out["warnings"])
+    notes = book.read_block(ETC.outputs["notes"])
+    assert any("CR = 0.169" in str(v) for v in notes["value"])
+
+
+def test_ahp_sheet_consistent_matrix_hand_computed(tmp_path):
+    # a consistent matrix a_ij = w_i/w_j with w = (0.5, 0.3, 0.2): λmax = n = 3, CI = CR = 0,
+    # weights recovered exactly (Saaty 1980: a consistent matrix's principal eigenvector is w)
+    book = _etc_book(tmp_path, ["a", "b", "c"], [["5/3", "5/2"], ["3/2"]])
+    out = run_action(book, "compute_all")
+    got = dict(zip(*[book.read_block(ETC.outputs["ahp"]).iloc[:, k] for k in (0, 1)]))
+    assert [got["a"], got["b"], got["c"]] == pytest.approx([0.5, 0.3, 0.2], abs=1e-12)
+    assert got["λmax"] == pytest.approx(3.0, abs=1e-12)
+    assert got["CR"] == pytest.approx(0.0, abs=1e-12)
+    assert not any("AHP" in w for w in out["warnings"])
+
+
+def test_ahp_sheet_blank_comparisons_skip_ahp(tmp_path):
+    from jjj_xl.datasets import load_sample
+    s = load_sample("paper000")
+    wb = build_template("entropy_topsis_ccd")
+    fill_inputs(wb, "entropy_topsis_ccd", s.indicators, s.data)
+    path = tmp_path / "blank.xlsx"
+    wb.save(path)
+    book = OpenpyxlBook(path)
+    run_action(book, "compute_all")
+    ws = load_workbook_values(path)
+    b = ETC.outputs["ahp"]
+    assert ws["Weights"].cell(b.row, b.col).value is None
+
+
+def load_workbook_values(path):
+    from openpyxl import load_workbook
+    return load_workbook(path)
+
+
+@pytest.mark.parametrize("upper,match", [
+    ([["3", None], [None]], r"AHP!D5 of the comparison matrix and its mirror \(AHP!B7\) are both blank"),
+    ([["3", "x"], ["2"]], r'AHP!D5 of the comparison matrix is "x"'),
+    ([["3", "-2"], ["2"]], r"AHP!D5 of the comparison matrix is -2"),
+])
+def test_ahp_sheet_bad_matrix_is_one_line_naming_the_cell(tmp_path, upper, match):
+    book = _etc_book(tmp_path, ["a", "b", "c"], upper)
+    with pytest.raises(InputError, match=match) as err:
+        run_action(book, "compute_all")
+    assert "\n" not in str(err.value) and str(err.value).startswith("sheet AHP")

@@ -24,10 +24,11 @@ from ..methods.workflows import entropy_topsis_coupling, ideal_solution_index
 
 ACTION_OUTPUTS = {
     # action -> template -> output keys written
-    "compute_all": {"entropy_topsis_ccd": ("weights", "scores", "coupling", "coupling_dimensions"),
+    "compute_all": {"entropy_topsis_ccd": ("weights", "scores", "coupling", "coupling_dimensions",
+                                           "ahp"),
                     "ideal_solution_index": ("scores", "tables", "growth", "weights"),
                     "coupling_coordination": ("results",)},
-    "weights": {"entropy_topsis_ccd": ("weights",), "ideal_solution_index": ("weights",)},
+    "weights": {"entropy_topsis_ccd": ("weights", "ahp"), "ideal_solution_index": ("weights",)},
     "scores": {"entropy_topsis_ccd": ("scores",),
                "ideal_solution_index": ("scores", "tables", "growth")},
     "coupling": {"entropy_topsis_ccd": ("coupling", "coupling_dimensions"),
@@ -399,6 +400,8 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
             elif orientation == "dimensions":
                 frames["coupling"] = None
             notes = res.notes
+            frames["ahp"], ahp_notes = _compute_ahp(book)
+            notes = {**notes, **ahp_notes}
         elif tpl.name == "ideal_solution_index":
             ind = book.read_block(tpl.inputs[0])
             data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
@@ -420,6 +423,87 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
     for k, text in enumerate(messages, start=1):
         notes[f"warning {k}"] = text
     return frames, notes
+
+
+def read_ahp_matrix(book: BookAdapter) -> pd.DataFrame | None:
+    """The AHP sheet's comparison matrix (items × items, object values as typed), or None when
+    the sheet is missing (an older workbook) or no comparison is typed (diagonal aside)."""
+    if not book.has_sheet(layout.AHP_SHEET):
+        return None
+    block = layout.AHP_MATRIX
+    table = book.read_block(block)
+    if table.shape[1] < 2 or len(table) == 0:
+        return None
+    names = [str(v).strip() if v is not None else "" for v in table.iloc[:, 0]]
+    M = table.iloc[:, 1:]
+    typed = [(i, j) for i in range(M.shape[0]) for j in range(M.shape[1])
+             if i != j and not (M.iat[i, j] is None or (isinstance(M.iat[i, j], str) and not M.iat[i, j].strip())
+                                or (isinstance(M.iat[i, j], float) and np.isnan(M.iat[i, j])))]
+    if not typed:
+        return None
+    top, left = table.attrs.get("origin", (block.row, block.col))
+    where = f"sheet {layout.AHP_SHEET}, comparison matrix at {cell_ref(block.sheet, top, left)}"
+    cols = [str(c).strip() for c in M.columns]
+    if M.shape[0] != M.shape[1]:
+        raise InputError(f"{where}: {M.shape[0]} rows but {M.shape[1]} columns of items; the "
+                         f"matrix must be square (the same items across and down)")
+    if M.shape[0] > layout.AHP_MAX_ITEMS:
+        raise InputError(f"{where}: {M.shape[0]} items; at most {layout.AHP_MAX_ITEMS} (Saaty's "
+                         f"random index table stops there): compare dimensions, not indicators")
+    for k, (a, b) in enumerate(zip(names, cols)):
+        if a != b:
+            raise InputError(f"{where}: row item {k + 1} is \"{a}\" but column item {k + 1} is "
+                             f"\"{b}\"; list the same items in the same order across and down")
+    M = M.copy()
+    M.columns = cols
+    M.index = names
+    M.attrs = {"origin": (top, left), "rows": list(table.attrs.get("rows") or [])}
+    return M
+
+
+def _compute_ahp(book: BookAdapter):
+    """AHP weights of the AHP sheet's matrix (jx.ahp_weights): (frame or None, notes)."""
+    import re
+
+    from ..methods.ahp import ahp_weights
+
+    M = read_ahp_matrix(book)
+    if M is None:
+        return None, {}
+    top, left = M.attrs["origin"]
+
+    rows = M.attrs["rows"]
+
+    def cell(m):   # "row i, column j" of the matrix -> the AHP sheet's cell
+        i = int(m.group(1))
+        return cell_ref(layout.AHP_SHEET, rows[i - 1] if i <= len(rows) else top + i,
+                        left + int(m.group(2)))
+    try:
+        from ..methods.ahp import _cell
+        for i in range(M.shape[0]):      # a typed value ≤ 0 (the engine would call it blank)
+            for j in range(M.shape[1]):
+                v = _cell(M.iat[i, j], i, j)
+                if np.isfinite(v) and v <= 0:
+                    raise InputError(f"row {i + 1}, column {j + 1} of the comparison matrix is "
+                                     f"{v:g}; comparisons must be positive numbers (1–9 or 1/9–1)")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", JJJWarning)
+            r = ahp_weights(M)
+    except InputError as err:
+        raise InputError(f"sheet {layout.AHP_SHEET}: " +
+                         re.sub(r"row (\d+), column (\d+)", cell, str(err))) from None
+    for w in caught:     # CR > 0.1: to Notes through the caller's recorder
+        warnings.warn(f"sheet {layout.AHP_SHEET}: {w.message}", w.category, stacklevel=2)
+    w = np.asarray(r.w, dtype=float)
+    items = list(M.index) + ["λmax", "CI", "RI", "CR", "consistent (CR ≤ 0.1)"]
+    values = [*map(float, w), float(r.lambda_max), float(r.CI),
+              float(r.RI) if r.RI is not None else "", float(r.CR) if r.CR is not None else "",
+              ("yes 是" if r.consistent else "no 否 — revise the matrix 请修改判断矩阵")
+              if r.CR is not None else ""]
+    frame = pd.DataFrame({"item 项目": items, "AHP weight 权重": values})
+    return frame, {"AHP weights": f"sheet {layout.AHP_SHEET}: " + r.notes["weights"]
+                   + "; Weights sheet, right-hand table. Informational: the entropy weights "
+                     "drive TOPSIS"}
 
 
 def _with_origin(frame: pd.DataFrame, block: layout.Block) -> pd.DataFrame:

@@ -137,6 +137,14 @@ SCHEME_COLUMNS = ("lower bound 下限", "label", "标签")
 AFTER_D_INPUTS = ("After D", "Neighbours")     # the analyst's: options + groups, neighbours
 AFTER_D_OUTPUTS = ("Moran", "LISA", "Disparity", "Kernel", "Forecast", "Sensitivity")
 
+# ---------------------------------------------------------------- AHP (issue 9), optional input sheet
+# of entropy_topsis_ccd: a pairwise comparison matrix (items × same items, Saaty 1–9 scale); its
+# weights, λmax, CI, RI and CR are written by Compute all to the "ahp" block of the Weights sheet
+AHP_SHEET = "AHP"
+AHP_MATRIX = Block(AHP_SHEET, row=4, col=1,
+                   title="Pairwise comparison matrix (Saaty 1–9 scale) 两两比较判断矩阵", is_input=True)
+AHP_MAX_ITEMS = 15          # Saaty's random index table stops at n = 15
+
 # ---------------------------------------------------------------- entropy-TOPSIS-CCD (paper 000)
 
 ENTROPY_TOPSIS_CCD = Template(
@@ -168,10 +176,12 @@ ENTROPY_TOPSIS_CCD = Template(
                           title="Coupling of the regions, year by year (Tables 4–9 layout) 地区耦合协调"),
         "coupling_dimensions": Block("Coupling", row=2, col=11,
                                      title="Coupling of the dimensions, per region and year 维度耦合协调"),
+        "ahp": Block("Weights", row=2, col=12,
+                     title="AHP weights of the AHP sheet's matrix (Saaty) 层次分析法权重"),
         "notes": Block(NOTES_SHEET, row=2, title="Method notes 方法说明"),
     },
     output_sheets=("Weights", "Scores", "Coupling", NOTES_SHEET),
-    sheets=(GUIDE_SHEET, "Indicators", "Data", SETTINGS_SHEET, "Weights", "Scores", "Coupling",
+    sheets=(GUIDE_SHEET, "Indicators", "Data", SETTINGS_SHEET, AHP_SHEET, "Weights", "Scores", "Coupling",
             "Charts", *AFTER_D_INPUTS, *AFTER_D_OUTPUTS, "Formulas", NOTES_SHEET, CONF_SHEET),
     scheme=SCHEME_BLOCK,
 )

@@ -582,6 +582,48 @@ def _write_u(ws, block: layout.Block):
                                       "U 须在 0 到 1 之间，除非设置 U区间化 为 0.01-0.99。")
 
 
+AHP_HELP = (
+    "AHP (Saaty 1980, 1990): type how much more important the ROW item is than the COLUMN item, "
+    "1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme (2, 4, 6, 8 between; 1/3 … 1/9 the "
+    "reverse). Fill the upper triangle; a blank cell takes the reciprocal of its mirror. Items: "
+    "the dimensions (or up to 15 indicators), the same across and down. Compute all writes the "
+    "weights, λmax, CI, RI and CR to the Weights sheet (right); CR > 0.1 is warned on Notes. "
+    "Leave the comparisons blank to skip AHP.",
+    "层次分析法（Saaty）：填写行项目相对列项目的重要程度，1 同等、3 稍重要、5 明显重要、7 强烈重要、"
+    "9 极端重要（2、4、6、8 为中间值，1/3…1/9 为反向）。填写上三角即可，空格自动取对称位置的倒数。"
+    "项目为各维度（或不超过15个指标），行列一致。“全部计算”将权重、λmax、CI、RI、CR 写入权重表右侧；"
+    "CR > 0.1 在 Notes 中提示。比较值全部留空则不计算 AHP。")
+
+
+def _write_ahp(ws, items: list[str]):
+    """The AHP sheet: help, then the pairwise comparison matrix of ``items`` (diagonal 1,
+    the rest blank, typed as text so that Excel keeps "1/3" instead of making it a date)."""
+    b = layout.AHP_MATRIX
+    for k, text in enumerate(AHP_HELP, start=1):
+        c = write_cell(ws, k, 1, text)
+        c.alignment = _wrap()
+        ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=10)
+        ws.row_dimensions[k].height = 62
+    write_cell(ws, b.row - 1, b.col, b.title).font = _font(bold=True)
+    head = write_cell(ws, b.row, b.col, "item 项目")
+    head.font = _font(bold=True)
+    n = len(items)
+    for k, name in enumerate(items):
+        write_cell(ws, b.row, b.col + 1 + k, name).font = _font(bold=True)
+        write_cell(ws, b.row + 1 + k, b.col, name).font = _font(bold=True)
+    for i in range(n):
+        for j in range(n):
+            c = ws.cell(row=b.row + 1 + i, column=b.col + 1 + j)
+            c.number_format = "@"
+            if i == j:
+                c.value = 1
+            elif j > i:
+                c.fill = _fill(INPUT_FILL)
+    _set_widths(ws, {b.col + k: 14 for k in range(n + 1)})
+    ws.freeze_panes = ws.cell(row=b.row + 1, column=b.col + 1)
+    ws.sheet_properties.tabColor = TAB_INPUT
+
+
 def _write_settings(wb, ws, tpl: layout.Template):
     from openpyxl.workbook.defined_name import DefinedName
 
@@ -1049,6 +1091,9 @@ def build_template(name: str):
         _write_u(sheets[tpl.inputs[0].sheet], tpl.inputs[0])
     for block in tpl.inputs:
         sheets[block.sheet].sheet_properties.tabColor = TAB_INPUT
+    if layout.AHP_SHEET in sheets:       # AHP comparison matrix of the sample's dimensions
+        dims = load_sample(SAMPLE_FOR[name]).indicators["dimension"]
+        _write_ahp(sheets[layout.AHP_SHEET], [str(d) for d in dict.fromkeys(dims)])
     _write_guide(sheets[layout.GUIDE_SHEET], tpl)
     _write_settings(wb, sheets[layout.SETTINGS_SHEET], tpl)
     sheets[layout.SETTINGS_SHEET].sheet_properties.tabColor = TAB_INPUT
