@@ -224,3 +224,80 @@ def test_ahp_sheet_bad_matrix_is_one_line_naming_the_cell(tmp_path, upper, match
     with pytest.raises(InputError, match=match) as err:
         run_action(book, "compute_all")
     assert "\n" not in str(err.value) and str(err.value).startswith("sheet AHP")
+
+
+# ---------------------------------------------------------------- middle / interval directions
+
+def _ind_book(tmp_path, directions: dict, name="entropy_topsis_ccd", mutate=None):
+    from jjj_xl.datasets import load_sample
+    s = load_sample("paper000" if name == "entropy_topsis_ccd" else "paper004")
+    ind = s.indicators.copy()
+    for code, d in directions.items():
+        ind.loc[ind["code"] == code, "direction"] = d
+    data = s.data.copy() if mutate is None else mutate(s.data.copy())
+    wb = build_template(name)
+    fill_inputs(wb, name, ind, data)
+    path = tmp_path / f"{name}.xlsx"
+    wb.save(path)
+    return OpenpyxlBook(path), s, ind, data
+
+
+@pytest.mark.parametrize("typed,spec", [("middle 7", ("middle", 7.0)),
+                                        ("中间型 7", ("middle", 7.0)),
+                                        ("interval 10-20", ("interval", 10.0, 20.0)),
+                                        ("区间型 10-20", ("interval", 10.0, 20.0))])
+def test_middle_interval_directions_computed_as_positivised(tmp_path, typed, spec):
+    import numpy as np
+    import jjj_xl as jx
+
+    code = "gdp"
+    # the gdp column replaced by small numbers around the best value / band
+    vals = {}
+
+    def mutate(d):
+        k = len(d)
+        col = np.array([5.0, 7.0, 8.0, 9.0, 12.0, 15.0, 25.0, 6.5] * (k // 8 + 1))[:k]
+        d[code] = col
+        vals["x"] = col
+        return d
+    book, s, ind, data = _ind_book(tmp_path, {code: typed}, mutate=mutate)
+    out = run_action(book, "compute_all")
+    x = vals["x"]
+    # hand computation of the positivised column (METHODS.md §1, jx.positivize):
+    if spec[0] == "middle":      # 1 − |x − 7|/max|x − 7|, max |x − 7| = 18 (x = 25)
+        pos = 1 - np.abs(x - 7) / 18
+    else:                        # inside [10, 20] → 1; outside 1 − dist/max(10 − 5, 25 − 20) = 5
+        dist = np.where(x < 10, 10 - x, np.where(x > 20, x - 20, 0.0))
+        pos = 1 - dist / 5
+    ref_data = data.copy()
+    ref_data[code] = pos
+    ref_ind = ind.copy()
+    ref_ind.loc[ref_ind["code"] == code, "direction"] = "+"
+    ref = jx.entropy_topsis_coupling(ref_data, ref_ind)
+    w = book.read_block(ETC.outputs["weights"])
+    assert list(w["w"].astype(float)) == pytest.approx(list(ref.weights["w"]), rel=1e-12)
+    row = w[w["indicator"] == ind.loc[ind["code"] == code, "name"].iloc[0]]
+    assert row["direction"].iloc[0] == str(jx.methods._matrix.direction_spec(typed))
+    scores = book.read_block(ETC.outputs["scores"])
+    assert list(scores["overall"].astype(float)) == pytest.approx(list(ref.scores["overall"]), rel=1e-12)
+    notes = _notes_of(book, ETC)
+    assert "gdp" in notes["positivised"]
+
+
+def _notes_of(book, tpl):
+    notes = book.read_block(tpl.outputs["notes"])
+    return dict(zip(notes["setting"], notes["value"]))
+
+
+def test_unknown_direction_names_the_indicators_cell(tmp_path):
+    book, *_ = _ind_book(tmp_path, {"gdp": "middle"})      # no best value
+    problems = validate_book(book)
+    assert any(p.startswith("Indicators!E2") and "middle 7" in p for p in problems), problems
+
+
+def test_share_refuses_middle_direction_naming_the_cell(tmp_path):
+    from jjj_xl.workbook.share import share_workbook
+    book, *_ = _ind_book(tmp_path, {"tertiary_va": "interval 10-20"})
+    with pytest.raises(InputError, match=r'^Indicators!E3: indicator "tertiary_va" has direction '
+                                         r'"interval 10-20"; share workbooks implement \+ and - only'):
+        share_workbook(tmp_path / "entropy_topsis_ccd.xlsx", tmp_path / "share.xlsx")

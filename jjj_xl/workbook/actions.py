@@ -13,7 +13,8 @@ import pandas as pd
 
 from .. import __version__
 from . import layout
-from ..methods._matrix import _describe_bad_cell, direction_code
+from ..methods._matrix import (DIRECTION_HELP, _describe_bad_cell, direction_spec,
+                               positivize_column)
 from .book import BookAdapter, as_adapter
 from ..methods.coupling import coupling, lag_type, make_scheme, rescale_columns
 from ..methods.development import relative_development
@@ -247,10 +248,10 @@ def _validate_indicators(book, block, problems) -> pd.DataFrame:
             c = left + list(ind.columns).index(cols["direction"])
             problems.append(f'{cell_ref(block.sheet, r, c)}: the direction of indicator '
                             f'"{_show(code)}" is blank; use + or - (正向/负向)')
-        elif direction_code(d) is None:
+        elif direction_spec(d) is None:
             c = left + list(ind.columns).index(cols["direction"])
             problems.append(f'{cell_ref(block.sheet, r, c)}: direction "{_show(d)}" of indicator '
-                            f'"{_show(code)}" is not understood; use + or - (正向/负向)')
+                            f'"{_show(code)}" is not understood; {DIRECTION_HELP}')
         if not _blank(code):
             key = str(code).strip()
             if key in seen:
@@ -387,24 +388,27 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
         if tpl.name == "entropy_topsis_ccd":
             ind = book.read_block(tpl.inputs[0])
             data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
+            ind, data, typed, pos_notes = positivise_inputs(ind, data)
             res = entropy_topsis_coupling(
                 data, ind, method=settings["method"], shift=settings["shift"],
                 closeness=settings["closeness"], distance=settings["distance"],
                 coupling_model=settings["coupling_model"], scheme=scheme, lang=settings["lang"],
                 closed=settings["closed"])
-            frames = {"weights": res.weights.drop(columns=["code"]), "scores": res.scores,
+            frames = {"weights": _typed_directions(res.weights, typed).drop(columns=["code"]),
+                      "scores": res.scores,
                       "coupling": res.coupling, "coupling_dimensions": res.coupling_dimensions}
             orientation = settings["orientation"]
             if orientation == "regions":
                 frames["coupling_dimensions"] = None
             elif orientation == "dimensions":
                 frames["coupling"] = None
-            notes = res.notes
+            notes = {**res.notes, **pos_notes}
             frames["ahp"], ahp_notes = _compute_ahp(book)
             notes = {**notes, **ahp_notes}
         elif tpl.name == "ideal_solution_index":
             ind = book.read_block(tpl.inputs[0])
             data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
+            ind, data, typed, pos_notes = positivise_inputs(ind, data)
             res = ideal_solution_index(data, ind, method=settings["method"],
                                        weights=settings["weights"], closeness=settings["closeness"],
                                        ideal=settings["ideal"], distance=settings["distance"])
@@ -413,8 +417,8 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
             tables = pd.concat(stacked, ignore_index=True)
             tables.columns = [str(c) for c in tables.columns]
             frames = {"scores": res.scores, "tables": tables, "growth": res.growth,
-                      "weights": res.weights.drop(columns=["code"])}
-            notes = res.notes
+                      "weights": _typed_directions(res.weights, typed).drop(columns=["code"])}
+            notes = {**res.notes, **pos_notes}
         else:
             frames, notes = _compute_u(book, tpl, settings, scheme)
     notes = {"template": tpl.name, "jjj-xl version": __version__, **notes}
@@ -423,6 +427,58 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
     for k, text in enumerate(messages, start=1):
         notes[f"warning {k}"] = text
     return frames, notes
+
+
+def positivise_inputs(ind: pd.DataFrame, data: pd.DataFrame):
+    """Middle and interval indicators of the Indicators sheet (direction "middle 7",
+    "interval 10-20", 中间型 7, 区间型 10-20): their Data column is positivised over the whole
+    panel first (jx.positivize: middle 1 − |x − best|/max|x − best|; interval 1 inside [a, b],
+    1 − distance/max(a − min, max − b) outside; METHODS.md §1) and their direction becomes +.
+    Returns (indicators, data, {code: direction as typed}, notes); the inputs are not changed
+    (copies). A column that is not all numbers is left as it is: the panel reader then names
+    the bad cell."""
+    cols = {str(c).strip().lower(): c for c in ind.columns}
+    if "direction" not in cols or "code" not in cols:
+        return ind, data, {}, {}
+    dcol, ccol = cols["direction"], cols["code"]
+    specs = {}
+    for i in range(len(ind)):
+        d = direction_spec(ind.iat[i, list(ind.columns).index(dcol)])
+        if d is not None and d.positivised:
+            specs[i] = d
+    if not specs:
+        return ind, data, {}, {}
+    ind = ind.copy()
+    out = data.copy()
+    out.attrs = dict(data.attrs)
+    typed, done = {}, []
+    for i, d in specs.items():
+        code = str(ind.iat[i, list(ind.columns).index(ccol)]).strip()
+        typed[code] = str(d)
+        ind.iat[i, list(ind.columns).index(dcol)] = "+"
+        col = next((c for c in out.columns if str(c).strip() == code), None)
+        if col is None:
+            continue
+        values = list(out[col])
+        if not values or not all(isinstance(v, (int, float, np.integer, np.floating))
+                                 and not isinstance(v, (bool, np.bool_)) and np.isfinite(v)
+                                 for v in values):
+            continue
+        out[col] = positivize_column(np.asarray(values, dtype=float), d)
+        done.append(f"{code} ({d})")
+    notes = {"positivised": "middle / interval indicators positivised over the whole panel before "
+                            "standardisation (larger is better afterwards, direction +): "
+                            + ", ".join(done)} if done else {}
+    return ind, out, typed, notes
+
+
+def _typed_directions(weights: pd.DataFrame, typed: dict) -> pd.DataFrame:
+    """The Weights table's direction column as typed for positivised indicators."""
+    if not typed or "direction" not in weights.columns:
+        return weights
+    out = weights.copy()
+    out["direction"] = [typed.get(str(c), d) for c, d in zip(out["code"], out["direction"])]
+    return out
 
 
 def read_ahp_matrix(book: BookAdapter) -> pd.DataFrame | None:

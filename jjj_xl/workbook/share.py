@@ -1564,6 +1564,31 @@ def _check_formulas(wb):
 
 # ---------------------------------------------------------------- entry points
 
+def _refuse_positivised(book, tpl):
+    """Share formulas implement + / − directions only: refuse a middle or interval indicator
+    (one line naming its Indicators cell)."""
+    from ..methods._matrix import direction_spec
+
+    if tpl.name == "coupling_coordination":
+        return
+    block = tpl.inputs[0]
+    ind = book.read_block(block)
+    cols = [str(c).strip().lower() for c in ind.columns]
+    if "direction" not in cols:
+        return
+    j = cols.index("direction")
+    top, left = ind.attrs.get("origin", (block.row, block.col))
+    rows = list(ind.attrs.get("rows") or range(top + 1, top + 1 + len(ind)))
+    for i in range(len(ind)):
+        d = direction_spec(ind.iat[i, j])
+        if d is not None and d.positivised:
+            code = ind.iat[i, cols.index("code")] if "code" in cols else f"row {i + 1}"
+            raise InputError(f'{block.sheet}!{_L(left + j)}{rows[i]}: indicator "{code}" has direction '
+                             f'"{d}"; share workbooks implement + and - only (no positivisation '
+                             f"formulas): use Compute all for this workbook, or positivise the "
+                             f"column yourself (JJJ_POSITIVIZE) and mark it +")
+
+
 def share_book(wb, *, steps: bool | None = None):
     """Turn a filled template workbook (openpyxl) into a share workbook, in place; returns it.
 
@@ -1584,6 +1609,7 @@ def share_book(wb, *, steps: bool | None = None):
                          f"original template workbook instead")
     settings = read_settings(book, tpl)
     scheme = read_scheme(book, tpl, settings)
+    _refuse_positivised(book, tpl)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)
         run_action(book, "compute_all")          # validates; writes layout, structure, notes

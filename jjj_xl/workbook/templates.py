@@ -551,10 +551,13 @@ def _write_indicators(ws, block: layout.Block, sample: str):
     col = _letter(block.col + j)
     _validation(ws, f"{col}{block.row + 1}:{col}{max(last, block.row + 200)}", type="list",
                 formula1='"+,-"', allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                errorStyle="information",   # middle 7 / interval 10-20 are typed, not listed
                 promptTitle="Direction 方向",
-                prompt="+ benefit 正向: larger is better 越大越好\n- cost 负向: smaller is better 越小越好",
+                prompt="+ benefit 正向: larger is better 越大越好\n- cost 负向: smaller is better 越小越好"
+                       "\nmiddle 7 中间型 7: best 7\ninterval 10-20 区间型 10-20: best in [10, 20]",
                 errorTitle="Direction 方向",
-                error="Choose + (benefit, 正向) or - (cost, 负向) from the list. 请从列表选择 + 或 -。")
+                error="+ (benefit, 正向), - (cost, 负向), middle 7 (中间型 7) or interval 10-20 "
+                      "(区间型 10-20). Not share workbooks: + or - only. 共享工作簿仅支持 + 或 -。")
     _set_widths(ws, {block.col + k: w for k, w in enumerate((22, 44, 30, 14, 10, 10))})
     ws.freeze_panes = ws.cell(row=block.row + 1, column=block.col)
     return [str(c) for c in ind["code"]]
