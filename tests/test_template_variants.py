@@ -301,3 +301,90 @@ def test_share_refuses_middle_direction_naming_the_cell(tmp_path):
     with pytest.raises(InputError, match=r'^Indicators!E3: indicator "tertiary_va" has direction '
                                          r'"interval 10-20"; share workbooks implement \+ and - only'):
         share_workbook(tmp_path / "entropy_topsis_ccd.xlsx", tmp_path / "share.xlsx")
+
+
+# ---------------------------------------------------------------- Settings weights = ahp / combined
+
+DIMS = ["economy", "technology", "environment", "education", "life"]
+W_DIM = [0.3, 0.2, 0.2, 0.2, 0.1]
+
+
+def _consistent_upper(w):
+    """Upper triangle of the consistent matrix a_ij = w_i/w_j, as text fractions."""
+    from fractions import Fraction
+    fr = [Fraction(x).limit_denominator(10000) for x in w]
+    return [[str(fr[i] / fr[j]) for j in range(i + 1, len(w))] for i in range(len(w) - 1)]
+
+
+
+
+def _set_and_reload(tmp_path, book, key, value):
+    from openpyxl import load_workbook
+    path = tmp_path / "etc.xlsx"
+    wb = load_workbook(path)
+    sheet, row, col = ETC.setting_cell(key)
+    wb[sheet].cell(row, col).value = value
+    wb.save(path)
+    return OpenpyxlBook(path)
+
+
+@pytest.mark.parametrize("choice", ["ahp", "entropy+ahp", "entropy*ahp"])
+def test_weights_setting_uses_the_ahp_sheet(tmp_path, choice):
+    import numpy as np
+    import jjj_xl as jx
+    from jjj_xl.datasets import load_sample
+
+    s = load_sample("paper000")
+    _etc_book(tmp_path, DIMS, _consistent_upper(W_DIM))
+    book = _set_and_reload(tmp_path, None, "weights", choice)
+    run_action(book, "compute_all")
+    ind = s.indicators
+    count = ind["dimension"].value_counts()
+    # consistent matrix: AHP dimension weights are W_DIM exactly; split equally within a dimension
+    ahp = np.array([W_DIM[DIMS.index(d)] / count[d] for d in ind["dimension"]])
+    ent = np.asarray(jx.entropy_topsis_coupling(s.data, ind).weights["w"], dtype=float)
+    expected = {"ahp": ahp, "entropy+ahp": 0.5 * ent + 0.5 * ahp,
+                "entropy*ahp": ent * ahp / np.sum(ent * ahp)}[choice]
+    w = book.read_block(ETC.outputs["weights"])
+    assert list(w["w"].astype(float)) == pytest.approx(list(expected), rel=1e-9)
+    assert list(w["entropy_w"].astype(float)) == pytest.approx(list(ent), rel=1e-12)
+    ref = jx.entropy_topsis_coupling(s.data, ind, weights=list(expected))
+    scores = book.read_block(ETC.outputs["scores"])
+    assert list(scores["overall"].astype(float)) == pytest.approx(list(ref.scores["overall"]), rel=1e-9)
+
+
+def test_weights_ahp_over_indicator_codes(tmp_path):
+    import numpy as np
+    from jjj_xl.datasets import load_sample
+    s = load_sample("paper000")
+    codes = list(s.indicators["code"])[:15]
+    if len(s.indicators) > 15:
+        pytest.skip("more than 15 indicators in the sample")
+    w = np.arange(1, len(codes) + 1, dtype=float)
+    w = list(w / w.sum())
+    _etc_book(tmp_path, codes, _consistent_upper(w))
+    book = _set_and_reload(tmp_path, None, "weights", "ahp")
+    run_action(book, "compute_all")
+    got = book.read_block(ETC.outputs["weights"])
+    assert list(got["w"].astype(float)) == pytest.approx(w, rel=1e-6)
+
+
+def test_weights_ahp_without_comparisons_names_the_setting(tmp_path):
+    book, *_ = _ind_book(tmp_path, {})
+    from openpyxl import load_workbook
+    path = tmp_path / "entropy_topsis_ccd.xlsx"
+    wb = load_workbook(path)
+    sheet, row, col = ETC.setting_cell("weights")
+    wb[sheet].cell(row, col).value = "ahp"
+    wb.save(path)
+    with pytest.raises(InputError, match=rf"^{sheet}!{chr(64 + col)}{row} \(Indicator weights"):
+        run_action(OpenpyxlBook(path), "compute_all")
+
+
+def test_share_refuses_ahp_weights_naming_the_setting(tmp_path):
+    from jjj_xl.workbook.share import share_workbook
+    _etc_book(tmp_path, DIMS, _consistent_upper(W_DIM))
+    _set_and_reload(tmp_path, None, "weights", "entropy+ahp")
+    sheet, row, col = ETC.setting_cell("weights")
+    with pytest.raises(InputError, match=rf"^{sheet}!{chr(64 + col)}{row} .*entropy weights only"):
+        share_workbook(tmp_path / "etc.xlsx", tmp_path / "share.xlsx")

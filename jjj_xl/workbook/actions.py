@@ -389,11 +389,21 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
             ind = book.read_block(tpl.inputs[0])
             data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
             ind, data, typed, pos_notes = positivise_inputs(ind, data)
-            res = entropy_topsis_coupling(
-                data, ind, method=settings["method"], shift=settings["shift"],
-                closeness=settings["closeness"], distance=settings["distance"],
-                coupling_model=settings["coupling_model"], scheme=scheme, lang=settings["lang"],
-                closed=settings["closed"])
+            kw = dict(method=settings["method"], shift=settings["shift"],
+                      closeness=settings["closeness"], distance=settings["distance"],
+                      coupling_model=settings["coupling_model"], scheme=scheme,
+                      lang=settings["lang"], closed=settings["closed"])
+            res = entropy_topsis_coupling(data, ind, **kw)
+            choice = settings.get("weights") or "entropy"
+            if choice != "entropy":
+                w, w_note = _ahp_indicator_weights(book, res.weights, choice)
+                entropy_table = res.weights
+                with warnings.catch_warnings():    # the entropy run has said its warnings
+                    warnings.simplefilter("ignore", JJJWarning)
+                    res = entropy_topsis_coupling(data, ind, weights=list(w), **kw)
+                res.weights.insert(list(res.weights.columns).index("w"), "entropy_w",
+                                   np.asarray(entropy_table["w"], dtype=float))
+                res.notes = {**res.notes, "weights": w_note}
             frames = {"weights": _typed_directions(res.weights, typed).drop(columns=["code"]),
                       "scores": res.scores,
                       "coupling": res.coupling, "coupling_dimensions": res.coupling_dimensions}
@@ -470,6 +480,47 @@ def positivise_inputs(ind: pd.DataFrame, data: pd.DataFrame):
                             "standardisation (larger is better afterwards, direction +): "
                             + ", ".join(done)} if done else {}
     return ind, out, typed, notes
+
+
+def _ahp_indicator_weights(book, table: pd.DataFrame, choice: str):
+    """Indicator weights for Settings weights = ahp / entropy+ahp / entropy*ahp: the AHP
+    sheet's weights per indicator (items = the indicator codes, or the dimensions with a
+    dimension's weight split equally among its indicators), alone or combined with the
+    entropy weights (jx.combine_weights, linear 0.5 / multiplicative). Returns (w, note)."""
+    from ..methods.weights import combine_weights
+
+    sheet, row, col = layout.ENTROPY_TOPSIS_CCD.setting_cell("weights")
+    where = f"{cell_ref(sheet, row, col)} (Indicator weights 指标权重) is {choice}"
+    M = read_ahp_matrix(book)
+    if M is None:
+        raise InputError(f"{where} but the {layout.AHP_SHEET} sheet has no comparisons; fill "
+                         f"its matrix (items: the dimensions or the indicator codes) or choose entropy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JJJWarning)   # CR is warned by _compute_ahp
+        frame, _ = _compute_ahp(book)
+    items = [str(v) for v in frame.iloc[:len(M), 0]]
+    aw = dict(zip(items, map(float, frame.iloc[:len(M), 1])))
+    codes = [str(c) for c in table["code"]]
+    dims = [str(d) for d in table["dimension"]]
+    if set(items) == set(codes):
+        w_ahp = np.array([aw[c] for c in codes])
+        level = "indicators"
+    elif set(items) == set(dims):
+        count = {d: dims.count(d) for d in set(dims)}
+        w_ahp = np.array([aw[d] / count[d] for d in dims])
+        level = "dimensions (split equally within each dimension)"
+    else:
+        raise InputError(f"{where} but the {layout.AHP_SHEET} sheet's items ({', '.join(items)}) are "
+                         f"neither all the dimensions ({', '.join(dict.fromkeys(dims))}) nor all the "
+                         f"indicator codes; list exactly one of those across and down")
+    if choice == "ahp":
+        return w_ahp, f"AHP weights of the {layout.AHP_SHEET} sheet over the {level}"
+    w_e = np.asarray(table["w"], dtype=float)
+    method = "linear" if choice == "entropy+ahp" else "multiplicative"
+    comb = combine_weights(w_e, w_ahp, 0.5, method)
+    text = ("0.5 × entropy + 0.5 × AHP" if method == "linear" else "entropy × AHP / Σ (multiplicative)")
+    return np.asarray(comb.w, dtype=float), (f"combined {text}; AHP over the {level}; entropy_w "
+                                             f"column: the entropy weights")
 
 
 def _typed_directions(weights: pd.DataFrame, typed: dict) -> pd.DataFrame:

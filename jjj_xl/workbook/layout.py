@@ -168,7 +168,15 @@ ENTROPY_TOPSIS_CCD = Template(
                 "regions: couple the regions year by year (paper 000 Tables 4–9); dimensions: couple "
                 "each region-year's dimensions",
                 "regions：逐年对各地区耦合（论文000表4–9）；dimensions：对每个地区-年份的各维度耦合"),
-        SCHEME, LANG, CLOSED),
+        SCHEME, LANG, CLOSED,
+        Setting("weights", "Indicator weights", "指标权重", "entropy",
+                ("entropy", "ahp", "entropy+ahp", "entropy*ahp"),
+                "entropy (paper 000); ahp: the AHP sheet's weights; entropy+ahp: 0.5·entropy + "
+                "0.5·AHP; entropy*ahp: entropy·AHP/Σ (multiplicative). AHP items are the indicator "
+                "codes, or the dimensions (a dimension's AHP weight split equally among its "
+                "indicators)",
+                "entropy：熵权（论文000）；ahp：AHP表的权重；entropy+ahp：0.5·熵权+0.5·AHP；"
+                "entropy*ahp：乘法合成 熵权·AHP/Σ。AHP项目为指标代码，或各维度（维度权重在其指标间平分）")),
     outputs={
         "weights": Block("Weights", row=2, title="Entropy weights (paper 000 Table 2 layout) 熵权"),
         "scores": Block("Scores", row=2, title="TOPSIS closeness by region and year 贴近度"),

@@ -1610,6 +1610,11 @@ def share_book(wb, *, steps: bool | None = None):
     settings = read_settings(book, tpl)
     scheme = read_scheme(book, tpl, settings)
     _refuse_positivised(book, tpl)
+    if tpl.name == "entropy_topsis_ccd" and (settings.get("weights") or "entropy") != "entropy":
+        sheet, row, col = tpl.setting_cell("weights")
+        raise InputError(f"{sheet}!{_L(col)}{row} (Indicator weights 指标权重) is "
+                         f"{settings['weights']}; share workbooks compute entropy weights only: "
+                         f"set it to entropy to share, or use Compute all")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)
         run_action(book, "compute_all")          # validates; writes layout, structure, notes
