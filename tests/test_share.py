@@ -133,6 +133,11 @@ CASES = {
                               "lag_threshold": 0.05}, lambda U: _raw(U), False, False),
     "u3_classic_rescale_constant": ("coupling_coordination", 3, {"rescale": "0.01-0.99"},
                                     lambda U: _raw(U, constant="society"), False, False),
+    # relative development degree E = U1/U2 with bounds 0.9, 1.1 (coupling.md C): U2 = 0 < U1
+    # gives the text "∞", U1 = U2 = 0 gives E = 1 (synchronous), fan so that zeros keep C > 0
+    "u2_fan_rd_u1u2_zeros": ("coupling_coordination", 2,
+                             {"coupling_model": "fan", "rd_ratio": "u1/u2", "rd_bounds": "0.9, 1.1"},
+                             lambda U: _rd_zeros(U), False, False),
     "ccd_right_closed_classic": ("entropy_topsis_ccd", "paper000",
                                  {"coupling_model": "fan", "closed": "right"}, None, False, False),
 }
@@ -143,6 +148,13 @@ def _raw(U, constant=None):
     U[systems] = U[systems] * np.array([120.0, 7.5, 3000.0][:len(systems)]) - 2.0
     if constant:            # no range: the engine and the formulas put it at (lo + hi)/2
         U[constant] = 42.0
+    return U
+
+
+def _rd_zeros(U):
+    U.loc[1, "environment"] = 0.0     # E = U1/U2 = ∞ (text)
+    U.loc[2, ["economy", "environment"]] = 0.0     # 0/0: E = 1
+    U.loc[4, ["economy", "environment"]] = [0.45, 0.5]   # E = 0.9 exactly: class 1 (≤ 0.9)
     return U
 
 

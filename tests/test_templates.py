@@ -180,6 +180,8 @@ def test_settings_sheet(built, name):
             assert dv.formula1 == '"' + ",".join(s.choices) + '"'
             assert str(s.default) in s.choices
             assert ws.cell(row=r, column=4).value == ", ".join(s.choices)
+        elif isinstance(s.default, str):   # numbers as text ("0.8, 1.2"): a prompt, no type
+            assert dv.type is None and dv.showInputMessage and dv.prompt
         else:
             assert (dv.type, dv.operator, dv.formula1) == ("decimal", "greaterThanOrEqual", "0")
     assert set(wb.defined_names) == {s.name for s in tpl.settings}

@@ -13,18 +13,23 @@ import pandas as pd
 
 from .. import __version__
 from . import layout
-from ..methods._matrix import _describe_bad_cell, direction_code
+from ..methods._matrix import (DIRECTION_HELP, _describe_bad_cell, direction_spec,
+                               positivize_column)
 from .book import BookAdapter, as_adapter
 from ..methods.coupling import coupling, lag_type, make_scheme, rescale_columns
+from ..methods.development import relative_development
+
+INF_TEXT = "∞"   # E = U₂/U₁ with U₁ = 0 < U₂ (a float inf cannot go in a cell)
 from ..errors import InputError, JJJWarning, column_letter
 from ..methods.workflows import entropy_topsis_coupling, ideal_solution_index
 
 ACTION_OUTPUTS = {
     # action -> template -> output keys written
-    "compute_all": {"entropy_topsis_ccd": ("weights", "scores", "coupling", "coupling_dimensions"),
+    "compute_all": {"entropy_topsis_ccd": ("weights", "scores", "coupling", "coupling_dimensions",
+                                           "ahp"),
                     "ideal_solution_index": ("scores", "tables", "growth", "weights"),
                     "coupling_coordination": ("results",)},
-    "weights": {"entropy_topsis_ccd": ("weights",), "ideal_solution_index": ("weights",)},
+    "weights": {"entropy_topsis_ccd": ("weights", "ahp"), "ideal_solution_index": ("weights",)},
     "scores": {"entropy_topsis_ccd": ("scores",),
                "ideal_solution_index": ("scores", "tables", "growth")},
     "coupling": {"entropy_topsis_ccd": ("coupling", "coupling_dimensions"),
@@ -72,7 +77,7 @@ def read_settings(book: BookAdapter, tpl: layout.Template, problems: list | None
 def _parse_setting(s: layout.Setting, value, where: str):
     if value is None or (isinstance(value, str) and value.strip() == ""):
         value = s.default
-        if s.choices:
+        if s.choices or s.key == "rd_bounds":
             return _parse_setting(s, value, where)
         return value
     if s.key == "alpha":
@@ -83,6 +88,16 @@ def _parse_setting(s: layout.Setting, value, where: str):
             return [float(p) for p in text.replace("，", ",").split(",") if p.strip()]
         except ValueError:
             raise InputError(f'{where}: "{value}" is not "equal" or numbers separated by commas') from None
+    if s.key == "rd_bounds":   # "0.8, 1.2" -> (0.8, 1.2): positive, ascending
+        text = str(value).strip().replace("，", ",")
+        try:
+            b = tuple(float(p) for p in text.split(",") if p.strip())
+        except ValueError:
+            b = ()
+        if len(b) != 2 or not all(np.isfinite(x) and x > 0 for x in b) or not b[0] < b[1]:
+            raise InputError(f'{where}: "{value}" is not two ascending positive numbers '
+                             f'separated by a comma, e.g. 0.8, 1.2')
+        return b
     if s.choices:
         text = str(value).strip()
         if text not in s.choices:
@@ -233,10 +248,10 @@ def _validate_indicators(book, block, problems) -> pd.DataFrame:
             c = left + list(ind.columns).index(cols["direction"])
             problems.append(f'{cell_ref(block.sheet, r, c)}: the direction of indicator '
                             f'"{_show(code)}" is blank; use + or - (正向/负向)')
-        elif direction_code(d) is None:
+        elif direction_spec(d) is None:
             c = left + list(ind.columns).index(cols["direction"])
             problems.append(f'{cell_ref(block.sheet, r, c)}: direction "{_show(d)}" of indicator '
-                            f'"{_show(code)}" is not understood; use + or - (正向/负向)')
+                            f'"{_show(code)}" is not understood; {DIRECTION_HELP}')
         if not _blank(code):
             key = str(code).strip()
             if key in seen:
@@ -373,22 +388,37 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
         if tpl.name == "entropy_topsis_ccd":
             ind = book.read_block(tpl.inputs[0])
             data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
-            res = entropy_topsis_coupling(
-                data, ind, method=settings["method"], shift=settings["shift"],
-                closeness=settings["closeness"], distance=settings["distance"],
-                coupling_model=settings["coupling_model"], scheme=scheme, lang=settings["lang"],
-                closed=settings["closed"])
-            frames = {"weights": res.weights.drop(columns=["code"]), "scores": res.scores,
+            ind, data, typed, pos_notes = positivise_inputs(ind, data)
+            kw = dict(method=settings["method"], shift=settings["shift"],
+                      closeness=settings["closeness"], distance=settings["distance"],
+                      coupling_model=settings["coupling_model"], scheme=scheme,
+                      lang=settings["lang"], closed=settings["closed"])
+            res = entropy_topsis_coupling(data, ind, **kw)
+            choice = settings.get("weights") or "entropy"
+            if choice != "entropy":
+                w, w_note = _ahp_indicator_weights(book, res.weights, choice)
+                entropy_table = res.weights
+                with warnings.catch_warnings():    # the entropy run has said its warnings
+                    warnings.simplefilter("ignore", JJJWarning)
+                    res = entropy_topsis_coupling(data, ind, weights=list(w), **kw)
+                res.weights.insert(list(res.weights.columns).index("w"), "entropy_w",
+                                   np.asarray(entropy_table["w"], dtype=float))
+                res.notes = {**res.notes, "weights": w_note}
+            frames = {"weights": _typed_directions(res.weights, typed).drop(columns=["code"]),
+                      "scores": res.scores,
                       "coupling": res.coupling, "coupling_dimensions": res.coupling_dimensions}
             orientation = settings["orientation"]
             if orientation == "regions":
                 frames["coupling_dimensions"] = None
             elif orientation == "dimensions":
                 frames["coupling"] = None
-            notes = res.notes
+            notes = {**res.notes, **pos_notes}
+            frames["ahp"], ahp_notes = _compute_ahp(book)
+            notes = {**notes, **ahp_notes}
         elif tpl.name == "ideal_solution_index":
             ind = book.read_block(tpl.inputs[0])
             data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
+            ind, data, typed, pos_notes = positivise_inputs(ind, data)
             res = ideal_solution_index(data, ind, method=settings["method"],
                                        weights=settings["weights"], closeness=settings["closeness"],
                                        ideal=settings["ideal"], distance=settings["distance"])
@@ -397,8 +427,8 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
             tables = pd.concat(stacked, ignore_index=True)
             tables.columns = [str(c) for c in tables.columns]
             frames = {"scores": res.scores, "tables": tables, "growth": res.growth,
-                      "weights": res.weights.drop(columns=["code"])}
-            notes = res.notes
+                      "weights": _typed_directions(res.weights, typed).drop(columns=["code"])}
+            notes = {**res.notes, **pos_notes}
         else:
             frames, notes = _compute_u(book, tpl, settings, scheme)
     notes = {"template": tpl.name, "jjj-xl version": __version__, **notes}
@@ -407,6 +437,180 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
     for k, text in enumerate(messages, start=1):
         notes[f"warning {k}"] = text
     return frames, notes
+
+
+def positivise_inputs(ind: pd.DataFrame, data: pd.DataFrame):
+    """Middle and interval indicators of the Indicators sheet (direction "middle 7",
+    "interval 10-20", 中间型 7, 区间型 10-20): their Data column is positivised over the whole
+    panel first (jx.positivize: middle 1 − |x − best|/max|x − best|; interval 1 inside [a, b],
+    1 − distance/max(a − min, max − b) outside; METHODS.md §1) and their direction becomes +.
+    Returns (indicators, data, {code: direction as typed}, notes); the inputs are not changed
+    (copies). A column that is not all numbers is left as it is: the panel reader then names
+    the bad cell."""
+    cols = {str(c).strip().lower(): c for c in ind.columns}
+    if "direction" not in cols or "code" not in cols:
+        return ind, data, {}, {}
+    dcol, ccol = cols["direction"], cols["code"]
+    specs = {}
+    for i in range(len(ind)):
+        d = direction_spec(ind.iat[i, list(ind.columns).index(dcol)])
+        if d is not None and d.positivised:
+            specs[i] = d
+    if not specs:
+        return ind, data, {}, {}
+    ind = ind.copy()
+    out = data.copy()
+    out.attrs = dict(data.attrs)
+    typed, done = {}, []
+    for i, d in specs.items():
+        code = str(ind.iat[i, list(ind.columns).index(ccol)]).strip()
+        typed[code] = str(d)
+        ind.iat[i, list(ind.columns).index(dcol)] = "+"
+        col = next((c for c in out.columns if str(c).strip() == code), None)
+        if col is None:
+            continue
+        values = list(out[col])
+        if not values or not all(isinstance(v, (int, float, np.integer, np.floating))
+                                 and not isinstance(v, (bool, np.bool_)) and np.isfinite(v)
+                                 for v in values):
+            continue
+        out[col] = positivize_column(np.asarray(values, dtype=float), d)
+        done.append(f"{code} ({d})")
+    notes = {"positivised": "middle / interval indicators positivised over the whole panel before "
+                            "standardisation (larger is better afterwards, direction +): "
+                            + ", ".join(done)} if done else {}
+    return ind, out, typed, notes
+
+
+def _ahp_indicator_weights(book, table: pd.DataFrame, choice: str):
+    """Indicator weights for Settings weights = ahp / entropy+ahp / entropy*ahp: the AHP
+    sheet's weights per indicator (items = the indicator codes, or the dimensions with a
+    dimension's weight split equally among its indicators), alone or combined with the
+    entropy weights (jx.combine_weights, linear 0.5 / multiplicative). Returns (w, note)."""
+    from ..methods.weights import combine_weights
+
+    sheet, row, col = layout.ENTROPY_TOPSIS_CCD.setting_cell("weights")
+    where = f"{cell_ref(sheet, row, col)} (Indicator weights 指标权重) is {choice}"
+    M = read_ahp_matrix(book)
+    if M is None:
+        raise InputError(f"{where} but the {layout.AHP_SHEET} sheet has no comparisons; fill "
+                         f"its matrix (items: the dimensions or the indicator codes) or choose entropy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JJJWarning)   # CR is warned by _compute_ahp
+        frame, _ = _compute_ahp(book)
+    items = [str(v) for v in frame.iloc[:len(M), 0]]
+    aw = dict(zip(items, map(float, frame.iloc[:len(M), 1])))
+    codes = [str(c) for c in table["code"]]
+    dims = [str(d) for d in table["dimension"]]
+    if set(items) == set(codes):
+        w_ahp = np.array([aw[c] for c in codes])
+        level = "indicators"
+    elif set(items) == set(dims):
+        count = {d: dims.count(d) for d in set(dims)}
+        w_ahp = np.array([aw[d] / count[d] for d in dims])
+        level = "dimensions (split equally within each dimension)"
+    else:
+        raise InputError(f"{where} but the {layout.AHP_SHEET} sheet's items ({', '.join(items)}) are "
+                         f"neither all the dimensions ({', '.join(dict.fromkeys(dims))}) nor all the "
+                         f"indicator codes; list exactly one of those across and down")
+    if choice == "ahp":
+        return w_ahp, f"AHP weights of the {layout.AHP_SHEET} sheet over the {level}"
+    w_e = np.asarray(table["w"], dtype=float)
+    method = "linear" if choice == "entropy+ahp" else "multiplicative"
+    comb = combine_weights(w_e, w_ahp, 0.5, method)
+    text = ("0.5 × entropy + 0.5 × AHP" if method == "linear" else "entropy × AHP / Σ (multiplicative)")
+    return np.asarray(comb.w, dtype=float), (f"combined {text}; AHP over the {level}; entropy_w "
+                                             f"column: the entropy weights")
+
+
+def _typed_directions(weights: pd.DataFrame, typed: dict) -> pd.DataFrame:
+    """The Weights table's direction column as typed for positivised indicators."""
+    if not typed or "direction" not in weights.columns:
+        return weights
+    out = weights.copy()
+    out["direction"] = [typed.get(str(c), d) for c, d in zip(out["code"], out["direction"])]
+    return out
+
+
+def read_ahp_matrix(book: BookAdapter) -> pd.DataFrame | None:
+    """The AHP sheet's comparison matrix (items × items, object values as typed), or None when
+    the sheet is missing (an older workbook) or no comparison is typed (diagonal aside)."""
+    if not book.has_sheet(layout.AHP_SHEET):
+        return None
+    block = layout.AHP_MATRIX
+    table = book.read_block(block)
+    if table.shape[1] < 2 or len(table) == 0:
+        return None
+    names = [str(v).strip() if v is not None else "" for v in table.iloc[:, 0]]
+    M = table.iloc[:, 1:]
+    typed = [(i, j) for i in range(M.shape[0]) for j in range(M.shape[1])
+             if i != j and not (M.iat[i, j] is None or (isinstance(M.iat[i, j], str) and not M.iat[i, j].strip())
+                                or (isinstance(M.iat[i, j], float) and np.isnan(M.iat[i, j])))]
+    if not typed:
+        return None
+    top, left = table.attrs.get("origin", (block.row, block.col))
+    where = f"sheet {layout.AHP_SHEET}, comparison matrix at {cell_ref(block.sheet, top, left)}"
+    cols = [str(c).strip() for c in M.columns]
+    if M.shape[0] != M.shape[1]:
+        raise InputError(f"{where}: {M.shape[0]} rows but {M.shape[1]} columns of items; the "
+                         f"matrix must be square (the same items across and down)")
+    if M.shape[0] > layout.AHP_MAX_ITEMS:
+        raise InputError(f"{where}: {M.shape[0]} items; at most {layout.AHP_MAX_ITEMS} (Saaty's "
+                         f"random index table stops there): compare dimensions, not indicators")
+    for k, (a, b) in enumerate(zip(names, cols)):
+        if a != b:
+            raise InputError(f"{where}: row item {k + 1} is \"{a}\" but column item {k + 1} is "
+                             f"\"{b}\"; list the same items in the same order across and down")
+    M = M.copy()
+    M.columns = cols
+    M.index = names
+    M.attrs = {"origin": (top, left), "rows": list(table.attrs.get("rows") or [])}
+    return M
+
+
+def _compute_ahp(book: BookAdapter):
+    """AHP weights of the AHP sheet's matrix (jx.ahp_weights): (frame or None, notes)."""
+    import re
+
+    from ..methods.ahp import ahp_weights
+
+    M = read_ahp_matrix(book)
+    if M is None:
+        return None, {}
+    top, left = M.attrs["origin"]
+
+    rows = M.attrs["rows"]
+
+    def cell(m):   # "row i, column j" of the matrix -> the AHP sheet's cell
+        i = int(m.group(1))
+        return cell_ref(layout.AHP_SHEET, rows[i - 1] if i <= len(rows) else top + i,
+                        left + int(m.group(2)))
+    try:
+        from ..methods.ahp import _cell
+        for i in range(M.shape[0]):      # a typed value ≤ 0 (the engine would call it blank)
+            for j in range(M.shape[1]):
+                v = _cell(M.iat[i, j], i, j)
+                if np.isfinite(v) and v <= 0:
+                    raise InputError(f"row {i + 1}, column {j + 1} of the comparison matrix is "
+                                     f"{v:g}; comparisons must be positive numbers (1–9 or 1/9–1)")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", JJJWarning)
+            r = ahp_weights(M)
+    except InputError as err:
+        raise InputError(f"sheet {layout.AHP_SHEET}: " +
+                         re.sub(r"row (\d+), column (\d+)", cell, str(err))) from None
+    for w in caught:     # CR > 0.1: to Notes through the caller's recorder
+        warnings.warn(f"sheet {layout.AHP_SHEET}: {w.message}", w.category, stacklevel=2)
+    w = np.asarray(r.w, dtype=float)
+    items = list(M.index) + ["λmax", "CI", "RI", "CR", "consistent (CR ≤ 0.1)"]
+    values = [*map(float, w), float(r.lambda_max), float(r.CI),
+              float(r.RI) if r.RI is not None else "", float(r.CR) if r.CR is not None else "",
+              ("yes 是" if r.consistent else "no 否 — revise the matrix 请修改判断矩阵")
+              if r.CR is not None else ""]
+    frame = pd.DataFrame({"item 项目": items, "AHP weight 权重": values})
+    return frame, {"AHP weights": f"sheet {layout.AHP_SHEET}: " + r.notes["weights"]
+                   + "; Weights sheet, right-hand table. Informational: the entropy weights "
+                     "drive TOPSIS"}
 
 
 def _with_origin(frame: pd.DataFrame, block: layout.Block) -> pd.DataFrame:
@@ -437,6 +641,15 @@ def _compute_u(book, tpl, settings, scheme):
                                  index=U.index, columns=U.columns)
         out["lag_type"] = np.asarray(lag_type(U, threshold=settings["lag_threshold"],
                                               lang=settings["lang"]))
+        # relative development degree E and its class (coupling.md C): a float inf cannot go in
+        # a cell, so E = ∞ (U₁ = 0 < U₂) is written as the text "∞"; the warning says which rows
+        rd = relative_development(U, ratio=settings["rd_ratio"], bounds=settings["rd_bounds"],
+                                  lang=settings["lang"])
+        E = np.asarray(rd.E, dtype=float)
+        out["E"] = np.array([INF_TEXT if np.isinf(e) else float(e) for e in E], dtype=object)
+        out["development"] = np.asarray(rd.label)
+        notes = {**res.notes, **rd.notes}
+        return {"results": out}, notes
     return {"results": out}, res.notes
 
 

@@ -114,6 +114,14 @@ RESCALE = Setting("rescale", "Rescale U", "U区间化", "none", ("none", "0.01-0
                   "0.01-0.99: each system min-max over all rows into [0.01, 0.99] first (SPSSAU's "
                   "default for raw indices); none: U must be in [0, 1]",
                   "0.01-0.99：每个系统按所有行极差缩放到[0.01, 0.99]（SPSSAU默认）；none：U须在[0,1]内")
+RD_RATIO = Setting("rd_ratio", "Relative development E", "相对发展度", "u2/u1", ("u2/u1", "u1/u2"),
+                   "Two systems: E = U₂/U₁ (or U₁/U₂); classes E ≤ 0.8, 0.8 < E ≤ 1.2, E > 1.2 "
+                   "(bounds below); U₁ = 0 < U₂ gives E = ∞",
+                   "两个系统：E = U₂/U₁（或U₁/U₂）；分类 E≤0.8、0.8<E≤1.2、E>1.2（界限见下）；"
+                   "分母为0时 E = ∞")
+RD_BOUNDS = Setting("rd_bounds", "E class bounds", "E分类界限", "0.8, 1.2", (),
+                    "Two ascending positive numbers separated by a comma (right-closed classes)",
+                    "两个递增的正数，用逗号分隔（右闭分类）")
 CLOSENESS = Setting("closeness", "TOPSIS closeness", "贴近度", "ratio", ("ratio", "squared"),
                     "ratio: d⁻/(d⁺+d⁻); squared: d⁻²/(d⁺²+d⁻²) (paper 004)",
                     "ratio：d⁻/(d⁺+d⁻)；squared：d⁻²/(d⁺²+d⁻²)（论文004）")
@@ -128,6 +136,14 @@ SCHEME_COLUMNS = ("lower bound 下限", "label", "标签")
 # of entropy_topsis_ccd; blocks and options in jjj_xl/workbook/after_d.py
 AFTER_D_INPUTS = ("After D", "Neighbours")     # the analyst's: options + groups, neighbours
 AFTER_D_OUTPUTS = ("Moran", "LISA", "Disparity", "Kernel", "Forecast", "Sensitivity")
+
+# ---------------------------------------------------------------- AHP (issue 9), optional input sheet
+# of entropy_topsis_ccd: a pairwise comparison matrix (items × same items, Saaty 1–9 scale); its
+# weights, λmax, CI, RI and CR are written by Compute all to the "ahp" block of the Weights sheet
+AHP_SHEET = "AHP"
+AHP_MATRIX = Block(AHP_SHEET, row=4, col=1,
+                   title="Pairwise comparison matrix (Saaty 1–9 scale) 两两比较判断矩阵", is_input=True)
+AHP_MAX_ITEMS = 15          # Saaty's random index table stops at n = 15
 
 # ---------------------------------------------------------------- entropy-TOPSIS-CCD (paper 000)
 
@@ -152,7 +168,15 @@ ENTROPY_TOPSIS_CCD = Template(
                 "regions: couple the regions year by year (paper 000 Tables 4–9); dimensions: couple "
                 "each region-year's dimensions",
                 "regions：逐年对各地区耦合（论文000表4–9）；dimensions：对每个地区-年份的各维度耦合"),
-        SCHEME, LANG, CLOSED),
+        SCHEME, LANG, CLOSED,
+        Setting("weights", "Indicator weights", "指标权重", "entropy",
+                ("entropy", "ahp", "entropy+ahp", "entropy*ahp"),
+                "entropy (paper 000); ahp: the AHP sheet's weights; entropy+ahp: 0.5·entropy + "
+                "0.5·AHP; entropy*ahp: entropy·AHP/Σ (multiplicative). AHP items are the indicator "
+                "codes, or the dimensions (a dimension's AHP weight split equally among its "
+                "indicators)",
+                "entropy：熵权（论文000）；ahp：AHP表的权重；entropy+ahp：0.5·熵权+0.5·AHP；"
+                "entropy*ahp：乘法合成 熵权·AHP/Σ。AHP项目为指标代码，或各维度（维度权重在其指标间平分）")),
     outputs={
         "weights": Block("Weights", row=2, title="Entropy weights (paper 000 Table 2 layout) 熵权"),
         "scores": Block("Scores", row=2, title="TOPSIS closeness by region and year 贴近度"),
@@ -160,10 +184,12 @@ ENTROPY_TOPSIS_CCD = Template(
                           title="Coupling of the regions, year by year (Tables 4–9 layout) 地区耦合协调"),
         "coupling_dimensions": Block("Coupling", row=2, col=11,
                                      title="Coupling of the dimensions, per region and year 维度耦合协调"),
+        "ahp": Block("Weights", row=2, col=12,
+                     title="AHP weights of the AHP sheet's matrix (Saaty) 层次分析法权重"),
         "notes": Block(NOTES_SHEET, row=2, title="Method notes 方法说明"),
     },
     output_sheets=("Weights", "Scores", "Coupling", NOTES_SHEET),
-    sheets=(GUIDE_SHEET, "Indicators", "Data", SETTINGS_SHEET, "Weights", "Scores", "Coupling",
+    sheets=(GUIDE_SHEET, "Indicators", "Data", SETTINGS_SHEET, AHP_SHEET, "Weights", "Scores", "Coupling",
             "Charts", *AFTER_D_INPUTS, *AFTER_D_OUTPUTS, "Formulas", NOTES_SHEET, CONF_SHEET),
     scheme=SCHEME_BLOCK,
 )
@@ -216,7 +242,7 @@ COUPLING_COORDINATION = Template(
               Setting("lag_threshold", "Lag threshold", "滞后阈值", 0.1, (),
                       "Two systems: U₁ − U₂ > t → system 2 lags; < −t → system 1 lags",
                       "两个系统：U₁−U₂>t 系统2滞后；<−t 系统1滞后；否则同步"),
-              SCHEME, LANG, CLOSED, RESCALE),
+              SCHEME, LANG, CLOSED, RESCALE, RD_RATIO, RD_BOUNDS),
     outputs={
         "results": Block("Results", row=2, title="C, T, D, grade, stage 耦合协调结果"),
         "notes": Block(NOTES_SHEET, row=2, title="Method notes 方法说明"),
@@ -241,5 +267,5 @@ def output_note_cell(template: Template, sheet: str) -> tuple[int, int]:
 
 # number formats of result columns
 NUMBER_FORMATS = {"e": "0.0000", "d": "0.0000", "w": "0.0000", "dimension_weight": "0.000",
-                  "C": "0.000", "T": "0.000", "D": "0.000", "closeness": "0.0000"}
+                  "C": "0.000", "T": "0.000", "D": "0.000", "E": "0.000", "closeness": "0.0000"}
 SCORE_FORMAT = "0.0000"

@@ -1234,7 +1234,7 @@ def _share_u(wb, tpl, settings, scheme):
     blk = tpl.outputs["results"]
     ws = wb[blk.sheet]
     expected = [str(table.columns[0]), "C", "T", "D", "level", "label", "stage"] + \
-        (["lag_type"] if n == 2 else [])
+        (["lag_type", "E", "development"] if n == 2 else [])
     cols = _expect(ws, blk, expected)
     lag = None
     if n == 2:
@@ -1250,7 +1250,24 @@ def _share_u(wb, tpl, settings, scheme):
         write_cell(hc, r + 4, 1, "threshold t 阈值")
         hc.cell(r + 4, 2).value = t
         lag = [_ref(H_COUPLING, r + 1 + k, 2, "rc") for k in range(3)] + [_ref(H_COUPLING, r + 4, 2, "rc")]
-        coupling.next_row = r + 6
+        # relative development degree E (jjj_xl.methods.development.relative_development):
+        # class labels and right-closed bounds in helper cells, frozen at export like the lag
+        r += 6
+        ratio = settings.get("rd_ratio", "u2/u1")
+        b1, b2 = settings.get("rd_bounds", (0.8, 1.2))
+        low = 1 if ratio == "u2/u1" else 0      # E small: the numerator system lags
+        rd_labels = (lag_text.format(name=systems[low]), sync, lag_text.format(name=systems[1 - low]))
+        _head(hc, r, 1, f"relative development E = {'U2/U1' if ratio == 'u2/u1' else 'U1/U2'} 相对发展度")
+        for k, (h, text) in enumerate(zip((f"E ≤ {b1:g}", f"{b1:g} < E ≤ {b2:g}", f"E > {b2:g}"),
+                                          rd_labels)):
+            write_cell(hc, r + 1 + k, 1, h)
+            write_cell(hc, r + 1 + k, 2, text)
+        write_cell(hc, r + 4, 1, "bound 1 界限1")
+        hc.cell(r + 4, 2).value = float(b1)
+        write_cell(hc, r + 5, 1, "bound 2 界限2")
+        hc.cell(r + 5, 2).value = float(b2)
+        rd = [_ref(H_COUPLING, r + 1 + k, 2, "rc") for k in range(5)]
+        coupling.next_row = r + 7
     for k, info in enumerate(infos):
         rr = blk.row + 1 + k
         _check_keys(ws, blk, k, (rows[k][0],))
@@ -1261,6 +1278,14 @@ def _share_u(wb, tpl, settings, scheme):
             diff = f"ROUND({u1}-{u2},12)"
             _set(ws, rr, cols["lag_type"],
                  f"=IF({diff}>{lag[3]},{lag[0]},IF({diff}<-{lag[3]},{lag[1]},{lag[2]}))")
+            num, den = (u2, u1) if ratio == "u2/u1" else (u1, u2)
+            # E = ∞ (den = 0 < num) is the text "∞" as the engine writes it; 0/0 is 1
+
+            def cls(e):
+                return f"IF(ROUND({e},12)<={rd[3]},{rd[0]},IF(ROUND({e},12)<={rd[4]},{rd[1]},{rd[2]}))"
+            _set(ws, rr, cols["E"], f'=IF({den}=0,IF({num}=0,1,"∞"),{num}/{den})', _fmt("E"))
+            _set(ws, rr, cols["development"],
+                 f"=IF({den}=0,IF({num}=0,{cls('1')},{rd[2]}),{cls(f'{num}/{den}')})")
     return [(ws, blk, cols, m)], grades
 
 
@@ -1539,6 +1564,31 @@ def _check_formulas(wb):
 
 # ---------------------------------------------------------------- entry points
 
+def _refuse_positivised(book, tpl):
+    """Share formulas implement + / − directions only: refuse a middle or interval indicator
+    (one line naming its Indicators cell)."""
+    from ..methods._matrix import direction_spec
+
+    if tpl.name == "coupling_coordination":
+        return
+    block = tpl.inputs[0]
+    ind = book.read_block(block)
+    cols = [str(c).strip().lower() for c in ind.columns]
+    if "direction" not in cols:
+        return
+    j = cols.index("direction")
+    top, left = ind.attrs.get("origin", (block.row, block.col))
+    rows = list(ind.attrs.get("rows") or range(top + 1, top + 1 + len(ind)))
+    for i in range(len(ind)):
+        d = direction_spec(ind.iat[i, j])
+        if d is not None and d.positivised:
+            code = ind.iat[i, cols.index("code")] if "code" in cols else f"row {i + 1}"
+            raise InputError(f'{block.sheet}!{_L(left + j)}{rows[i]}: indicator "{code}" has direction '
+                             f'"{d}"; share workbooks implement + and - only (no positivisation '
+                             f"formulas): use Compute all for this workbook, or positivise the "
+                             f"column yourself (JJJ_POSITIVIZE) and mark it +")
+
+
 def share_book(wb, *, steps: bool | None = None):
     """Turn a filled template workbook (openpyxl) into a share workbook, in place; returns it.
 
@@ -1559,6 +1609,12 @@ def share_book(wb, *, steps: bool | None = None):
                          f"original template workbook instead")
     settings = read_settings(book, tpl)
     scheme = read_scheme(book, tpl, settings)
+    _refuse_positivised(book, tpl)
+    if tpl.name == "entropy_topsis_ccd" and (settings.get("weights") or "entropy") != "entropy":
+        sheet, row, col = tpl.setting_cell("weights")
+        raise InputError(f"{sheet}!{_L(col)}{row} (Indicator weights 指标权重) is "
+                         f"{settings['weights']}; share workbooks compute entropy weights only: "
+                         f"set it to entropy to share, or use Compute all")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)
         run_action(book, "compute_all")          # validates; writes layout, structure, notes

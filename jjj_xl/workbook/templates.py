@@ -434,8 +434,10 @@ def _guide_rows(tpl: layout.Template) -> list[tuple]:
                   f"{tpl.settings[0].name}），可在公式中引用。留空即用默认值。"),
     ]
     for s in tpl.settings:
-        choices = ", ".join(map(str, s.choices)) if s.choices else "a number ≥ 0"
-        choices_zh = "、".join(map(str, s.choices)) if s.choices else "≥ 0 的数"
+        text = isinstance(s.default, str) and not s.choices
+        choices = ", ".join(map(str, s.choices)) if s.choices else \
+            ("numbers separated by commas" if text else "a number ≥ 0")
+        choices_zh = "、".join(map(str, s.choices)) if s.choices else ("逗号分隔的数" if text else "≥ 0 的数")
         rows += [("p", f"{s.label} {s.label_zh}",
                   f"{s.name} — default {s.default}; choices: {choices}. {s.note}"),
                  ("p", "", f"{s.name}——默认 {s.default}；可选：{choices_zh}。{s.note_zh}")]
@@ -549,10 +551,13 @@ def _write_indicators(ws, block: layout.Block, sample: str):
     col = _letter(block.col + j)
     _validation(ws, f"{col}{block.row + 1}:{col}{max(last, block.row + 200)}", type="list",
                 formula1='"+,-"', allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                errorStyle="information",   # middle 7 / interval 10-20 are typed, not listed
                 promptTitle="Direction 方向",
-                prompt="+ benefit 正向: larger is better 越大越好\n- cost 负向: smaller is better 越小越好",
+                prompt="+ benefit 正向: larger is better 越大越好\n- cost 负向: smaller is better 越小越好"
+                       "\nmiddle 7 中间型 7: best 7\ninterval 10-20 区间型 10-20: best in [10, 20]",
                 errorTitle="Direction 方向",
-                error="Choose + (benefit, 正向) or - (cost, 负向) from the list. 请从列表选择 + 或 -。")
+                error="+ (benefit, 正向), - (cost, 负向), middle 7 (中间型 7) or interval 10-20 "
+                      "(区间型 10-20). Not share workbooks: + or - only. 共享工作簿仅支持 + 或 -。")
     _set_widths(ws, {block.col + k: w for k, w in enumerate((22, 44, 30, 14, 10, 10))})
     ws.freeze_panes = ws.cell(row=block.row + 1, column=block.col)
     return [str(c) for c in ind["code"]]
@@ -580,6 +585,48 @@ def _write_u(ws, block: layout.Block):
                                       "U 须在 0 到 1 之间，除非设置 U区间化 为 0.01-0.99。")
 
 
+AHP_HELP = (
+    "AHP (Saaty 1980, 1990): type how much more important the ROW item is than the COLUMN item, "
+    "1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme (2, 4, 6, 8 between; 1/3 … 1/9 the "
+    "reverse). Fill the upper triangle; a blank cell takes the reciprocal of its mirror. Items: "
+    "the dimensions (or up to 15 indicators), the same across and down. Compute all writes the "
+    "weights, λmax, CI, RI and CR to the Weights sheet (right); CR > 0.1 is warned on Notes. "
+    "Leave the comparisons blank to skip AHP.",
+    "层次分析法（Saaty）：填写行项目相对列项目的重要程度，1 同等、3 稍重要、5 明显重要、7 强烈重要、"
+    "9 极端重要（2、4、6、8 为中间值，1/3…1/9 为反向）。填写上三角即可，空格自动取对称位置的倒数。"
+    "项目为各维度（或不超过15个指标），行列一致。“全部计算”将权重、λmax、CI、RI、CR 写入权重表右侧；"
+    "CR > 0.1 在 Notes 中提示。比较值全部留空则不计算 AHP。")
+
+
+def _write_ahp(ws, items: list[str]):
+    """The AHP sheet: help, then the pairwise comparison matrix of ``items`` (diagonal 1,
+    the rest blank, typed as text so that Excel keeps "1/3" instead of making it a date)."""
+    b = layout.AHP_MATRIX
+    for k, text in enumerate(AHP_HELP, start=1):
+        c = write_cell(ws, k, 1, text)
+        c.alignment = _wrap()
+        ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=10)
+        ws.row_dimensions[k].height = 62
+    write_cell(ws, b.row - 1, b.col, b.title).font = _font(bold=True)
+    head = write_cell(ws, b.row, b.col, "item 项目")
+    head.font = _font(bold=True)
+    n = len(items)
+    for k, name in enumerate(items):
+        write_cell(ws, b.row, b.col + 1 + k, name).font = _font(bold=True)
+        write_cell(ws, b.row + 1 + k, b.col, name).font = _font(bold=True)
+    for i in range(n):
+        for j in range(n):
+            c = ws.cell(row=b.row + 1 + i, column=b.col + 1 + j)
+            c.number_format = "@"
+            if i == j:
+                c.value = 1
+            elif j > i:
+                c.fill = _fill(INPUT_FILL)
+    _set_widths(ws, {b.col + k: 14 for k in range(n + 1)})
+    ws.freeze_panes = ws.cell(row=b.row + 1, column=b.col + 1)
+    ws.sheet_properties.tabColor = TAB_INPUT
+
+
 def _write_settings(wb, ws, tpl: layout.Template):
     from openpyxl.workbook.defined_name import DefinedName
 
@@ -600,7 +647,8 @@ def _write_settings(wb, ws, tpl: layout.Template):
         value.alignment = _wrap()
         value.fill = _fill(INPUT_FILL)
         value.font = _font(bold=True)
-        choices = ", ".join(map(str, s.choices)) if s.choices else "number ≥ 0 数值≥0"
+        choices = ", ".join(map(str, s.choices)) if s.choices else \
+            ("numbers, comma-separated 逗号分隔的数" if isinstance(s.default, str) else "number ≥ 0 数值≥0")
         write_cell(ws, row, 4, choices).alignment = _wrap()
         write_cell(ws, row, 5, s.note).alignment = _wrap()
         write_cell(ws, row, 6, s.note_zh).alignment = _wrap()
@@ -618,6 +666,9 @@ def _write_settings(wb, ws, tpl: layout.Template):
                         promptTitle=title, prompt=prompt, errorTitle=title,
                         error=f"Use one of: {', '.join(map(str, s.choices))}. 请从列表中选择。"
                         if fixed else "Not in the list; check the note. 不在列表中，请核对说明。")
+        elif isinstance(s.default, str):   # numbers as text, e.g. "0.8, 1.2": a prompt only
+            _validation(ws, addr, allow_blank=True, showInputMessage=True, promptTitle=title,
+                        prompt=f"{s.note} {s.note_zh}"[:255])
         else:
             value.number_format = "0.####"
             _validation(ws, addr, type="decimal", operator="greaterThanOrEqual", formula1="0",
@@ -1043,6 +1094,9 @@ def build_template(name: str):
         _write_u(sheets[tpl.inputs[0].sheet], tpl.inputs[0])
     for block in tpl.inputs:
         sheets[block.sheet].sheet_properties.tabColor = TAB_INPUT
+    if layout.AHP_SHEET in sheets:       # AHP comparison matrix of the sample's dimensions
+        dims = load_sample(SAMPLE_FOR[name]).indicators["dimension"]
+        _write_ahp(sheets[layout.AHP_SHEET], [str(d) for d in dict.fromkeys(dims)])
     _write_guide(sheets[layout.GUIDE_SHEET], tpl)
     _write_settings(wb, sheets[layout.SETTINGS_SHEET], tpl)
     sheets[layout.SETTINGS_SHEET].sheet_properties.tabColor = TAB_INPUT
