@@ -285,3 +285,29 @@ def test_main_script_errors_are_one_line(main):
         with pytest.raises(xw.XlwingsError, match="not a jjj-xl template") as err:
             run(mod, name, payload)
         assert "\n" not in str(err.value)
+
+
+def test_lite_embeds_every_module_its_code_imports_even_inside_functions():
+    """main.py embeds jjj_xl's modules by their module-level imports; an import inside a
+    function (actions imports after_d when the After D button is pressed) must be embedded
+    too, or that button fails in Lite. Only headless-only modules may be left out."""
+    import ast
+
+    headless_only = {"jjj_xl.workbook.templates",   # building templates, run_file (openpyxl)
+                     "jjj_xl.workbook.package"}     # files on disk (python-calamine)
+    embedded = lite.embedded_modules()
+    assert "jjj_xl.workbook.after_d" in embedded
+    referenced = {}
+    for name, (is_pkg, source) in embedded.items():
+        package = name if is_pkg else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1])
+                mod = f"{base}.{node.module}" if node.module else base
+                for cand in [mod] + [f"{mod}.{a.name}" for a in node.names]:
+                    if lite._module_file(cand)[0].is_file():
+                        referenced.setdefault(cand, set()).add(name)
+    missing = {m: sorted(by) for m, by in referenced.items()
+               if m not in embedded and m not in headless_only}
+    assert not missing, missing

@@ -125,7 +125,8 @@ COUPLING_SCRIPT = "jjj_coupling_only"
 # Where the embedded copy starts: the modules main.py imports; everything they import at
 # module level inside jjj_xl is found by :func:`embedded_modules` (so the copy follows the
 # package as it changes: it is generated at export and cannot drift).
-LITE_ROOTS = ("jjj_xl.excel.udfs", "jjj_xl.excel.macros", "jjj_xl.workbook.actions")
+LITE_ROOTS = ("jjj_xl.excel.udfs", "jjj_xl.excel.macros", "jjj_xl.workbook.actions",
+              "jjj_xl.workbook.after_d")   # actions imports it inside run_action
 # What the Lite copy may ask Lite to install: packages Pyodide ships (numpy, pandas) and
 # xlwings from PyPI. jjj-xl itself is NOT on PyPI: it travels inside main.py.
 LITE_REQUIREMENTS = ("numpy", "pandas", "xlwings")
