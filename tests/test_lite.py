@@ -293,7 +293,7 @@ def test_lite_embeds_every_module_its_code_imports_even_inside_functions():
     too, or that button fails in Lite. Only headless-only modules may be left out."""
     import ast
 
-    headless_only = {"jjj_xl.workbook.templates",   # building templates, run_file (openpyxl)
+    headless_only = {"jjj_xl.workbook.templates",   # building templates (openpyxl)
                      "jjj_xl.workbook.package"}     # files on disk (python-calamine)
     embedded = lite.embedded_modules()
     assert "jjj_xl.workbook.after_d" in embedded

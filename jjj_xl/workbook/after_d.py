@@ -829,19 +829,6 @@ def _outside_unit_interval(forecast, years) -> list[str]:
             f"预测值超出 [0, 1]，仅表示趋势"]
 
 
-def run_file(path, out=None):
-    """Headless: After D on a template file (openpyxl), charts restored, saved to ``out``
-    (default: the file itself). Returns the action's result."""
-    from .book import OpenpyxlBook
-    from .templates import restore_charts
-
-    book = OpenpyxlBook(path)
-    result = run_after_d(book)
-    restore_charts(book.wb, "entropy_topsis_ccd")
-    book.save(out or path)
-    return result
-
-
 # ---------------------------------------------------------------- template side (openpyxl)
 
 def _style():
@@ -978,8 +965,9 @@ GUIDE = (
      "Moran 表说明原因；距离权重下给出 I 但附警告：只有 3! = 6 种置换，p ≥ 1/6，不可能显著。"
      "请仅作描述，推断请使用13个地级市。"),
     ("Without Excel 无 Excel",
-     'python -c "from jjj_xl.workbook.after_d import run_file; run_file(\'book.xlsx\')"',
-     "命令行运行同上。"),
+     "jjj-xl run book.xlsx --action after_d (Compute all, then After D; only the output sheets "
+     "of the file are rewritten)",
+     "命令行：jjj-xl run book.xlsx --action after_d（先全部计算，再计算“D 之后”；只改写结果表）。"),
 )
 
 
