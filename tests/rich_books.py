@@ -201,3 +201,18 @@ def owned_parts(path, template: str) -> set[str]:
     out |= {"xl/styles.xml", "xl/workbook.xml"}
     out |= {n for n in items if n.startswith("xl/charts/chart")}
     return out
+
+
+def u_book(tmp_path, U, **settings):
+    """The coupling_coordination template filled with the U table and the given Settings
+    (key=value), saved and opened as an OpenpyxlBook."""
+    from jjj_xl.workbook.book import OpenpyxlBook
+    tpl = layout.COUPLING_COORDINATION
+    wb = build_template(tpl.name)
+    fill_inputs(wb, tpl.name, data=U)
+    for key, value in settings.items():
+        sheet, row, col = tpl.setting_cell(key)
+        wb[sheet].cell(row, col).value = value
+    path = Path(tmp_path) / "u.xlsx"
+    wb.save(path)
+    return OpenpyxlBook(path)

@@ -21,19 +21,13 @@ from jjj_xl.workbook.actions import run_action, validate_book
 from jjj_xl.workbook.book import OpenpyxlBook
 from jjj_xl.workbook.templates import build_template, fill_inputs
 
+from .rich_books import u_book  # noqa: E402
+
 CC = layout.COUPLING_COORDINATION
 ETC = layout.ENTROPY_TOPSIS_CCD
 
 
-def _u_book(tmp_path, U: pd.DataFrame, **settings):
-    wb = build_template("coupling_coordination")
-    fill_inputs(wb, "coupling_coordination", data=U)
-    for key, value in settings.items():
-        sheet, row, col = CC.setting_cell(key)
-        wb[sheet].cell(row, col).value = value
-    path = tmp_path / "u.xlsx"
-    wb.save(path)
-    return OpenpyxlBook(path)
+_u_book = u_book   # tests/rich_books.py
 
 
 def _notes(book, tpl):

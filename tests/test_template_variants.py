@@ -14,6 +14,8 @@ from jjj_xl.workbook.actions import run_action, validate_book
 from jjj_xl.workbook.book import OpenpyxlBook
 from jjj_xl.workbook.templates import build_template, fill_inputs
 
+from .rich_books import u_book  # noqa: E402
+
 CC = layout.COUPLING_COORDINATION
 
 U_SMALL = pd.DataFrame({"region": ["a", "b", "c", "d", "e"],
@@ -21,15 +23,7 @@ U_SMALL = pd.DataFrame({"region": ["a", "b", "c", "d", "e"],
                         "environment": [0.3, 0.6, 0.4, 0.25, 0.0]})
 
 
-def _book(tmp_path, U, **settings):
-    wb = build_template("coupling_coordination")
-    fill_inputs(wb, "coupling_coordination", data=U)
-    for key, value in settings.items():
-        sheet, row, col = CC.setting_cell(key)
-        wb[sheet].cell(row, col).value = value
-    path = tmp_path / "u.xlsx"
-    wb.save(path)
-    return OpenpyxlBook(path)
+_book = u_book   # tests/rich_books.py
 
 
 def _results(book):
