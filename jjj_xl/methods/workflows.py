@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._matrix import ORIGIN_ATTR, as_matrix, direction_code, direction_symbol
+from ._matrix import (DIRECTION_HELP, ORIGIN_ATTR, as_matrix, direction_spec, direction_symbol,
+                      positivize_column)
 from .coupling import coupling, make_scheme
 from ..errors import InputError, JJJWarning, column_letter, warn
 from .topsis import topsis
@@ -37,7 +38,12 @@ class Panel:
 
 
 def read_indicators(indicators) -> pd.DataFrame:
-    """Check the indicator table; directions become +1 / -1."""
+    """Check the indicator table; directions become +1 / -1.
+
+    Middle and interval directions ("middle 7", "interval 10-20", 中间型 7, 区间型 10-20,
+    or ``("middle", 7)``) become +1 and are kept in ``table.attrs["positivise"]``
+    ({code: Direction}): :func:`read_panel` positivises their columns over the whole panel
+    first (as the templates' Compute does), METHODS.md §1."""
     table = indicators if isinstance(indicators, pd.DataFrame) else pd.DataFrame(indicators)
     table = table.rename(columns=lambda c: str(c).strip().lower())
     for col in ("code", "dimension", "direction"):
@@ -47,18 +53,19 @@ def read_indicators(indicators) -> pd.DataFrame:
     table = table.reset_index(drop=True).copy()
     if "name" not in table.columns:
         table["name"] = table["code"]
-    codes = []
+    codes, specs = [], {}
     for i, row in table.iterrows():
         for col in ("code", "dimension"):
             v = row[col]
             if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
                 raise InputError(f"indicator table row {i + 1}: {col} is blank")
-        code = direction_code(row["direction"])
-        if code is None:
+        spec = direction_spec(row["direction"])
+        if spec is None:
             raise InputError(f'indicator table row {i + 1} ("{row["code"]}"): direction '
-                             f'"{row["direction"]}" is not understood; use + or - (also '
-                             f"benefit/cost, 正向/负向)")
-        codes.append(code)
+                             f'"{row["direction"]}" is not understood; {DIRECTION_HELP}')
+        if spec.positivised:
+            specs[str(row["code"]).strip()] = spec
+        codes.append(spec.code)
     table["direction"] = codes
     table["code"] = table["code"].astype(str).str.strip()
     table["dimension"] = table["dimension"].astype(str).str.strip()
@@ -69,6 +76,7 @@ def read_indicators(indicators) -> pd.DataFrame:
     if len(dup):
         raise InputError(f'indicator code "{dup.iloc[0]}" appears twice in the indicator table')
     table["direction"] = table["direction"].astype(int)
+    table.attrs["positivise"] = specs
     return table
 
 
@@ -140,6 +148,8 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
                                 sheet=origin["sheet"] if origin else None) from None
         raise
     values = pd.DataFrame(mat.values, index=mat.index, columns=list(ind["code"]))
+    for code, spec in ind.attrs.get("positivise", {}).items():   # middle / interval: pooled panel
+        values[code] = positivize_column(values[code].to_numpy(dtype=float), spec)
     if origin:
         kept = mat.kept_rows if mat.kept_rows is not None else np.arange(len(index))
         values.attrs[ORIGIN_ATTR] = {
@@ -254,15 +264,26 @@ def _resolve_weights(weights, panel: Panel, method: str, shift: float, mat=None,
 def _weights_table(panel: Panel, wres: Weights) -> pd.DataFrame:
     """Paper 000 Table 2: dimension, indicator, e, d, w, dimension weight."""
     ind = panel.indicators
+    typed = ind.attrs.get("positivise", {})
     table = pd.DataFrame({"dimension": ind["dimension"], "code": ind["code"],
                           "indicator": ind["name"],
-                          "direction": [direction_symbol(d) for d in ind["direction"]]})
+                          "direction": [str(typed[c]) if c in typed else direction_symbol(d)
+                                        for c, d in zip(ind["code"], ind["direction"])]})
     if wres.e is not None:
         table["e"] = np.asarray(wres.e, dtype=float)
         table["d"] = np.asarray(wres.d, dtype=float)
     table["w"] = np.asarray(wres.w, dtype=float)
     table["dimension_weight"] = table.groupby("dimension", sort=False)["w"].transform("sum")
     return table
+
+
+def _positivised_note(panel: Panel) -> dict:
+    specs = panel.indicators.attrs.get("positivise", {})
+    if not specs:
+        return {}
+    return {"positivised": "middle / interval indicators positivised over the whole panel before "
+                           "standardisation (larger is better afterwards, direction +): "
+                           + ", ".join(f"{c} ({d})" for c, d in specs.items())}
 
 
 def growth_rate(first: float, last: float, years: int) -> float:
@@ -359,6 +380,7 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
         "coupling across dimensions": "per region-year, U = the dimension scores; T weights "
                                       + dimension_alpha,
         "grade scheme": sch.name + f" ({lang})" + (", right-closed (a, b]" if closed == "right" else ""),
+        **_positivised_note(panel),
     }
     return EntropyTopsisCouplingResult(weights=_weights_table(panel, wres), scores=scores,
                                        coupling=coupling_regions, coupling_dimensions=coupling_dims,
@@ -461,6 +483,7 @@ def ideal_solution_index(data, indicators, *, method: str = "max", weights="hier
         "closeness": "F = 1/(1 + (d⁺/d⁻)²)" if closeness == "squared" else "d⁻/(d⁺ + d⁻)",
         "sub-indices": "same model on each dimension's indicators",
         "growth": "(F_last / F_first)^(1/(years − 1)) − 1; blank where F_first = 0",
+        **_positivised_note(panel),
     }
     return IdealSolutionIndexResult(scores=scores, tables=tables, growth=growth,
                                     weights=_weights_table(panel, wres), standardized=std,

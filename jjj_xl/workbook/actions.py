@@ -142,11 +142,12 @@ def read_scheme(book: BookAdapter, tpl: layout.Template, settings: dict, problem
 
 # ---------------------------------------------------------------- validation
 
-def validate_book(book, *, dry_run: bool = True) -> list[str]:
+def validate_book(book, *, dry_run: bool = True, warnings_out: list | None = None) -> list[str]:
     """Every problem in the inputs, each one line naming its cell; [] when all is well.
 
     The same checks as Compute: the cell checks below, then (``dry_run``) the computation
-    itself, so that anything Compute would refuse is reported here too.
+    itself, so that anything Compute would refuse is reported here too. ``warnings_out``
+    collects what Compute would only warn about (an AHP matrix with CR > 0.1).
     """
     book = as_adapter(book)
     try:
@@ -160,6 +161,8 @@ def validate_book(book, *, dry_run: bool = True) -> list[str]:
         _validate_u(book, tpl, problems, rescaled=settings.get("rescale") is not None)
     else:
         _validate_panel(book, tpl, problems)
+    if tpl.name == "entropy_topsis_ccd":
+        _validate_ahp(book, settings, problems, warnings_out)
     if not problems and dry_run:
         try:
             with warnings.catch_warnings():
@@ -168,6 +171,101 @@ def validate_book(book, *, dry_run: bool = True) -> list[str]:
         except InputError as err:
             problems.append(str(err))
     return problems
+
+
+def _validate_ahp(book, settings, problems, warnings_out=None):
+    """The AHP sheet's comparison matrix, every problem with its cell: not square, items
+    across ≠ items down, more than 15 items, text or TRUE/FALSE, a value ≤ 0, a diagonal ≠ 1,
+    a pair blank on both sides, a pair that is not reciprocal (a_ij·a_ji ≠ 1 beyond 2 %),
+    items that are neither the dimensions nor the indicator codes when Settings weights uses
+    AHP; CR > 0.1 goes to ``warnings_out`` (Compute warns, Saaty 1990 §4)."""
+    from ..methods.ahp import RECIPROCAL_TOLERANCE, _cell, ahp_weights
+
+    if not book.has_sheet(layout.AHP_SHEET):
+        return
+    block = layout.AHP_MATRIX
+    table = book.read_block(block)
+    if table.shape[1] < 2 or len(table) == 0:
+        return
+    top, left = table.attrs.get("origin", (block.row, block.col))
+    rows = _rows(table, block)
+    names = [_show(v) for v in table.iloc[:, 0]]
+    cols = [str(c).strip() for c in table.columns[1:]]
+    M = table.iloc[:, 1:]
+    n_r, n_c = M.shape
+    typed = [(i, j) for i in range(n_r) for j in range(n_c) if i != j and not _blank(M.iat[i, j])]
+    if not typed:
+        return
+    sheet = layout.AHP_SHEET
+    pre = f"sheet {sheet}: "
+
+    def at(i, j):
+        return cell_ref(sheet, rows[i], left + 1 + j)
+    before = len(problems)
+    if n_r != n_c:
+        problems.append(f"{pre}{cell_ref(sheet, top, left)}: the comparison matrix has {n_r} rows but "
+                        f"{n_c} columns of items; it must be square (the same items across and down)")
+        return
+    if n_r > layout.AHP_MAX_ITEMS:
+        problems.append(f"{pre}{cell_ref(sheet, top, left)}: {n_r} items; at most {layout.AHP_MAX_ITEMS} "
+                        f"(Saaty's random index table stops there): compare dimensions, not indicators")
+    for k, (a, b) in enumerate(zip(names, cols)):
+        if a != b:
+            problems.append(f'{pre}{cell_ref(sheet, rows[k], left)}: row item {k + 1} is "{a}" but column '
+                            f'item {k + 1} ({cell_ref(sheet, top, left + 1 + k)}) is "{b}"; list the '
+                            f"same items in the same order across and down")
+    A = np.full((n_r, n_r), np.nan)
+    for i in range(n_r):
+        for j in range(n_r):
+            try:
+                A[i, j] = _cell(M.iat[i, j], i, j)
+            except InputError:
+                problems.append(f'{pre}{at(i, j)} of the comparison matrix is "{_show(M.iat[i, j])}"; '
+                                f"a positive number (1–9 or 1/9–1, e.g. 3 or 1/3) is needed")
+                A[i, j] = np.inf
+                continue
+            if np.isfinite(A[i, j]) and A[i, j] <= 0:
+                problems.append(f"{pre}{at(i, j)} of the comparison matrix is {A[i, j]:g}; comparisons "
+                                f"must be positive numbers (1–9 or 1/9–1)")
+                A[i, j] = np.inf
+            elif i == j and np.isfinite(A[i, j]) and abs(A[i, j] - 1) > 1e-9:
+                problems.append(f"{pre}{at(i, j)} of the comparison matrix is {A[i, j]:g}; an item "
+                                f"compared with itself must be 1 (or blank)")
+    for i in range(n_r):
+        for j in range(i + 1, n_r):
+            a, b = A[i, j], A[j, i]
+            if np.isnan(a) and np.isnan(b):
+                problems.append(f"{pre}{at(i, j)} of the comparison matrix and its mirror "
+                                f"({at(j, i)}) are both blank; fill one of them (the other takes "
+                                f"the reciprocal)")
+            elif np.isfinite(a) and np.isfinite(b) and abs(a * b - 1) > RECIPROCAL_TOLERANCE:
+                problems.append(f"{pre}{at(i, j)} of the comparison matrix is {a:.4g} but its mirror "
+                                f"{at(j, i)} is {b:.4g}; they must be reciprocal ({a:.4g} and "
+                                f"1/{a:.4g}): clear one of them")
+    choice = settings.get("weights") or "entropy"
+    if choice != "entropy":
+        ind = book.read_block(layout.ENTROPY_TOPSIS_CCD.inputs[0])
+        low = {str(c).strip().lower(): c for c in ind.columns}
+        codes = {_show(v) for v in ind[low["code"]]} if "code" in low else set()
+        dims = {_show(v) for v in ind[low["dimension"]]} if "dimension" in low else set()
+        if set(names) not in (codes, dims):
+            s_sheet, s_row, s_col = layout.ENTROPY_TOPSIS_CCD.setting_cell("weights")
+            problems.append(f"{pre}{cell_ref(sheet, top, left)}: the items ({', '.join(names)}) are neither "
+                            f"all the dimensions nor all the indicator codes, which "
+                            f"{cell_ref(s_sheet, s_row, s_col)} = {choice} needs; list exactly one "
+                            f"of those across and down")
+    if len(problems) > before or warnings_out is None:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JJJWarning)
+        try:
+            r = ahp_weights(np.where(np.isnan(A), 1.0 / A.T, A))
+        except InputError:
+            return
+    if r.CR is not None and r.CR > 0.1:
+        warnings_out.append(f"{cell_ref(sheet, top, left)}: AHP consistency ratio CR = {r.CR:.3f} > "
+                            f"0.1 (λmax {r.lambda_max:.3f}, CI {r.CI:.3f}, RI {r.RI:g}); Compute "
+                            f"uses the weights but the judgements should be revised (Saaty)")
 
 
 def _blank(v) -> bool:
@@ -664,12 +762,13 @@ def run_action(book, action: str, *, more_hint: str | None = None) -> dict:
     """
     book = as_adapter(book)
     if action == "validate":
-        problems = validate_book(book)
+        found: list[str] = []
+        problems = validate_book(book, warnings_out=found)
         tpl = detect_template(book) if not problems or "not a jjj-xl template" not in problems[0] else None
         if tpl is not None:
-            _write_report(book, tpl, problems)
+            _write_report(book, tpl, problems, [f"warning: {w}" for w in found])
         return {"written": [layout.NOTES_SHEET] if tpl else [], "problems": problems,
-                "warnings": []}
+                "warnings": found}
     if action == "after_d":   # After D sheets (issue 10): jjj_xl/workbook/after_d.py
         from .after_d import run_after_d
         return run_after_d(book)
@@ -720,9 +819,9 @@ def _clear_sheet(book, tpl, sheet):
         book.write(sheet, row, col, [[layout.OUTPUT_NOTE]])
 
 
-def _write_report(book, tpl, problems):
+def _write_report(book, tpl, problems, extra=()):
     _clear_sheet(book, tpl, layout.NOTES_SHEET)
     block = tpl.outputs["notes"]
-    rows = problems or ["No problems found 未发现问题"]
+    rows = (problems or ["No problems found 未发现问题"]) + list(extra)
     frame = pd.DataFrame({"validation report 数据校验": rows})
     book.write_frame(block, frame)
