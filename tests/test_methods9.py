@@ -191,3 +191,128 @@ def test_validate_warns_cr_above_saaty_limit(tmp_path):
     assert out["problems"] == [] and out["warnings"] == found
     report = book.read_block(ETC.outputs["notes"]).iloc[:, 0].tolist()
     assert report[0].startswith("No problems") and "CR = 0.169" in report[1]
+
+
+# ---------------------------------------------------------------- item 1: zscore + SPSSAU translation (Settings)
+
+def _etc_settings(tmp_path, settings: dict, name="settings.xlsx"):
+    s = load_sample("paper000")
+    wb = build_template("entropy_topsis_ccd")
+    fill_inputs(wb, "entropy_topsis_ccd", s.indicators, s.data)
+    for key, value in settings.items():
+        sheet, row, col = ETC.setting_cell(key)
+        wb[sheet].cell(row, col).value = value
+    path = tmp_path / name
+    wb.save(path)
+    return OpenpyxlBook(path), s
+
+
+def _entropy_by_hand(Z):
+    """p = z/Σz, e = −Σ p ln p / ln m, d = 1 − e, w = d/Σd (paper 000 eqs. 2–5), literal."""
+    m = Z.shape[0]
+    P = Z / Z.sum(axis=0)
+    e = -(P * np.log(P)).sum(axis=0) / np.log(m)
+    d = 1 - e
+    return d / d.sum()
+
+
+def test_template_zscore_with_spssau_translation(tmp_path):
+    """SPSSAU help, Entropy Method (spssau.net/helps/entropy.html): "Z-score (S)
+    x_ij = (x_ij − x̄_j)/s_j, x̄_j is the mean and s_j is the standard deviation of indicator j";
+    "Non-negative Shift: When selected, if any column contains values ≤ 0, a shift of the
+    absolute value of the minimum plus 0.01 is applied." Settings method = zscore and
+    Entropy translation = spssau give those weights (sample SD, ddof 1; cost (mean − x)/s)."""
+    book, s = _etc_settings(tmp_path, {"method": "zscore", "translate": "spssau"})
+    out = _quiet(run_action, book, "compute_all")
+    X = s.data[list(s.indicators["code"])].to_numpy(dtype=float)
+    sign = np.where(s.indicators["direction"].to_numpy() == "+", 1.0, -1.0)
+    Z = sign * (X - X.mean(axis=0)) / X.std(axis=0, ddof=1)
+    Z = Z + np.where(Z.min(axis=0) <= 0, np.abs(Z.min(axis=0)) + 0.01, 0.0)
+    w = book.read_block(ETC.outputs["weights"])
+    assert list(w["w"].astype(float)) == pytest.approx(list(_entropy_by_hand(Z)), rel=1e-10)
+    notes = dict(zip(*[book.read_block(ETC.outputs["notes"]).iloc[:, k] for k in (0, 1)]))
+    assert notes["translation"].startswith("spssau: |min| + 0.01 added to")
+    assert "sample standard deviation" in notes["standardisation"]
+    # TOPSIS on the same z-scores (engine topsis method zscore with those weights)
+    ref = _quiet(jx.topsis, X, np.asarray(w["w"], dtype=float), list(s.indicators["direction"]),
+                 method="zscore")
+    scores = book.read_block(ETC.outputs["scores"])
+    assert list(scores["overall"].astype(float)) == pytest.approx(list(ref.closeness), rel=1e-10)
+    assert out["written"]
+
+
+def test_template_zscore_without_translation_names_both_settings(tmp_path):
+    book, _ = _etc_settings(tmp_path, {"method": "zscore"})
+    with pytest.raises(InputError, match=r"^Settings!C3 \(Standardisation\) is zscore.*"
+                                         r"Settings!C\d+ \(Entropy translation\) is none.*spssau"):
+        run_action(book, "compute_all")
+
+
+def test_template_translation_on_minmax_without_shift(tmp_path):
+    """minmax with shift 0 has z = 0 at each column's worst value: SPSSAU's shift adds
+    |0| + 0.01 = 0.01 to every column (all have a 0), so p = (z + 0.01)/Σ(z + 0.01)."""
+    book, s = _etc_settings(tmp_path, {"shift": 0, "translate": "spssau"})
+    _quiet(run_action, book, "compute_all")
+    X = s.data[list(s.indicators["code"])].to_numpy(dtype=float)
+    cost = s.indicators["direction"].to_numpy() == "-"
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    Z = np.where(cost, hi - X, X - lo) / (hi - lo) + 0.01
+    w = book.read_block(ETC.outputs["weights"])
+    assert list(w["w"].astype(float)) == pytest.approx(list(_entropy_by_hand(Z)), rel=1e-10)
+
+
+# ---------------------------------------------------------------- item 2: grey relational grade as the score
+
+def _grey_by_hand(X, cost, w, rho=0.5):
+    """Deng's grey relational grade against the ideal, literal loops: r = min-max (cost turned
+    round), x0(k) = max_i r_ik, Δ_ik = |x0(k) − r_ik|, ξ_ik = (Δmin + ρΔmax)/(Δ_ik + ρΔmax) with
+    the two-level min / max over all i, k; grade_i = Σ_k w_k ξ_ik."""
+    m, n = len(X), len(X[0])
+    R = [[0.0] * n for _ in range(m)]
+    for k in range(n):
+        col = [X[i][k] for i in range(m)]
+        lo, hi = min(col), max(col)
+        for i in range(m):
+            R[i][k] = ((hi - X[i][k]) if cost[k] else (X[i][k] - lo)) / (hi - lo)
+    ref = [max(R[i][k] for i in range(m)) for k in range(n)]
+    D = [[abs(ref[k] - R[i][k]) for k in range(n)] for i in range(m)]
+    dmin = min(min(r) for r in D)
+    dmax = max(max(r) for r in D)
+    return [sum(w[k] * (dmin + rho * dmax) / (D[i][k] + rho * dmax) for k in range(n))
+            for i in range(m)]
+
+
+def test_grey_grade_hand_computed_small_case():
+    """A 3 × 2 case by hand: x1 = (1, 2, 3) benefit, x2 = (10, 30, 20) cost. Min-max:
+    r1 = (0, 0.5, 1), r2 = (1, 0, 0.5); ideal (1, 1); Δ = (1, 0 | 0.5, 1 | 0, 0.5); Δmin 0,
+    Δmax 1; ξ = 0.5/(Δ + 0.5) = (1/3, 1 | 0.5, 1/3 | 1, 0.5); equal weights: grades
+    (2/3, 5/12, 3/4)."""
+    g = jx.grey_relational_grade([[1, 10], [2, 30], [3, 20]], ["+", "-"])
+    assert list(np.asarray(g.grade)) == pytest.approx([2 / 3, 5 / 12, 3 / 4], abs=1e-15)
+    assert _grey_by_hand([[1, 10], [2, 30], [3, 20]], [False, True], [0.5, 0.5]) == \
+        pytest.approx([2 / 3, 5 / 12, 3 / 4], abs=1e-15)
+
+
+def test_template_grey_score(tmp_path):
+    """Settings Score method = grey: Scores hold the grey relational grade of every
+    region-year against the ideal (Deng 1982; ρ = 0.5), weighted by the entropy weights
+    (overall) and by the weights renormalised within each dimension (dimension scores);
+    checked against a literal-loop implementation."""
+    book, s = _etc_settings(tmp_path, {"score": "grey"})
+    _quiet(run_action, book, "compute_all")
+    ind = s.indicators
+    X = s.data[list(ind["code"])].to_numpy(dtype=float)
+    cost = list(ind["direction"] == "-")
+    w = np.asarray(book.read_block(ETC.outputs["weights"])["w"], dtype=float)
+    scores = book.read_block(ETC.outputs["scores"])
+    assert list(scores["overall"].astype(float)) == pytest.approx(
+        _grey_by_hand(X.tolist(), cost, list(w)), rel=1e-12)
+    for dim in dict.fromkeys(ind["dimension"]):
+        mask = (ind["dimension"] == dim).to_numpy()
+        wd = w[mask] / w[mask].sum()
+        assert list(scores[dim].astype(float)) == pytest.approx(
+            _grey_by_hand(X[:, mask].tolist(), [c for c, k in zip(cost, mask) if k], list(wd)),
+            rel=1e-12), dim
+    notes = dict(zip(*[book.read_block(ETC.outputs["notes"]).iloc[:, k] for k in (0, 1)]))
+    assert notes["score"].startswith("grey relational grade against the ideal (Deng, ρ = 0.5)")
+    assert "TOPSIS" not in notes

@@ -200,16 +200,31 @@ def _dimension_weights(panel: Panel, w: np.ndarray, dim) -> np.ndarray:
 
 
 def _scores(panel: Panel, w, *, method, shift, closeness, distance, ideal, groups, mat=None,
-            sumsq=None):
+            sumsq=None, score: str = "topsis"):
     """Closeness overall (all indicators) and per dimension (its indicators).
 
     ``mat``: the checked panel matrix, shared with the entropy step (column minima and
-    maxima computed once; ``sumsq`` = Σx² from the entropy pass for the vector norm)."""
+    maxima computed once; ``sumsq`` = Σx² from the entropy pass for the vector norm).
+    ``score="grey"``: the grey relational grade against the ideal instead (Deng, ρ = 0.5,
+    min-max standardised columns, :func:`~jjj_xl.grey_relational_grade` with the weights)."""
     dirs = panel.indicators["direction"].to_numpy()
     # keep the (region, year) labels so warnings name the region-year
     if mat is None:
         mat = as_matrix(_named(panel), min_rows=2)
     out = panel.keys.copy()
+    if score == "grey":
+        from .grey import grey_relational_grade
+        with _prefixed_warnings("overall score"):
+            out["overall"] = np.asarray(grey_relational_grade(mat, dirs, 0.5, w).grade, dtype=float)
+        for dim in panel.dimensions:
+            mask = (panel.indicators["dimension"] == dim).to_numpy()
+            with _prefixed_warnings(f"{dim} score"):
+                out[dim] = np.asarray(grey_relational_grade(
+                    mat.take_columns(mask), dirs[mask], 0.5,
+                    _dimension_weights(panel, w, dim)).grade, dtype=float)
+        return out
+    if score != "topsis":
+        raise InputError(f'score "{score}" is not known; use "topsis" or "grey"')
     kw = dict(method=method, closeness=closeness, ideal=ideal, distance=distance,
               groups=groups, shift=shift)
     with _prefixed_warnings("overall score"):
@@ -245,14 +260,18 @@ def _prefixed_warnings(prefix: str):
 
 
 def _resolve_weights(weights, panel: Panel, method: str, shift: float, mat=None,
-                     sumsq=None) -> Weights:
+                     sumsq=None, translate=None) -> Weights:
     dirs = panel.indicators["direction"].to_numpy()
     if isinstance(weights, str):
         if weights == "entropy":
             if mat is not None:   # the combined path: one checked matrix for both steps
-                from .weights import _entropy_weights
-                return _entropy_weights(mat, dirs, method, shift, None, sumsq=sumsq)
-            return entropy_weights(_named(panel), dirs, method=method, shift=shift)
+                from .weights import TRANSLATIONS, _entropy_weights
+                if translate not in TRANSLATIONS:
+                    raise InputError(f'translate "{translate}" is not known; leave it out or use '
+                                     f'"spssau" (|min| + 0.01 added to a column with values ≤ 0)')
+                return _entropy_weights(mat, dirs, method, shift, translate, sumsq=sumsq)
+            return entropy_weights(_named(panel), dirs, method=method, shift=shift,
+                                   translate=translate)
         if weights == "hierarchical":
             return hierarchical_weights(list(panel.indicators["dimension"]))
         raise InputError(f'weights "{weights}" is not known; use "entropy", "hierarchical" or '
@@ -312,10 +331,17 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
                             coupling_model: str = "ring", alpha=None,
                             dimension_alpha: str = "equal", scheme="ccd10", lang: str = "en",
                             closed: str = "left", region_col: str = "region", year_col: str = "year",
-                            missing: str = "refuse") -> EntropyTopsisCouplingResult:
+                            missing: str = "refuse", translate: str | None = None,
+                            score: str = "topsis") -> EntropyTopsisCouplingResult:
     """Paper 000: entropy weights on the pooled panel, TOPSIS scores for every region-year
     (overall and per dimension, ideal over the pooled panel), then coupling coordination
     of the regions year by year (Tables 4–9) and of the dimensions per region-year.
+
+    ``method``: ``minmax`` (with ``shift``), ``max``, ``share``, ``vector`` or ``zscore``
+    (sample standard deviation; the entropy step then needs ``translate="spssau"``,
+    SPSSAU's non-negative translation |min| + 0.01). ``score="grey"``: the grey relational
+    grade against the ideal (Deng, ρ = 0.5, min-max standardised; the weights weight the
+    coefficients) instead of the TOPSIS closeness.
 
     ``alpha``: T weights of the regions (dict region → α or a list in region order;
     equal by default). ``dimension_alpha``: ``"equal"`` or ``"weights"`` (the
@@ -326,10 +352,12 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
     # entropy + TOPSIS share one checked matrix: min/max once, Σx² during the entropy pass
     mat = as_matrix(_named(panel), min_rows=2)
     sumsq = np.zeros(mat.shape[1]) if method == "vector" and weights == "entropy" else None
-    wres = _resolve_weights(weights, panel, method, shift, mat=mat, sumsq=sumsq)
+    wres = _resolve_weights(weights, panel, method, shift, mat=mat, sumsq=sumsq,
+                            translate=translate)
     w = np.asarray(wres.w, dtype=float)
     scores = _scores(panel, w, method=method, shift=shift, closeness=closeness,
-                     distance=distance, ideal="data", groups=None, mat=mat, sumsq=sumsq)
+                     distance=distance, ideal="data", groups=None, mat=mat, sumsq=sumsq,
+                     score=score)
     sch = make_scheme(scheme)
     regions = list(dict.fromkeys(panel.keys["region"]))
     region_alpha = _region_alpha(alpha, regions)
@@ -369,11 +397,17 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
     notes = {
         "workflow": "entropy-TOPSIS coupling (Li et al. 2022, paper 000)",
         "standardisation": f"{method}" + (f", shift {shift:g}" if method == "minmax" else "")
+                           + (" (sample standard deviation)" if method == "zscore" else "")
                            + ", over the pooled panel",
         **{k: v for k, v in wres.notes.items()},
-        "TOPSIS": f"ideal = best/worst of the pooled panel; closeness {closeness}; "
-                  f"distance {'on V = R·w' if distance == 'w2' else 'w-weighted'}",
-        "dimension scores": "TOPSIS on the dimension's indicators, weights renormalised within it",
+        **({"TOPSIS": f"ideal = best/worst of the pooled panel; closeness {closeness}; "
+                      f"distance {'on V = R·w' if distance == 'w2' else 'w-weighted'}"}
+           if score == "topsis" else
+           {"score": "grey relational grade against the ideal (Deng, ρ = 0.5): columns min-max "
+                     "standardised over the pooled panel (cost turned round), reference = 1, "
+                     "ξ = (Δmin + ρΔmax)/(Δ + ρΔmax), grade = Σ w·ξ"}),
+        "dimension scores": ("TOPSIS" if score == "topsis" else "grey relational grade")
+                            + " on the dimension's indicators, weights renormalised within it",
         "coupling model": coupling_model,
         "coupling across regions": "per year, U = the regions' scores; T weights "
                                    + ("equal" if alpha is None else "given"),

@@ -491,6 +491,7 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
                       closeness=settings["closeness"], distance=settings["distance"],
                       coupling_model=settings["coupling_model"], scheme=scheme,
                       lang=settings["lang"], closed=settings["closed"])
+            kw.update(_score_settings(tpl, settings))
             res = entropy_topsis_coupling(data, ind, **kw)
             choice = settings.get("weights") or "entropy"
             if choice != "entropy":
@@ -535,6 +536,19 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
     for k, text in enumerate(messages, start=1):
         notes[f"warning {k}"] = text
     return frames, notes
+
+
+def _score_settings(tpl: layout.Template, settings: dict) -> dict:
+    """Settings translate (SPSSAU's |min| + 0.01 for entropy) and score (topsis / grey) as
+    workflow keywords; zscore without the translation is refused naming both cells."""
+    translate = settings.get("translate") or "none"
+    if settings.get("method") == "zscore" and translate == "none":
+        (s1, r1, c1), (s2, r2, c2) = tpl.setting_cell("method"), tpl.setting_cell("translate")
+        raise InputError(f"{cell_ref(s1, r1, c1)} (Standardisation) is zscore, whose values are "
+                         f"negative below the mean, but {cell_ref(s2, r2, c2)} (Entropy translation) "
+                         f"is none: entropy needs values ≥ 0; set it to spssau (adds |min| + 0.01)")
+    return {"translate": None if translate == "none" else translate,
+            "score": settings.get("score") or "topsis"}
 
 
 def positivise_inputs(ind: pd.DataFrame, data: pd.DataFrame):

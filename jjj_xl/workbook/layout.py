@@ -128,6 +128,19 @@ CLOSENESS = Setting("closeness", "TOPSIS closeness", "贴近度", "ratio", ("rat
 DISTANCE = Setting("distance", "Distance", "距离", "w2", ("w2", "w"),
                    "w2: distances on V = R·w; w: √Σ w (r − r*)²",
                    "w2：加权矩阵V=R·w上的欧氏距离；w：√Σw(r−r*)²")
+# issue 9 (methods9): entropy on z-scores needs a translation; grey relational grade as the score
+TRANSLATE = Setting("translate", "Entropy translation", "熵权平移", "none", ("none", "spssau"),
+                    "spssau: SPSSAU's non-negative translation (非负平移) for the entropy weights: a "
+                    "column whose standardised values include one ≤ 0 gets |min| + 0.01 added "
+                    "(needed with zscore); none: no translation",
+                    "spssau：SPSSAU 非负平移，标准化后含 ≤ 0 值的列加上 |最小值| + 0.01（zscore 时必需）；"
+                    "none：不平移")
+SCORE = Setting("score", "Score method", "评价得分方法", "topsis", ("topsis", "grey"),
+                "topsis: TOPSIS closeness (paper 000); grey: grey relational grade against the ideal "
+                "(Deng, ρ = 0.5): min-max standardised columns (cost turned round), reference = the "
+                "best of each column, grade = Σ w·ξ with the indicator weights",
+                "topsis：TOPSIS 贴近度（论文000）；grey：以理想解为参考序列的灰色关联度（邓聚龙，ρ = 0.5），"
+                "极差标准化，关联度 = Σ 权重·关联系数")
 SCHEME_BLOCK = Block(SETTINGS_SHEET, row=2, col=8, title=None, table="tblScheme", is_input=True)
 SCHEME_COLUMNS = ("lower bound 下限", "label", "标签")
 
@@ -155,10 +168,13 @@ ENTROPY_TOPSIS_CCD = Template(
     inputs=(Block("Indicators", table="tblIndicators", is_input=True),
             Block("Data", table="tblData", is_input=True)),
     settings=(
-        Setting("method", "Standardisation", "标准化方法", "minmax", ("minmax", "max", "share"),
+        Setting("method", "Standardisation", "标准化方法", "minmax", ("minmax", "max", "share",
+                                                                     "zscore"),
                 "minmax: (x−min)/(max−min)+shift, cost (max−x)/(max−min)+shift; max: x/max, "
-                "cost min/x; share: x/Σx (directions ignored)",
-                "minmax：极差标准化＋平移；max：x/max，负向 min/x；share：比重法（忽略方向）"),
+                "cost min/x; share: x/Σx (directions ignored); zscore: (x−mean)/s, s the sample "
+                "standard deviation, cost (mean−x)/s (entropy needs Translation spssau)",
+                "minmax：极差标准化＋平移；max：x/max，负向 min/x；share：比重法（忽略方向）；"
+                "zscore：Z标准化 (x−均值)/样本标准差（熵权需选 Translation spssau）"),
         Setting("shift", "Shift after min-max", "平移量", 1.0, (),
                 "Added after min-max so that ln p is defined; paper 000 uses 1 (0.0001, 0.01 are common)",
                 "极差标准化后加上的平移量，论文000取1（常见0.0001、0.01）"),
@@ -176,7 +192,9 @@ ENTROPY_TOPSIS_CCD = Template(
                 "codes, or the dimensions (a dimension's AHP weight split equally among its "
                 "indicators)",
                 "entropy：熵权（论文000）；ahp：AHP表的权重；entropy+ahp：0.5·熵权+0.5·AHP；"
-                "entropy*ahp：乘法合成 熵权·AHP/Σ。AHP项目为指标代码，或各维度（维度权重在其指标间平分）")),
+                "entropy*ahp：乘法合成 熵权·AHP/Σ。AHP项目为指标代码，或各维度（维度权重在其指标间平分）"),
+        TRANSLATE,      # issue 9 (methods9): SPSSAU's non-negative translation for entropy
+        SCORE),         # issue 9 (methods9): TOPSIS closeness or grey relational grade
     outputs={
         "weights": Block("Weights", row=2, title="Entropy weights (paper 000 Table 2 layout) 熵权"),
         "scores": Block("Scores", row=2, title="TOPSIS closeness by region and year 贴近度"),
