@@ -66,12 +66,17 @@ def _u_frame(systems: int) -> pd.DataFrame:
     return frame
 
 
-def _panel(sample, mutate=None):
+def _panel(sample, mutate=None, directions=None):
     s = load_sample(sample)
     data = s.data.copy()
     if mutate:
         data = mutate(data)
-    return s.indicators, data
+    ind = s.indicators
+    if directions:
+        ind = ind.copy()
+        for code, d in directions.items():
+            ind.loc[ind["code"] == code, "direction"] = d
+    return ind, data
 
 
 def _rename_beijing(d):
@@ -140,6 +145,27 @@ CASES = {
                              lambda U: _rd_zeros(U), False, False),
     "ccd_right_closed_classic": ("entropy_topsis_ccd", "paper000",
                                  {"coupling_model": "fan", "closed": "right"}, None, False, False),
+    # issue 9 (methods9): zscore (sample SD) with SPSSAU's entropy translation |min| + 0.01
+    "ccd_zscore_spssau": ("entropy_topsis_ccd", "paper000",
+                          {"method": "zscore", "translate": "spssau", "closeness": "squared"},
+                          None, False, True),
+    # grey relational grade as the score, with middle / interval indicators (DIRECTIONS)
+    "ccd_grey_middle_interval": ("entropy_topsis_ccd", "paper000",
+                                 {"score": "grey", "coupling_model": "classic"}, None, False, False),
+    # middle / interval under minmax shift 0 + translation, TOPSIS; and paper 004 (per region)
+    "ccd_middle_interval_shift0_spssau": ("entropy_topsis_ccd", "paper000",
+                                          {"shift": 0, "translate": "spssau", "distance": "w"},
+                                          None, False, False),
+    "index_middle_interval_group": ("ideal_solution_index", "paper004", {}, None, False, False),
+}
+
+# methods9: middle / interval directions typed on the Indicators sheet (share formulas positivise)
+DIRECTIONS = {
+    "ccd_grey_middle_interval": {"green_cover": "middle 42", "enroll_share": "区间型 12-14",
+                                 "rd_share": "中间型 2"},
+    "ccd_middle_interval_shift0_spssau": {"green_cover": "middle 42", "enroll_share": "interval 12-14"},
+    "index_middle_interval_group": {"rd_fte_per_10k": "interval 500-700",
+                                    "tech_market_share": "middle 2"},
 }
 
 
@@ -173,7 +199,7 @@ def _filled(tmp_path, case):
     if name == "coupling_coordination":
         fill_inputs(wb, name, data=mutate(_u_frame(sample)) if mutate else _u_frame(sample))
     else:
-        fill_inputs(wb, name, *_panel(sample, mutate))
+        fill_inputs(wb, name, *_panel(sample, mutate, DIRECTIONS.get(case)))
     for key, value in settings.items():
         sheet, row, col = tpl.setting_cell(key)
         wb[sheet].cell(row, col).value = value
@@ -355,7 +381,8 @@ def lo_dir(tmp_path_factory):
 # every option set compact (the default above STEPS_MAX_CELLS data cells); three also with the
 # full z and p·ln p matrices ("show the steps", the default for these small samples)
 STEPS = {"ccd_defaults_eq_region", "ccd_max_ringprinted_regions_custom_constant",
-         "index_max_entropy_group_ratio_w"}
+         "index_max_entropy_group_ratio_w", "ccd_zscore_spssau", "ccd_grey_middle_interval",
+         "index_middle_interval_group"}
 RUNS = [(case, False) for case in CASES] + [(case, True) for case in CASES if case in STEPS]
 
 
@@ -379,7 +406,8 @@ def test_share_matches_engine_in_libreoffice(case, steps, tmp_path, lo_dir):
     recalc2 = load_workbook(convert(edited, "xlsx", lo_dir / f"{case}-edited"), data_only=True)
     engine2 = _engine(src, edits)
     _compare(name, engine2, recalc2)
-    if ideal_row is not None and CASES[case][2].get("method") != "share":
+    if ideal_row is not None and CASES[case][2].get("method") != "share" and case not in DIRECTIONS \
+            and CASES[case][2].get("score") != "grey":
         tpl = layout.TEMPLATES[name]
         scores = tpl.outputs["scores"]
         ws = recalc2[scores.sheet]
@@ -484,6 +512,9 @@ FUZZ = {
             [("text", "blank", "true", 1e12), (-5.0, 1e12, 0.0, -1e9)]),     # minmax: negatives valid
     "index": ("index_defaults",                                               # method max: x ≥ 0
               [(-3.0, 2.5), ("false", "text", 0.5), (1e12, 0.0, 7.25, 0.0), ("true",)]),
+    # methods9: zscore + SPSSAU translation (any number valid); grey score with middle / interval
+    "ccd_zscore": ("ccd_zscore_spssau", [("text", -3.0, 1e12, 0.0), (-1e9, 0.5)]),
+    "ccd_grey_pos": ("ccd_grey_middle_interval", [("blank", "false", -7.0), (1e12, 0.0, -2.5)]),
     "u3": ("u3_wang_alpha_zh_custom",
            [("text", "blank", -0.2, 1.5, "true", 0.0, 1.0, 0.37)]),
 }

@@ -289,14 +289,6 @@ def test_unknown_direction_names_the_indicators_cell(tmp_path):
     assert any(p.startswith("Indicators!E2") and "middle 7" in p for p in problems), problems
 
 
-def test_share_refuses_middle_direction_naming_the_cell(tmp_path):
-    from jjj_xl.workbook.share import share_workbook
-    book, *_ = _ind_book(tmp_path, {"tertiary_va": "interval 10-20"})
-    with pytest.raises(InputError, match=r'^Indicators!E3: indicator "tertiary_va" has direction '
-                                         r'"interval 10-20"; share workbooks implement \+ and - only'):
-        share_workbook(tmp_path / "entropy_topsis_ccd.xlsx", tmp_path / "share.xlsx")
-
-
 # ---------------------------------------------------------------- Settings weights = ahp / combined
 
 DIMS = ["economy", "technology", "environment", "education", "life"]

@@ -89,8 +89,15 @@ HELPER_NOTE_ROW = 2
 # z = (x^E − A)/R + S, z at the column min / max, ideal and anti-ideal
 STD_ROWS = dict(code=4, dimension=5, direction_text=6, sign=7, count=8, min=9, max=10, range=11,
                 sum=12, check=13, A=15, R=16, S=17, zlo=18, zhi=19, best=20, worst=21, Bbest=22,
-                Bworst=23)
-STD_GROUP_TOP = 25             # within-region blocks (ideal = group) start here
+                Bworst=23,
+                # issue 9 (methods9), written only when used: zscore's sample SD; SPSSAU's entropy
+                # translation T; positivisation y = x·Q + (1 − Q) − H·(|a − x| + |x − b| + a − b)
+                # of middle / interval columns (Q = 1, H = 0 elsewhere); grey relational grade:
+                # best end Gb, divisor Gr, column Δmax Gd
+                sd=24, T=25, Pq=26, Pa=27, Pb=28, Ph=29, Gb=30, Gr=31, Gd=32)
+OPTIONAL_STD_ROWS = ("sd", "T", "Pq", "Pa", "Pb", "Ph", "Gb", "Gr", "Gd")
+STD_GROUP_TOP = 34             # within-region blocks (ideal = group) start here
+GREY_RHO = 0.5                 # Deng's distinguishing coefficient (as jx.grey_relational_grade)
 # within-region constants; B* = x^E of the best / worst row, so that z − z* = (x^E − B*)/R;
 # A, S and the ideal rows in z only with "show the steps" (the z matrix needs them)
 GROUP_KEYS = ("min", "max", "sum", "R", "Bbest", "Bworst", "A", "S", "best", "worst")
@@ -210,6 +217,8 @@ class _Panel:
     ind_cols: dict          # Indicators column by lower-case header
     data_sheet: str = ""
     ind_sheet: str = ""
+    positivise: dict = None     # code -> Direction of middle / interval indicators (methods9)
+    typed: dict = None          # code -> direction cell text as typed
 
     @property
     def m(self):
@@ -250,13 +259,18 @@ def _read_panel_positions(book: OpenpyxlBook, tpl: layout.Template) -> _Panel:
         cols.append(data_block.col + header.index(col))
     ind_cols = {str(c).strip().lower(): ind_block.col + k for k, c in enumerate(ind.columns)}
     regions = list(panel.keys["region"])
+    typed = {}
+    if "direction" in ind_cols:
+        dcol = [str(c).strip().lower() for c in ind.columns].index("direction")
+        typed = {str(c).strip(): ind.iat[k, dcol] for k, c in enumerate(panel.indicators["code"])}
     return _Panel(codes=list(panel.indicators["code"]), names=list(panel.indicators["name"]),
                   dims=list(panel.indicators["dimension"]), dimensions=list(panel.dimensions),
                   data_rows=[data_block.row + 1 + i for i in range(len(data))], data_cols=cols,
                   regions=regions, years=[int(y) for y in panel.keys["year"]],
                   region_order=list(dict.fromkeys(regions)),
                   ind_rows=[ind_block.row + 1 + j for j in range(len(panel.indicators))],
-                  ind_cols=ind_cols, data_sheet=data_block.sheet, ind_sheet=ind_block.sheet)
+                  ind_cols=ind_cols, data_sheet=data_block.sheet, ind_sheet=ind_block.sheet,
+                  positivise=dict(panel.indicators.attrs.get("positivise", {})), typed=typed)
 
 
 # ---------------------------------------------------------------- helper sheets
@@ -302,7 +316,7 @@ class _Builder:
         self.wb, self.tpl, self.p, self.s, self.workflow = wb, tpl, p, settings, workflow
         self.steps = steps
         self.method = settings["method"]
-        if self.method not in ("minmax", "max", "share"):
+        if self.method not in ("minmax", "max", "share", "zscore"):
             raise InputError(f'{layout.SETTINGS_SHEET}: standardisation "{self.method}" cannot be '
                              f"exported to a share workbook")
         self.shift = float(settings.get("shift", 0.0)) if workflow == "ccd" and self.method == "minmax" \
@@ -312,6 +326,32 @@ class _Builder:
         self.z_top = {}              # steps: first row of the pooled / group z matrix
         self.group_rows = {}         # (key, g) -> row of a within-region constant
         self.groups = {}             # g -> sheet rows of its Data rows
+        # methods9: middle / interval columns (positivised by formulas), SPSSAU translation, grey
+        self.pos = {j: p.positivise[code] for j, code in enumerate(p.codes) if code in (p.positivise or {})}
+        self.translate = workflow == "ccd" and settings.get("translate") == "spssau"
+        self.grey = workflow == "ccd" and settings.get("score") == "grey"
+
+    # ---------------------------------------------------------------- positivisation (methods9)
+    def _pk(self, key, c) -> str:
+        return _ref(H_STANDARDISED, STD_ROWS[key], c, "rc")
+
+    def y_cell(self, x, c) -> str:
+        """The value of Data cells ``x`` (a cell or a column range) of sheet column c after
+        positivisation: 1 − H·(|a − x| + |x − b| + a − b), H = 1/(2M), for a middle / interval
+        column (= 1 − (max(a − x, 0) + max(x − b, 0))/M; middle: a = b = best); x elsewhere."""
+        j = self.p.data_cols.index(c)
+        if j not in self.pos:
+            return x
+        a, b, H = (self._pk(k, c) for k in ("Pa", "Pb", "Ph"))
+        return f"(1-{H}*(ABS({a}-{x})+ABS({x}-{b})+{a}-{b}))"
+
+    def y_span(self, x, cols: tuple | None = None) -> str:
+        """Positivised Data row span ``x`` over cols: x·Q + (1 − Q) − H·(…) element-wise."""
+        a_, b_ = cols or (self.c0, self.c1)
+        if not any(a_ <= self.col(j) <= b_ for j in self.pos):
+            return x
+        Q, a, b, H = (self.span(H_STANDARDISED, STD_ROWS[k], cols) for k in ("Pq", "Pa", "Pb", "Ph"))
+        return f"({x}*{Q}+(1-{Q})-{H}*(ABS({a}-{x})+ABS({x}-{b})+{a}-{b}))"
 
     def col(self, j) -> int:
         return self.p.data_cols[j]
@@ -329,7 +369,7 @@ class _Builder:
 
     # ---------------------------------------------------------------- the z formula
     def z_expr(self, x, A, R, S, E) -> str:
-        if self.method == "minmax":
+        if self.method in ("minmax", "zscore"):
             return f"({x}-{A})/{R}+{S}"
         if self.method == "max":
             return f"{x}^{E}/{R}+{S}"
@@ -351,7 +391,7 @@ class _Builder:
             return self.span(H_STANDARDISED, self.z_top[kind] + i, cols)
         rA, rR, rS, rE = self._consts(kind, g)
         return "(" + self.z_expr(
-            self.span(p.data_sheet, p.data_rows[i], cols),
+            self.y_span(self.span(p.data_sheet, p.data_rows[i], cols), cols),
             *(self.span(H_STANDARDISED, rk, cols) for rk in (rA, rR, rS, rE))) + ")"
 
     def dist_sq(self, i, kind, W, which, cols) -> str:
@@ -363,7 +403,7 @@ class _Builder:
             return f"SUMPRODUCT({W},({self.z_row(i, kind, cols)}-{A})^2)"
         g = p.group_of(i)
         rows = self._rows(kind, g)
-        x = self.span(p.data_sheet, p.data_rows[i], cols)
+        x = self.y_span(self.span(p.data_sheet, p.data_rows[i], cols), cols)
         if self.method == "max":
             x = f"{x}^{self.span(H_STANDARDISED, STD_ROWS['sign'], cols)}"
         B = self.span(H_STANDARDISED, rows["B" + which], cols)
@@ -382,7 +422,7 @@ class _Builder:
             top = self.z_top["pooled"]
             return _rng(H_STANDARDISED, top, c, top + p.m - 1, c)
         R = STD_ROWS
-        return "(" + self.z_expr(_rng(p.data_sheet, p.data_rows[0], c, p.data_rows[-1], c),
+        return "(" + self.z_expr(self.y_cell(_rng(p.data_sheet, p.data_rows[0], c, p.data_rows[-1], c), c),
                                  *(_ref(H_STANDARDISED, R[k], c, "rc") for k in ("A", "R", "S", "sign"))) + ")"
 
     def _write_consts(self, ws, c, rows: dict, mn, mx, rg, sm, sg, m: int, shift: float):
@@ -397,6 +437,9 @@ class _Builder:
             S = f"IF({rg}=0,{_num(1.0 + shift)},{_num(shift)})"
         elif method == "max":
             A, R, S = "0", f"IF({sg}>0,IF({mx}=0,1,{mx}),1/{mn})", f"IF(AND({sg}>0,{mx}=0),1,0)"
+        elif method == "zscore":      # (x − mean)/s, s the sample SD (row sd); constant → 0
+            sd = _ref(None, STD_ROWS["sd"], c)
+            A, R, S = f"IF({rg}=0,{mn},{sm}/{m})", f"IF({rg}=0,1,IF({sg}>0,{sd},-{sd}))", "0"
         else:
             A, R, S = "0", f"IF({sm}=0,1,{sm})", f"IF({sm}=0,1/{m},0)"
         _set(ws, rows["R"], c, f"=IF({ok},{R},NA())")
@@ -435,7 +478,18 @@ class _Builder:
                           + (f", + shift {shift:g}" if shift else "") + "; a constant column gives 1"
                           + (" + shift" if shift else ""),
                 "max": "z = x^E/R + S: benefit x/max (E = 1, R = max), cost min/x (E = −1, R = 1/min)",
-                "share": "z = x/R + S with R = Σx (directions ignored)"}[method]
+                "share": "z = x/R + S with R = Σx (directions ignored)",
+                "zscore": "z = (x − A)/R: A = mean, R = ±s, s the sample standard deviation "
+                          "(cost: (mean − x)/s); a constant column gives 0"}[method]
+        if self.translate:
+            rule += ("; entropy on z + T, T = |min z| + 0.01 where min z ≤ 0 (SPSSAU non-negative "
+                     "translation)")
+        if self.pos:
+            rule += ("; middle / interval columns positivised first over the pooled panel: y = 1 − "
+                     "H·(|a − x| + |x − b| + a − b), H = 1/(2M), M = max(a − min, max − b) (middle: "
+                     "a = b = best)")
+        if self.grey:
+            rule += "; grey relational grade: Δ = |y − Gb|/Gr (min-max distance to the ideal)"
         ws = _helper(
             self.wb, H_STANDARDISED, "Standardised matrix 标准化矩阵",
             f"method {method}; {rule}. Columns line up with the Data sheet; direction signs follow the "
@@ -453,12 +507,23 @@ class _Builder:
                   "zlo": "z at the column min", "zhi": "z at the column max",
                   "best": "ideal A⁺ (best z) 正理想解", "worst": "anti-ideal A⁻ (worst z) 负理想解",
                   "Bbest": "B⁺ = x^E of the best row: z − A⁺ = (x^E − B⁺)/R",
-                  "Bworst": "B⁻ = x^E of the worst row: z − A⁻ = (x^E − B⁻)/R"}
+                  "Bworst": "B⁻ = x^E of the worst row: z − A⁻ = (x^E − B⁻)/R",
+                  "sd": "s sample standard deviation 样本标准差",
+                  "T": "T SPSSAU translation for entropy 非负平移量",
+                  "Pq": "Q (1 = not positivised) 非正向化", "Pa": "a (middle: best) 区间下限/最优值",
+                  "Pb": "b (middle: best) 区间上限/最优值", "Ph": "H = 1/(2M) positivisation 正向化系数",
+                  "Gb": "grey: best end Gb (max, cost min) 灰色关联参考端",
+                  "Gr": "grey: divisor Gr = max − min", "Gd": "grey: column Δmax 列最大差"}
+        used = {"sd": method == "zscore", "T": self.translate, "Gb": self.grey, "Gr": self.grey,
+                "Gd": self.grey, **{k: bool(self.pos) for k in ("Pq", "Pa", "Pb", "Ph")}}
         for key, row in R.items():
+            if key in OPTIONAL_STD_ROWS and not used[key]:
+                continue
             _head(ws, row, 1, labels[key])
         dir_col = p.ind_cols.get("direction")
         benefit, cost = sorted(_BENEFIT), sorted(_COST)
-        need = {"minmax": "", "max": "AND({mn}>=0,OR({sg}>0,{mn}>0))", "share": "{mn}>=0"}[method]
+        need = {"minmax": "", "max": "AND({mn}>=0,OR({sg}>0,{mn}>0))", "share": "{mn}>=0",
+                "zscore": ""}[method]
         for j in range(p.n):
             c = self.col(j)
             write_cell(ws, R["code"], c, p.codes[j]).font = _font(bold=True)
@@ -468,19 +533,51 @@ class _Builder:
             t = _ref(None, R["direction_text"], c)
             is_b = ",".join(f"{t}={_str(v)}" for v in benefit)
             is_c = ",".join(f"{t}={_str(v)}" for v in cost)
-            _set(ws, R["sign"], c, f"=IF(OR({is_b}),1,IF(OR({is_c}),-1,NA()))")
             col = _rng(p.data_sheet, p.data_rows[0], c, p.data_rows[-1], c)
+            if j in self.pos:     # middle / interval: frozen at export; its text as typed, or #N/A
+                typed = " ".join(str(p.typed.get(p.codes[j], "")).split()).lower()
+                _set(ws, R["sign"], c, f"=IF({t}={_str(typed)},1,NA())")
+                spec = self.pos[j]
+                a, b = (spec.best, spec.best) if spec.kind == "middle" else (spec.a, spec.b)
+                ws.cell(R["Pq"], c).value = 0
+                ws.cell(R["Pa"], c).value = float(a)
+                ws.cell(R["Pb"], c).value = float(b)
+                pa, pb = _ref(None, R["Pa"], c), _ref(None, R["Pb"], c)
+                M = f"MAX({pa}-MIN({col}),MAX({col})-{pb})"
+                _set(ws, R["Ph"], c, f"=IF({M}<=0,0,1/(2*{M}))")
+            else:
+                _set(ws, R["sign"], c, f"=IF(OR({is_b}),1,IF(OR({is_c}),-1,NA()))")
+                if self.pos:
+                    for key, v in (("Pq", 1), ("Pa", 0), ("Pb", 0), ("Ph", 0)):
+                        ws.cell(R[key], c).value = v
+            y = self.y_cell(col, c)
             _set(ws, R["count"], c, f"=COUNT({col})")
-            _set(ws, R["min"], c, f"=MIN({col})")
-            _set(ws, R["max"], c, f"=MAX({col})")
+            if j in self.pos:
+                _set(ws, R["min"], c, f"=SUMPRODUCT(MIN({y}))")
+                _set(ws, R["max"], c, f"=SUMPRODUCT(MAX({y}))")
+            else:
+                _set(ws, R["min"], c, f"=MIN({col})")
+                _set(ws, R["max"], c, f"=MAX({col})")
             mn, mx = _ref(None, R["min"], c), _ref(None, R["max"], c)
             _set(ws, R["range"], c, f"={mx}-{mn}")
-            _set(ws, R["sum"], c, f"=SUM({col})")
+            _set(ws, R["sum"], c, f"=SUMPRODUCT({y})" if j in self.pos else f"=SUM({col})")
+            if method == "zscore":
+                sm = _ref(None, R["sum"], c)
+                _set(ws, R["sd"], c, f"=SQRT(SUMPRODUCT(({y}-{sm}/{p.m})^2)/{p.m - 1})")
             sg = _ref(None, R["sign"], c)
             cond = f"ISNUMBER({sg})" + ("," + need.format(mn=mn, sg=sg) if need else "")
             _set(ws, R["check"], c, f"=IFERROR(IF(AND({cond}),0,{c}),{c})")
             self._write_consts(ws, c, R, mn, mx, _ref(None, R["range"], c), _ref(None, R["sum"], c),
                                sg, p.m, shift)
+            if self.translate:    # SPSSAU: |min z| + 0.01 where min z ≤ 0 (entropy only)
+                zmin = f"MIN({_ref(None, R['zlo'], c)},{_ref(None, R['zhi'], c)})"
+                _set(ws, R["T"], c, f"=IF({zmin}<=0,ABS({zmin})+0.01,0)")
+            if self.grey:         # min-max distance to the ideal end: Δ = |y − Gb|/Gr
+                rg = _ref(None, R["range"], c)
+                _set(ws, R["Gb"], c, f"=IF({sg}>0,{mx},{mn})")
+                _set(ws, R["Gr"], c, f"=IF({self.ok},IF({rg}=0,1,{rg}),NA())")
+                _set(ws, R["Gd"], c, f"=ABS(IF({sg}>0,{mn},{mx})-{_ref(None, R['Gb'], c)})/"
+                                     f"{_ref(None, R['Gr'], c)}")
         r = STD_GROUP_TOP
         G = len(p.region_order)
         if group:
@@ -507,10 +604,16 @@ class _Builder:
                 runs = _col_runs(self.groups[g])
                 for j in range(p.n):
                     c = self.col(j)
-                    cells = ",".join(_rng(p.data_sheet, a, c, b, c) if a != b else
-                                     _ref(p.data_sheet, a, c) for a, b in runs)
+                    parts = [_rng(p.data_sheet, a, c, b, c) if a != b else
+                             _ref(p.data_sheet, a, c) for a, b in runs]
+                    cells = ",".join(parts)
                     for key, fn in (("min", "MIN"), ("max", "MAX"), ("sum", "SUM")):
-                        if key in rows:
+                        if key in rows and j in self.pos:   # positivised values, run by run
+                            inner = "" if fn == "SUM" else fn
+                            _set(ws, rows[key], c, f"={fn}(" + ",".join(
+                                f"SUMPRODUCT({inner}({self.y_cell(x, c)}))" if inner else
+                                f"SUMPRODUCT({self.y_cell(x, c)})" for x in parts) + ")")
+                        elif key in rows:
                             _set(ws, rows[key], c, f"={fn}({cells})")
                     mn, mx = _ref(None, rows["min"], c), _ref(None, rows["max"], c)
                     sm = _ref(None, rows["sum"], c) if "sum" in rows else None
@@ -535,7 +638,7 @@ class _Builder:
                     rA, rR, rS, rE = self._consts(kind, p.group_of(i))
                     for j in range(p.n):
                         c = self.col(j)
-                        x = _ref(p.data_sheet, p.data_rows[i], c)
+                        x = self.y_cell(_ref(p.data_sheet, p.data_rows[i], c), c)
                         _set(ws, rr, c, "=" + self.z_expr(x, *(_ref(None, rk, c, "r")
                                                                for rk in (rA, rR, rS, rE))), "0.000000")
                 r = top + p.m + 1
@@ -577,7 +680,7 @@ class _Builder:
         _set(ws, CHK_AUX, 4, f"=IF(SUM({colchk})=0,0,SMALL({colchk},COUNTIF({colchk},0)+1))")
         sheet = _str(p.data_sheet)
         rule = {"minmax": "", "max": " values ≥ 0, and > 0 for a cost indicator (max: min/x);",
-                "share": " values ≥ 0 (share: x/Σx);"}[self.method]
+                "share": " values ≥ 0 (share: x/Σx);", "zscore": ""}[self.method]
         cell = f'ADDRESS({r_bad},{c_bad},4)'
         letter = f'SUBSTITUTE(ADDRESS(1,{col_bad},4),"1","")'
         _set(ws, *CHK_MSG,
@@ -614,8 +717,11 @@ class _Builder:
             write_cell(ws, R["code"], c, p.codes[j]).font = _font(bold=True)
             write_cell(ws, R["dimension"], c, p.dims[j])
             zc = self.z_col(j)
+            if self.translate:    # SPSSAU non-negative translation (h_Standardised row T)
+                zc = f"({zc}+{_ref(H_STANDARDISED, STD_ROWS['T'], c, 'rc')})"
             S = _ref(None, R["S"], c, "r")
-            _set(ws, R["S"], c, f"=SUM({zc})" if self.steps else f"=SUMPRODUCT({zc})")
+            _set(ws, R["S"], c, f"=SUM({zc})" if self.steps and not self.translate
+                 else f"=SUMPRODUCT({zc})")
             _set(ws, R["sum_zlnz"], c, f"=SUMPRODUCT({zc}*LN({zc}+({zc}=0)))")
             rng_ = _ref(H_STANDARDISED, STD_ROWS["range"], c, "r")
             _set(ws, R["e"], c, f"=IF(OR({rng_}=0,{S}<=0),1,MAX(0,MIN(1,"
@@ -635,6 +741,8 @@ class _Builder:
                 S = _ref(None, R["S"], c, "r")
                 for i in range(p.m):
                     z = _ref(H_STANDARDISED, self.z_top["pooled"] + i, c)
+                    if self.translate:
+                        z = f"({z}+{_ref(H_STANDARDISED, STD_ROWS['T'], c, 'rc')})"
                     _set(ws, top + i, c, f"=IF({z}>0,({z}/{S})*LN({z}/{S}),0)", "0.000000")
                 _set(ws, top + p.m, c, f"=SUM({_rng(None, top, c, top + p.m - 1, c)})", "0.000000")
             for i in range(p.m):
@@ -659,17 +767,23 @@ class _Builder:
         p, F = self.p, HELPER_FIRST_COL
         distance = self.s["distance"]
         self.kind = kind
-        ws = _helper(
-            self.wb, H_DISTANCES, "TOPSIS distances 距离",
-            ("ideal and anti-ideal = best / worst z within each region (h_Standardised, within-region "
-             "blocks)" if kind == "group" else
-             "ideal and anti-ideal = best / worst z over the pooled panel (h_Standardised rows A⁺, A⁻)")
-            + ("; d = √Σ (w·(z − z*))² (distance w2)" if distance == "w2" else
-               "; d = √Σ w·(z − z*)² (distance w)")
-            + ("" if self.steps else "; compact: z − z* = (x^E − B*)/R with B* on h_Standardised")
-            + "; a score's weights are renormalised within its indicators; a distance below the "
-              "tolerance 1E−12·‖A⁺ − A⁻‖ counts as 0 (as the engine). One formula per row and score: "
-              "SUMPRODUCT over the Data row. 公式，请勿输入。")
+        if self.grey:
+            ws = _helper(self.wb, H_DISTANCES, "Grey relational grade 灰色关联度",
+                         "score = grey relational grade against the ideal (Deng, ρ = 0.5): Δ = |y − Gb|/Gr "
+                         "(h_Standardised), ξ = (Δmin + ρΔmax)/(Δ + ρΔmax), grade = Σ w·ξ with the "
+                         "score's weights renormalised within its indicators. 公式，请勿输入。")
+        else:
+            ws = _helper(
+                self.wb, H_DISTANCES, "TOPSIS distances 距离",
+                ("ideal and anti-ideal = best / worst z within each region (h_Standardised, within-region "
+                 "blocks)" if kind == "group" else
+                 "ideal and anti-ideal = best / worst z over the pooled panel (h_Standardised rows A⁺, A⁻)")
+                + ("; d = √Σ (w·(z − z*))² (distance w2)" if distance == "w2" else
+                   "; d = √Σ w·(z − z*)² (distance w)")
+                + ("" if self.steps else "; compact: z − z* = (x^E − B*)/R with B* on h_Standardised")
+                + "; a score's weights are renormalised within its indicators; a distance below the "
+                  "tolerance 1E−12·‖A⁺ − A⁻‖ counts as 0 (as the engine). One formula per row and score: "
+                  "SUMPRODUCT over the Data row. 公式，请勿输入。")
         hdr = DIST_WEIGHT_HEADER
         _head(ws, hdr, 1, "weights of each score 各得分权重")
         _head(ws, hdr, 2, "Σw")
@@ -701,6 +815,8 @@ class _Builder:
                     _set(ws, r, self.col(j), f"=IF({tot}<=0,1/{len(members)},{w}/{tot})", "0.0000")
                 else:
                     ws.cell(r, self.col(j)).value = 0
+        if self.grey:
+            return self._grey(ws, score_names, hdr + len(score_names) + 2)
         # zero tolerance per score (columns) and group (rows)
         r = hdr + len(score_names) + 2
         _head(ws, r, 1, "zero tolerance 1E−12·‖A⁺ − A⁻‖ 零容差")
@@ -749,6 +865,49 @@ class _Builder:
         for c in range(F, F + 2 * len(score_names)):
             ws.column_dimensions[_L(c)].width = 12
 
+    def _grey(self, ws, score_names, r):
+        """Grey relational grade of every row for every score (methods9): Δ_ij = |y_ij − Gb_j|/Gr_j
+        (min-max distance to the ideal, reference = 1), Δmin = 0 (each column's best row),
+        Δmax = max of the score's columns' Δmax; grade = Σ w·(Δmin + ρΔmax)/(Δ + ρΔmax), all
+        Δmax = 0 → 1 (Deng 1982, ρ = 0.5, as jx.grey_relational_grade)."""
+        p, F = self.p, HELPER_FIRST_COL
+        rho = _num(GREY_RHO)
+        _head(ws, r, 1, "grey relational grade: Δmin, Δmax per score 灰色关联 两级最小/最大差")
+        _head(ws, r + 1, 1, "Δmin")
+        _head(ws, r + 2, 1, "Δmax")
+        dm = {}
+        for k, name in enumerate(score_names):
+            _head(ws, r, F + k, name)
+            members = list(range(p.n)) if k == 0 else p.members(p.dimensions[k - 1])
+            ws.cell(r + 1, F + k).value = 0
+            cells = _row_runs(H_STANDARDISED, STD_ROWS["Gd"], [self.col(j) for j in members])
+            _set(ws, r + 2, F + k, "=MAX(" + ",".join(cells) + ")")
+            dm[name] = (_ref(None, r + 1, F + k, "rc"), _ref(None, r + 2, F + k, "rc"))
+        r += 4
+        _head(ws, r, 1, f"grey relational grade of every row (ρ = {GREY_RHO:g}) 各行灰色关联度")
+        hdr2 = r + 1
+        for k, h in enumerate(("region 地区", "year 年份")):
+            _head(ws, hdr2, 1 + k, h)
+        self.d_cols = {}
+        for k, name in enumerate(score_names):
+            self.d_cols[name] = (F + k,)
+            _head(ws, hdr2, F + k, f"{name} grade")
+        top = self.d_top = hdr2 + 1
+        for i in range(p.m):
+            rr = top + i
+            write_cell(ws, rr, 1, p.regions[i])
+            ws.cell(rr, 2).value = p.years[i]
+            for name in score_names:
+                cols = self.spans[name]
+                W = self.span(None, self.weight_rows[name], cols)
+                y = self.y_span(self.span(p.data_sheet, p.data_rows[i], cols), cols)
+                Gb, Gr = (self.span(H_STANDARDISED, STD_ROWS[k], cols) for k in ("Gb", "Gr"))
+                dmin, dmax = dm[name]
+                _set(ws, rr, self.d_cols[name][0],
+                     f"=IF({dmax}=0,1,SUMPRODUCT({W},({dmin}+{rho}*{dmax})/(ABS({y}-{Gb})/{Gr}+{rho}*{dmax})))",
+                     "0.000000")
+        ws.freeze_panes = ws.cell(row=DIST_WEIGHT_HEADER + 1, column=F)
+
     def ideal(self, g, cols: tuple | None = None):
         """(A⁺, A⁻) row ranges on h_Standardised: pooled (g None) or within group g."""
         if g is None:
@@ -762,6 +921,8 @@ class _Builder:
         return "SUM(" + ",".join(cells) + ")" if cells else "0"
 
     def closeness(self, name, i) -> str:
+        if self.grey:
+            return f"={_ref(H_DISTANCES, self.d_top + i, self.d_cols[name][0])}"
         dp_col, dm_col = self.d_cols[name]
         dp = _ref(H_DISTANCES, self.d_top + i, dp_col)
         dm = _ref(H_DISTANCES, self.d_top + i, dm_col)
@@ -1059,7 +1220,8 @@ def _weights_row(ws, r, cols, j, p: _Panel, b: _Builder, entropy: bool):
         nm = _ref(p.ind_sheet, p.ind_rows[j], name_col)
         _set(ws, r, cols["indicator"], f'=IF(TRIM({nm}&"")="",{_str(code)},{nm})')
     sign = _ref(H_STANDARDISED, STD_ROWS["sign"], c)
-    _set(ws, r, cols["direction"], f'=IF({sign}>0,"+","-")')
+    plus = _str(str(b.pos[j])) if j in b.pos else '"+"'     # middle / interval: as the engine shows it
+    _set(ws, r, cols["direction"], f'=IF({sign}>0,{plus},"-")')
     if entropy:
         for key in ("e", "d", "w"):
             _set(ws, r, cols[key], f"={_ref(H_ENTROPY, ENT_ROWS[key], c)}", _fmt(key))
@@ -1564,31 +1726,6 @@ def _check_formulas(wb):
 
 # ---------------------------------------------------------------- entry points
 
-def _refuse_positivised(book, tpl):
-    """Share formulas implement + / − directions only: refuse a middle or interval indicator
-    (one line naming its Indicators cell)."""
-    from ..methods._matrix import direction_spec
-
-    if tpl.name == "coupling_coordination":
-        return
-    block = tpl.inputs[0]
-    ind = book.read_block(block)
-    cols = [str(c).strip().lower() for c in ind.columns]
-    if "direction" not in cols:
-        return
-    j = cols.index("direction")
-    top, left = ind.attrs.get("origin", (block.row, block.col))
-    rows = list(ind.attrs.get("rows") or range(top + 1, top + 1 + len(ind)))
-    for i in range(len(ind)):
-        d = direction_spec(ind.iat[i, j])
-        if d is not None and d.positivised:
-            code = ind.iat[i, cols.index("code")] if "code" in cols else f"row {i + 1}"
-            raise InputError(f'{block.sheet}!{_L(left + j)}{rows[i]}: indicator "{code}" has direction '
-                             f'"{d}"; share workbooks implement + and - only (no positivisation '
-                             f"formulas): use Compute all for this workbook, or positivise the "
-                             f"column yourself (JJJ_POSITIVIZE) and mark it +")
-
-
 def share_book(wb, *, steps: bool | None = None):
     """Turn a filled template workbook (openpyxl) into a share workbook, in place; returns it.
 
@@ -1609,7 +1746,6 @@ def share_book(wb, *, steps: bool | None = None):
                          f"original template workbook instead")
     settings = read_settings(book, tpl)
     scheme = read_scheme(book, tpl, settings)
-    _refuse_positivised(book, tpl)
     if tpl.name == "entropy_topsis_ccd" and (settings.get("weights") or "entropy") != "entropy":
         sheet, row, col = tpl.setting_cell("weights")
         raise InputError(f"{sheet}!{_L(col)}{row} (Indicator weights 指标权重) is "
