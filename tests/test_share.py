@@ -35,7 +35,8 @@ from .libreoffice import convert
 ALLOWED = {"SUM", "SUMPRODUCT", "SUMIF", "SUMIFS", "COUNTIF", "COUNTIFS", "LN", "EXP", "SQRT",
            "ABS", "MIN", "MAX", "INDEX", "MATCH", "LOOKUP", "IF", "IFERROR", "AND", "OR", "COUNT",
            "COUNTA", "POWER", "RANK", "ROUND", "SMALL", "TRIM", "LOWER", "NA", "ROWS", "ISNUMBER",
-           "ISLOGICAL", "ADDRESS", "COLUMN", "SUBSTITUTE"}
+           "ISLOGICAL", "ADDRESS", "COLUMN", "SUBSTITUTE",
+           "FIND", "LEFT", "MID"}       # AHP comparisons typed as text "1/3" (Excel 2010, LibreOffice)
 FUNC = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 STRING = re.compile(r'"(?:[^"]|"")*"')
 RTOL, ATOL = 1e-9, 1e-12
@@ -157,7 +158,55 @@ CASES = {
                                           {"shift": 0, "translate": "spssau", "distance": "w"},
                                           None, False, False),
     "index_middle_interval_group": ("ideal_solution_index", "paper004", {}, None, False, False),
+    # AHP weights by formulas (h_AHP, repeated squaring), alone and combined with entropy
+    "ccd_ahp_dims": ("entropy_topsis_ccd", "paper000", {"weights": "ahp"}, None, False, False),
+    "ccd_entropy_plus_ahp_dims_max": ("entropy_topsis_ccd", "paper000",
+                                      {"weights": "entropy+ahp", "method": "max"}, None, False, True),
+    "ccd_entropy_x_ahp_codes": ("entropy_topsis_ccd", "paper000",
+                                {"weights": "entropy*ahp", "closeness": "squared"}, None, False, False),
 }
+
+DIMS000 = ["economy", "technology", "environment", "education", "life"]
+CODES000 = ["gdp", "tertiary_va", "income_pc", "patent_apps", "patents_granted", "rd_share",
+            "green_cover", "energy_reduction", "enroll_share", "edu_share", "colleges_per_100k",
+            "unemployment", "road_freight", "road_passengers"]
+
+
+def _saaty_upper(n, seed):
+    """An upper triangle of Saaty-scale judgements, half typed as text fractions "1/k"."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n - 1):
+        row = []
+        for _ in range(i + 1, n):
+            k = int(rng.integers(1, 10))
+            row.append(k if rng.random() < 0.5 else (f"1/{k}" if k > 1 else "1"))
+        out.append(row)
+    return out
+
+
+# case -> (items, upper triangle as typed); the rest of the matrix blank (reciprocals)
+AHP = {
+    "ccd_ahp_dims": (DIMS000, [["3", "5", "1/2", "4"], ["2", "1/3", "3"], ["1/4", "2"], ["5"]]),
+    "ccd_entropy_plus_ahp_dims_max": (DIMS000, [[2, "1/3", 4, "1/2"], [" 1 / 5 ", 3, "1"], [6, 2], ["1/3"]]),
+    "ccd_entropy_x_ahp_codes": (CODES000, _saaty_upper(14, 3)),
+}
+
+
+def _ahp_fill(wb, items, upper):
+    ws = wb[layout.AHP_SHEET]
+    b = layout.AHP_MATRIX
+    for r in range(b.row, b.row + 20):
+        for c in range(b.col, b.col + 20):
+            ws.cell(r, c).value = None
+    ws.cell(b.row, b.col).value = "item"
+    for k, name in enumerate(items):
+        ws.cell(b.row, b.col + 1 + k).value = name
+        ws.cell(b.row + 1 + k, b.col).value = name
+        ws.cell(b.row + 1 + k, b.col + 1 + k).value = 1
+    for i, row in enumerate(upper):
+        for k, v in enumerate(row):
+            ws.cell(b.row + 1 + i, b.col + 2 + i + k).value = v
 
 # methods9: middle / interval directions typed on the Indicators sheet (share formulas positivise)
 DIRECTIONS = {
@@ -205,6 +254,8 @@ def _filled(tmp_path, case):
         wb[sheet].cell(row, col).value = value
     if custom:
         _custom_scheme(wb, tpl)
+    if case in AHP:
+        _ahp_fill(wb, *AHP[case])
     path = tmp_path / f"{case}.xlsx"
     wb.save(path)
     return path
@@ -370,6 +421,11 @@ def _edits(name, case, wb):
         col = [float(ws.cell(r, c).value) for r in same]
         best = max(col) * 2 if dirs.get(code, "+") == "+" else min(col) / 2
         edits.append((block.sheet, ideal_row, c, best))
+    if case in AHP:          # an AHP judgement changed in the share workbook, typed as text
+        b = layout.AHP_MATRIX
+        edits.append((layout.AHP_SHEET, b.row + 1, b.col + 3, "1/7"))
+        edits.append((layout.AHP_SHEET, b.row + 2, b.col + 3, None))      # a_23 cleared …
+        edits.append((layout.AHP_SHEET, b.row + 3, b.col + 2, "4"))       # … a_32 typed instead
     return edits, ideal_row
 
 
@@ -699,3 +755,35 @@ def test_direction_words_analysts_type_work_in_share_workbooks(tmp_path, lo_dir)
     plain_path = tmp_path / "plain.xlsx"
     plain.save(plain_path)
     assert _compare("entropy_topsis_ccd", _engine(plain_path), recalc) > 100
+
+
+def test_share_ahp_saaty_1990_house_example(tmp_path, lo_dir):
+    """Saaty (1990) EJOR 48:9–26, house example (8 criteria): printed priority vector .173 .054
+    .188 .018 .031 .036 .167 .333, λmax = 9.669, C.I. = 0.238, C.R. = 0.169. The share
+    workbook's h_AHP formulas (repeated squaring, no add-in) recalculated by LibreOffice give
+    them, and equal the engine (numpy.linalg.eig) to 1e-9. With weights = entropy the AHP block
+    is informational, so the items need not be the indicators."""
+    from tests.test_template_variants import HOUSE, HOUSE_UPPER
+
+    wb = build_template("entropy_topsis_ccd")
+    fill_inputs(wb, "entropy_topsis_ccd", *_panel("paper000"))
+    _ahp_fill(wb, HOUSE, HOUSE_UPPER)
+    src = tmp_path / "house.xlsx"
+    wb.save(src)
+    out = share_workbook(src, tmp_path / "house-share.xlsx", steps=False)
+    recalc = load_workbook(convert(out, "xlsx", lo_dir / "house"), data_only=True)
+    engine = _engine(src)
+    assert _compare("entropy_topsis_ccd", engine, recalc) > 100
+    b = layout.ENTROPY_TOPSIS_CCD.outputs["ahp"]
+    ws = recalc[b.sheet]
+    got = {ws.cell(r, b.col).value: ws.cell(r, b.col + 1).value for r in range(b.row + 1, b.row + 14)}
+    assert [got[h] for h in HOUSE] == pytest.approx([.173, .054, .188, .018, .031, .036, .167, .333],
+                                                    abs=5e-4)
+    assert round(got["λmax"], 3) == 9.669 and round(got["CI"], 3) == 0.238
+    assert round(got["CR"], 3) == 0.169 and got["RI"] == 1.41
+    assert got["consistent (CR ≤ 0.1)"].startswith("no")
+    assert share_wb_formula(out, b.sheet, b.row + 1, b.col + 1).startswith("='h_AHP'!")
+
+
+def share_wb_formula(path, sheet, row, col):
+    return str(load_workbook(path)[sheet].cell(row, col).value)

@@ -76,7 +76,9 @@ H_DISTANCES = "h_Distances"
 H_COUPLING = "h_Coupling"
 H_GRADES = "h_Grades"
 H_CHECKS = "h_Checks"
-HELPER_SHEETS = (H_CHECKS, H_STANDARDISED, H_ENTROPY, H_DISTANCES, H_COUPLING, H_GRADES)
+H_AHP = "h_AHP"                # methods9: AHP weights by formulas (entropy_topsis_ccd)
+HELPER_SHEETS = (H_CHECKS, H_STANDARDISED, H_ENTROPY, H_AHP, H_DISTANCES, H_COUPLING, H_GRADES)
+AHP_SQUARINGS = 12             # B ← B²/ΣB² twelve times: A^4096, the principal eigenvector
 REMOVED_SHEETS = (FORMULAS_SHEET, layout.CONF_SHEET)   # add-in formulas / xlwings config: not shared
 
 # every helper sheet: column A label (region / score / dimension), B year or group number;
@@ -130,6 +132,7 @@ GRADE_COLOURS = ((0xF8, 0x69, 0x6B), (0xFF, 0xEB, 0x84), (0x63, 0xBE, 0x7B))
 SHARE_FUNCTIONS = frozenset({
     "ABS", "ADDRESS", "AND", "COLUMN", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "EXP", "IF",
     "IFERROR", "INDEX", "ISLOGICAL", "ISNUMBER", "LN", "LOOKUP", "LOWER", "MATCH", "MAX", "MIN",
+    "FIND", "LEFT", "MID",          # methods9: AHP comparisons typed as text "1/3"
     "NA", "OR", "POWER", "RANK", "ROUND", "ROWS", "SMALL", "SQRT", "SUBSTITUTE", "SUM", "SUMIF",
     "SUMIFS", "SUMPRODUCT", "TRIM",
 })
@@ -756,6 +759,8 @@ class _Builder:
         """The formula (without =) of the weight of indicator j."""
         if self.s["weights"] == "entropy":
             return _ref(H_ENTROPY, ENT_ROWS["w"], self.col(j), "r")
+        if self.s["weights"] in AHP_CHOICES:      # methods9: h_AHP, weights used
+            return _ref(H_AHP, self.ahp_used_row, self.col(j), "r")
         # hierarchical equal weights: K dimensions × 1/K, split equally among its indicators
         K = len(self.p.dimensions)
         count = len(self.p.members(self.p.dims[j]))
@@ -1142,25 +1147,212 @@ def _fmt(name: str) -> str:
     return layout.NUMBER_FORMATS.get(name, layout.SCORE_FORMAT)
 
 
+# ---------------------------------------------------------------- AHP weights (methods9)
+
+AHP_CHOICES = ("ahp", "entropy+ahp", "entropy*ahp")
+
+
+def _ahp_helper(wb, p: _Panel, b: _Builder, choice: str):
+    """h_AHP: the AHP sheet's comparison matrix as formulas (METHODS.md §2, Saaty 1980/1990).
+
+    P: each typed cell read as a number (text "1/3" split at "/"; text "3" as a number; blank
+    → ""); A: diagonal 1, a blank cell the reciprocal of its mirror; check: every a_ij > 0 and
+    |a_ij·a_ji − 1| ≤ 0.02 (the engine's tolerance), else #N/A; B₀ = A/ΣA, then
+    :data:`AHP_SQUARINGS` times B ← B²/ΣB² with (B²)_ij = SUMPRODUCT(row i of B, row j of Bᵀ):
+    B ∝ A^4096 whose row sums ∝ the principal right eigenvector w (Perron). λmax = Σ_j
+    (column sum j of A)·w_j (1ᵀAw = λ·1ᵀw); CI = (λmax − n)/(n − 1); CR = CI/RI (Saaty's RI).
+    Indicator weights: AHP over the codes, or a dimension's weight split equally; combined
+    with entropy as Settings weights says. Returns {item: cell, "λmax": …} for the Weights
+    sheet's AHP block, or None when the AHP sheet has no comparisons."""
+    from .actions import read_ahp_matrix
+    from ..methods.ahp import RECIPROCAL_TOLERANCE, RI_SAATY
+
+    book = OpenpyxlBook(workbook=wb)
+    M = read_ahp_matrix(book)
+    if M is None:
+        return None
+    n = M.shape[0]
+    items = [str(v) for v in M.index]
+    top, left = M.attrs["origin"]
+    rows = M.attrs["rows"] or [top + 1 + i for i in range(n)]
+    src = wb[layout.AHP_SHEET]
+    ws = _helper(wb, H_AHP, "AHP weights 层次分析法权重",
+                 "Comparisons of the AHP sheet read as numbers (\"1/3\" as text is split at \"/\"; a blank "
+                 "cell takes the reciprocal of its mirror); principal eigenvector by repeated squaring "
+                 f"(B ← B²/ΣB², {AHP_SQUARINGS} times: A^{2 ** AHP_SQUARINGS}); λmax = Σ column sum·w; "
+                 "CI = (λmax − n)/(n − 1); CR = CI/RI (Saaty). #N/A when a comparison is not a positive "
+                 "number or a pair is not reciprocal (a_ij·a_ji within 2 % of 1). 公式，请勿输入。")
+    fill = _fill(INPUT_FILL)
+    from openpyxl.styles import Protection
+    for i in range(n):                  # the comparisons stay editable in the share workbook
+        for j in range(n):
+            cell = src.cell(rows[i], left + 1 + j)
+            cell.protection = Protection(locked=False)
+            cell.fill = fill
+    r = 4
+    blocks = {}
+
+    def block(title, key, formula, fmt="0.000000"):
+        nonlocal r
+        _head(ws, r, 1, title)
+        for k, name in enumerate(items):
+            _head(ws, r, 2 + k, name)
+            write_cell(ws, r + 1 + k, 1, name)
+        blocks[key] = r + 1
+        for i in range(n):
+            for j in range(n):
+                _set(ws, r + 1 + i, 2 + j, "=" + formula(i, j), fmt)
+        r += n + 2
+
+    def at(key, i, j, fix=""):
+        return _ref(None, blocks[key] + i, 2 + j, fix)
+
+    def whole(key):
+        return _rng(None, blocks[key], 2, blocks[key] + n - 1, 1 + n)
+
+    def parse(i, j):
+        v = _ref(layout.AHP_SHEET, rows[i], left + 1 + j)
+        t = f'TRIM({v}&"")'
+        f = f'FIND("/",{t})'
+        return (f'IF(ISNUMBER({v}),{v},IF({t}="","",IF(ISNUMBER({f}),'
+                f'LEFT({t},{f}-1)/MID({t},{f}+1,99),{t}*1)))')
+    block("P: comparisons as numbers 判断值", "P", parse)
+
+    def fill_a(i, j):
+        pij, pji = at("P", i, j), at("P", j, i)
+        if i == j:
+            return f'IF({pij}="",1,IF(ABS({pij}-1)>1E-9,NA(),1))'
+        return f'IF({pij}="",1/{pji},{pij})'
+    block("A: comparison matrix (reciprocals filled) 判断矩阵", "A", fill_a)
+    block("Aᵀ", "AT", lambda i, j: at("A", j, i))
+    chk = r
+    _head(ws, chk, 1, "check: 0 = positive and reciprocal 检查")
+    _set(ws, chk, 2, f"=SUMPRODUCT(({whole('A')}<=0)+(ABS({whole('A')}*{whole('AT')}-1)>"
+                     f"{_num(RECIPROCAL_TOLERANCE)}))")
+    ok = _ref(None, chk, 2, "rc")
+    r += 2
+    block("B₀ = A/ΣA", "B0", lambda i, j: f"IF({ok}=0,{at('A', i, j)}/SUM({whole('A')}),NA())")
+    prev = "B0"
+    for k in range(1, AHP_SQUARINGS + 1):
+        block(f"B{k - 1}ᵀ", f"T{k - 1}", lambda i, j, q=prev: at(q, j, i))
+        tp = f"T{k - 1}"
+        # Σ(B²) = Σ_l (column sum l)(row sum l) of B, in one cell
+        _head(ws, r, 1, f"Σ B{k - 1}²")
+        rs = "+".join(f"SUM({_rng(None, blocks[prev] + l, 2, blocks[prev] + l, 1 + n)})"
+                      f"*SUM({_rng(None, blocks[tp] + l, 2, blocks[tp] + l, 1 + n)})" for l in range(n))
+        _set(ws, r, 2, "=" + rs)
+        total = _ref(None, r, 2, "rc")
+        r += 2
+
+        def sq(i, j, q=prev, t=tp, tot=total):
+            row_i = _rng(None, blocks[q] + i, 2, blocks[q] + i, 1 + n)
+            col_j = _rng(None, blocks[t] + j, 2, blocks[t] + j, 1 + n)
+            return f"SUMPRODUCT({row_i},{col_j})/{tot}"
+        block(f"B{k} = B{k - 1}²/ΣB{k - 1}²", f"B{k}", sq, "0.000000000")
+        prev = f"B{k}"
+    # weights, λmax, CI, RI, CR
+    _head(ws, r, 1, "item 项目")
+    for k, h in enumerate(("w (row sums of B, normalised) 权重", "column sum of A 列和")):
+        _head(ws, r, 2 + k, h)
+    wtop = r + 1
+    last = whole(prev)
+    for i, name in enumerate(items):
+        write_cell(ws, wtop + i, 1, name)
+        _set(ws, wtop + i, 2, f"=SUM({_rng(None, blocks[prev] + i, 2, blocks[prev] + i, 1 + n)})/SUM({last})",
+             "0.000000")
+        _set(ws, wtop + i, 3, f"=SUM({_rng(None, blocks['AT'] + i, 2, blocks['AT'] + i, 1 + n)})", "0.000000")
+    wcol = _rng(None, wtop, 2, wtop + n - 1, 2)
+    r = wtop + n + 1
+    RI = RI_SAATY[n - 1]
+    stats = {}
+    for key, formula in (("λmax", f"=SUMPRODUCT({_rng(None, wtop, 3, wtop + n - 1, 3)},{wcol})"),
+                         ("CI", None), ("RI", None), ("CR", None), ("consistent (CR ≤ 0.1)", None)):
+        write_cell(ws, r, 1, key).font = _font(bold=True)
+        stats[key] = _ref(H_AHP, r, 2)
+        if key == "λmax":
+            _set(ws, r, 2, formula, "0.0000")
+            lam = _ref(None, r, 2)
+        elif key == "CI":
+            x = f"({lam}-{n})/{n - 1}" if n > 2 else "0"
+            _set(ws, r, 2, f"=IF(ABS({x})<1E-12,MAX({x},0),{x})" if n > 2 else "=0", "0.0000")
+            ci = _ref(None, r, 2)
+        elif key == "RI":
+            ws.cell(r, 2).value = RI
+            ri = _ref(None, r, 2)
+        elif key == "CR":
+            _set(ws, r, 2, f"={ci}/{ri}" if n > 2 else "=0", "0.0000")
+            cr = _ref(None, r, 2)
+        else:
+            _set(ws, r, 2, f'=IF({cr}<=0.1,"yes 是","no 否 — revise the matrix 请修改判断矩阵")')
+        r += 1
+    for i, name in enumerate(items):
+        stats[name] = _ref(H_AHP, wtop + i, 2)
+    if choice not in AHP_CHOICES:      # informational: the AHP block of the Weights sheet only
+        return stats
+    # indicator weights, aligned with the Data columns
+    r += 1
+    codes, dims = [str(c) for c in p.codes], [str(d) for d in p.dims]
+    level = "codes" if set(items) == set(codes) else "dims"
+    _head(ws, r, 1, "AHP weight of each indicator 指标AHP权重")
+    _head(ws, r + 1, 1, "weights used 使用的权重 (" + choice + ")")
+    for j in range(p.n):
+        c = b.col(j)
+        _head(ws, r - 1, c, p.codes[j])
+        if level == "codes":
+            _set(ws, r, c, f"={_ref(None, wtop + items.index(codes[j]), 2)}", "0.000000")
+        else:
+            _set(ws, r, c, f"={_ref(None, wtop + items.index(dims[j]), 2)}/{dims.count(dims[j])}",
+                 "0.000000")
+        wa = _ref(None, r, c)
+        we = _ref(H_ENTROPY, ENT_ROWS["w"], c)
+        if choice == "ahp":
+            f = f"={wa}"
+        elif choice == "entropy+ahp":
+            f = f"=0.5*{we}+0.5*{wa}"
+        else:
+            f = (f"={we}*{wa}/SUMPRODUCT({b.span(H_ENTROPY, ENT_ROWS['w'])},"
+                 f"{b.span(None, r)})")
+        _set(ws, r + 1, c, f, "0.000000")
+    b.ahp_used_row = r + 1
+    ws.column_dimensions["A"].width = 34
+    return stats
+
+
 # ---------------------------------------------------------------- the two panel workflows
 
 def _share_ccd(wb, tpl, p: _Panel, settings, scheme, written: dict, steps: bool):
-    b = _Builder(wb, tpl, p, {**settings, "weights": "entropy"}, "ccd", steps)
+    choice = settings.get("weights") or "entropy"
+    b = _Builder(wb, tpl, p, {**settings, "weights": choice}, "ccd", steps)
     b.checks()
     b.standardised(pooled=True, group=False)
     b.entropy()
+    ahp = _ahp_helper(wb, p, b, choice)       # methods9: None without comparisons
     scores = ["overall"] + list(p.dimensions)
     b.distances(scores, "pooled")
     grades = _Grades(wb, scheme, settings["lang"], settings.get("closed", "left"))
     cf = []
-    # Weights (paper 000 Table 2 layout)
+    # Weights (paper 000 Table 2 layout; with AHP weights the entropy weights in entropy_w)
     blk = tpl.outputs["weights"]
     ws = wb[blk.sheet]
-    cols = _expect(ws, blk, ["dimension", "indicator", "direction", "e", "d", "w", "dimension_weight"])
+    combined = choice in AHP_CHOICES
+    cols = _expect(ws, blk, ["dimension", "indicator", "direction"]
+                   + (["entropy_w"] if combined else ["e", "d"]) + ["w", "dimension_weight"])
     for j in range(p.n):
         r = blk.row + 1 + j
         _check_keys(ws, blk, j, (p.dims[j],))
-        _weights_row(ws, r, cols, j, p, b, entropy=True)
+        _weights_row(ws, r, cols, j, p, b, entropy=not combined)
+        if combined:
+            c = b.col(j)
+            _set(ws, r, cols["entropy_w"], f"={_ref(H_ENTROPY, ENT_ROWS['w'], c)}", _fmt("w"))
+    if ahp is not None:       # the AHP block on Weights: weights, λmax, CI, RI, CR, consistent
+        blk = tpl.outputs["ahp"]
+        ws = wb[blk.sheet]
+        r = blk.row + 1
+        while ws.cell(r, blk.col).value not in (None, ""):
+            key = str(ws.cell(r, blk.col).value)
+            if key in ahp:
+                _set(ws, r, blk.col + 1, "=" + ahp[key])
+            r += 1
     # Scores
     blk = tpl.outputs["scores"]
     ws = wb[blk.sheet]
@@ -1696,6 +1888,8 @@ def _write_notes(wb, tpl, settings, scheme_name: str, steps: bool):
                         "matrices (teaching, small panels)")))
     helpers = {
         H_CHECKS: "input checks: per-row check, all-OK flag, first problem",
+        H_AHP: "AHP sheet's comparisons read as numbers, reciprocals filled, repeated squaring to the "
+               "principal eigenvector, λmax, CI, RI, CR, indicator weights used",
         H_STANDARDISED: "direction signs, column min / max / range / sum, constants of z = (x^E − A)/R "
                         "+ S, ideal / anti-ideal" + (", standardised matrix z" if steps else ""),
         H_ENTROPY: "S = Σz, Σ z·ln z, e, d, w" + (", p·ln p matrix" if steps else ""),
@@ -1746,11 +1940,6 @@ def share_book(wb, *, steps: bool | None = None):
                          f"original template workbook instead")
     settings = read_settings(book, tpl)
     scheme = read_scheme(book, tpl, settings)
-    if tpl.name == "entropy_topsis_ccd" and (settings.get("weights") or "entropy") != "entropy":
-        sheet, row, col = tpl.setting_cell("weights")
-        raise InputError(f"{sheet}!{_L(col)}{row} (Indicator weights 指标权重) is "
-                         f"{settings['weights']}; share workbooks compute entropy weights only: "
-                         f"set it to entropy to share, or use Compute all")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)
         run_action(book, "compute_all")          # validates; writes layout, structure, notes
