@@ -367,10 +367,18 @@ def test_weights_ahp_without_comparisons_names_the_setting(tmp_path):
         run_action(OpenpyxlBook(path), "compute_all")
 
 
-def test_share_refuses_ahp_weights_naming_the_setting(tmp_path):
-    from jjj_xl.workbook.share import share_workbook
+def test_share_computes_ahp_weights_by_formulas(tmp_path):
+    """Settings weights = entropy+ahp is shared (no longer refused): h_AHP holds the AHP
+    weights as formulas and the Weights sheet's w reads them (LibreOffice recalculation:
+    tests/test_share.py cases ccd_ahp_dims, ccd_entropy_plus_ahp_dims_max, …)."""
+    from openpyxl import load_workbook
+    from jjj_xl.workbook.share import H_AHP, share_workbook
     _etc_book(tmp_path, DIMS, _consistent_upper(W_DIM))
     _set_and_reload(tmp_path, None, "weights", "entropy+ahp")
-    sheet, row, col = ETC.setting_cell("weights")
-    with pytest.raises(InputError, match=rf"^{sheet}!{chr(64 + col)}{row} .*entropy weights only"):
-        share_workbook(tmp_path / "etc.xlsx", tmp_path / "share.xlsx")
+    out = share_workbook(tmp_path / "etc.xlsx", tmp_path / "share.xlsx")
+    wb = load_workbook(out)
+    assert H_AHP in wb.sheetnames
+    w = ETC.outputs["weights"]
+    header = [wb[w.sheet].cell(w.row, w.col + k).value for k in range(6)]
+    assert header[3] == "entropy_w" and header[4] == "w"
+    assert str(wb[w.sheet].cell(w.row + 1, w.col + 4).value).startswith("=")

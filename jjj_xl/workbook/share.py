@@ -1774,8 +1774,9 @@ def _settings_summary(tpl, settings) -> str:
 def _guide_rows(tpl, settings, steps: bool = False) -> list[tuple[str, str]]:
     outputs = ", ".join(s for s in tpl.output_sheets if s != layout.NOTES_SHEET)
     helpers = ", ".join(h for h in HELPER_SHEETS
-                        if tpl.name != "coupling_coordination"
-                        or h in (H_CHECKS, H_COUPLING, H_GRADES))
+                        if (tpl.name != "coupling_coordination" and h != H_AHP)
+                        or h in (H_CHECKS, H_COUPLING, H_GRADES)
+                        or (h == H_AHP and settings.get("weights") in AHP_CHOICES))
     frozen = _settings_summary(tpl, settings)
     if tpl.name == "coupling_coordination":
         u = tpl.inputs[0].sheet
@@ -1792,7 +1793,9 @@ def _guide_rows(tpl, settings, steps: bool = False) -> list[tuple[str, str]]:
         edit_en = (f"You may edit the yellow cells: the numbers on {data}, and on {ind} the direction "
                    f"(+ / -), name, 中文名 and unit of each indicator; everything recalculates. Locked "
                    f"(structure, frozen at export): regions, years, indicator codes and dimensions, the "
-                   f"number of rows, and the {layout.SETTINGS_SHEET} ({frozen}).")
+                   f"number of rows, and the {layout.SETTINGS_SHEET} ({frozen}). A middle / interval "
+                   f"direction (middle 7, interval 10-20) is structure too: its best value or band is "
+                   f"frozen; the AHP sheet's comparisons stay editable.")
         edit_zh = (f"可修改黄色单元格：{data} 表中的数值，以及 {ind} 表中各指标的方向（+ / -）、名称、中文名与单位，结果自动重算。"
                    f"已锁定（导出时固定的结构）：地区、年份、指标代码与维度、行数，以及 {layout.SETTINGS_SHEET} 表中的设置"
                    f"（{frozen}）。")
