@@ -787,3 +787,23 @@ def test_share_ahp_saaty_1990_house_example(tmp_path, lo_dir):
 
 def share_wb_formula(path, sheet, row, col):
     return str(load_workbook(path)[sheet].cell(row, col).value)
+
+
+def test_share_bad_ahp_comparison_is_flagged(tmp_path, lo_dir):
+    """An AHP judgement made invalid in the share workbook (text "x"; a pair not reciprocal)
+    turns the results into #N/A and h_Checks!B5 names the AHP sheet (Compute refuses both)."""
+    src = _filled(tmp_path, "ccd_ahp_dims")
+    out = share_workbook(src, tmp_path / "ahp-share.xlsx", steps=False)
+    b = layout.AHP_MATRIX
+    for k, (cell, value) in enumerate((((b.row + 1, b.col + 2), "x"),
+                                       ((b.row + 2, b.col + 1), "3"))):   # a_12 = 3 and a_21 = 3
+        wb = load_workbook(out)
+        _apply(wb, [(layout.AHP_SHEET, *cell, value)])
+        bad = tmp_path / f"ahp-bad{k}.xlsx"
+        wb.save(bad)
+        with pytest.raises(jx.InputError, match=r"^sheet AHP: AHP!"):
+            _engine(src, [(layout.AHP_SHEET, *cell, value)])
+        got = load_workbook(convert(bad, "xlsx", lo_dir / f"ahp-bad{k}"), data_only=True)
+        assert got["h_Checks"]["B5"].value.startswith("check sheet AHP"), got["h_Checks"]["B5"].value
+        assert _is_error(got["Scores"]["C3"].value) and _is_error(got["Weights"]["E3"].value)
+        assert _note(got["Scores"]).startswith("⚠ check sheet AHP")

@@ -1230,6 +1230,7 @@ def _ahp_helper(wb, p: _Panel, b: _Builder, choice: str):
     _set(ws, chk, 2, f"=SUMPRODUCT(({whole('A')}<=0)+(ABS({whole('A')}*{whole('AT')}-1)>"
                      f"{_num(RECIPROCAL_TOLERANCE)}))")
     ok = _ref(None, chk, 2, "rc")
+    _flag_ahp_in_checks(wb, _ref(H_AHP, chk, 2, "rc"))
     r += 2
     block("B₀ = A/ΣA", "B0", lambda i, j: f"IF({ok}=0,{at('A', i, j)}/SUM({whole('A')}),NA())")
     prev = "B0"
@@ -1316,6 +1317,19 @@ def _ahp_helper(wb, p: _Panel, b: _Builder, choice: str):
     b.ahp_used_row = r + 1
     ws.column_dimensions["A"].width = 34
     return stats
+
+
+def _flag_ahp_in_checks(wb, check: str):
+    """h_Checks: the all-OK flag also needs the AHP matrix valid, and the message names the AHP
+    sheet first when it is not (text, a value ≤ 0, a pair not reciprocal)."""
+    ws = wb[H_CHECKS]
+    bad = f"IFERROR({check},1)<>0"
+    old_ok = str(ws.cell(*CHK_OK).value)[1:]
+    _set(ws, *CHK_OK, f"=AND({old_ok},IFERROR({check},1)=0)")
+    old_msg = str(ws.cell(*CHK_MSG).value)[1:]
+    _set(ws, *CHK_MSG, f'=IF({bad},"check sheet {layout.AHP_SHEET}: every comparison must be a positive '
+                       f'number (e.g. 3 or 1/3) and each pair reciprocal; results show #N/A until fixed. '
+                       f'请检查 {layout.AHP_SHEET} 表：判断值须为正数且两两互为倒数",{old_msg})')
 
 
 # ---------------------------------------------------------------- the two panel workflows
