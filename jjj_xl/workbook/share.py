@@ -64,6 +64,7 @@ from ..errors import InputError, JJJWarning, column_letter
 from .templates import CHARTS_SHEET, FORMULAS_SHEET, restore_charts
 from .cells import INPUT_FILL, save_atomically, write_cell
 from .styles import fill as _fill, font as _font, print_setup as _print_setup, validation
+from .styles import validation as _validation
 
 __all__ = ["share_workbook", "share_book", "SHARE_FUNCTIONS", "HELPER_SHEETS"]
 
@@ -1318,11 +1319,24 @@ def _colour_grades(cf_blocks, grades: _Grades):
 
 
 def _protect(wb, tpl, p: _Panel | None, settings: dict):
+    """Unlock and colour the editable input cells, add their data validation and protect the
+    sheets. What is done to the user's input sheets is also recorded in
+    ``wb._jjj_share_guards`` ({sheet: {"unlocked": {(r, c)}, "validations": [XML],
+    "protect": True}}): :func:`share_workbook` applies exactly that to the original package
+    (:mod:`jjj_xl.workbook.share_package`), so nothing else in those sheets changes."""
     from openpyxl.styles import Protection
 
     unlocked = Protection(locked=False)
     fill = _fill(INPUT_FILL)
     cells = []
+    guards = wb.__dict__.setdefault("_jjj_share_guards", {})
+
+    def validation(ws, sqref, **kw):
+        from openpyxl.xml.functions import tostring
+        dv = _validation(ws, sqref, **kw)
+        guards.setdefault(ws.title, {}).setdefault("validations", []).append(
+            tostring(dv.to_tree()).decode("utf-8"))
+        return dv
     if p is not None:
         ws = wb[p.data_sheet]
         cells += [ws.cell(r, c) for r in p.data_rows for c in p.data_cols]
@@ -1383,6 +1397,9 @@ def _protect(wb, tpl, p: _Panel | None, settings: dict):
     for c in cells:                       # editable cells: unlocked and yellow
         c.protection = unlocked
         c.fill = fill
+        guards.setdefault(c.parent.title, {}).setdefault("unlocked", set()).add((c.row, c.column))
+    for name in guards:
+        guards[name]["protect"] = True
     for ws in wb.worksheets:
         ws.protection.sheet = True
         ws.protection.formatColumns = False   # analysts may widen columns
@@ -1671,7 +1688,24 @@ def share_workbook(src_path, out_path, *, steps: bool | None = None) -> Path:
     Every numeric result cell of the output blocks becomes an Excel formula over the input
     sheets, in the cells where Compute all writes values; returns the path written.
     ``steps``: see :func:`share_book`.
+
+    Nothing of the user's file is lost (issue 7): the share workbook is a copy of the
+    original package in which only jjj-xl's parts are replaced — the output sheets, Guide,
+    Charts and the new helper sheets ``h_*`` (built by :func:`share_book` with openpyxl and
+    transplanted), styles appended, the workbook's sheet list — and the input sheets (Data,
+    Indicators or U, Settings) change only by the guards: the ``s`` attribute of the
+    editable input cells (unlocked, yellow), appended ``<dataValidation>`` elements, a
+    ``<sheetProtection>`` element and the frozen-settings note cell on Settings. Every
+    other part (threaded comments, custom XML, x14 validations and data bars, cached
+    values of input formulas, other sheets, ...) is byte-identical. The add-in's Formulas
+    and ``xlwings.conf`` sheets are removed, and so is a VBA project (a share workbook is
+    an .xlsx without macros; a note on the Notes sheet says so). See
+    :mod:`jjj_xl.workbook.share_package`.
     """
+    import io
+
+    from .share_package import assemble, vba_parts, write
+
     src, out = Path(src_path), Path(out_path)
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out.name}: a share workbook is saved as .xlsx (no macros); use a name "
@@ -1680,5 +1714,28 @@ def share_workbook(src_path, out_path, *, steps: bool | None = None) -> Path:
         raise InputError(f"{out.name}: the share workbook must not overwrite the original; choose "
                          f"another --out file")
     book = OpenpyxlBook(src)
-    share_book(book.wb, steps=steps)
-    return save_atomically(book.wb, out)
+    wb = book.wb
+    share_book(wb, steps=steps)
+    tpl = detect_template(OpenpyxlBook(workbook=wb))
+    if vba_parts(src):
+        _note_dropped_macros(wb, tpl, src.name)
+    rendered = io.BytesIO()
+    wb.save(rendered)
+    guards = {k: dict(v) for k, v in wb.__dict__.get("_jjj_share_guards", {}).items()}
+    sheet, row, col = SHARE_SETTINGS_NOTE
+    guards.setdefault(sheet, {}).update(cells=[(row, col)], protect=True)
+    owned = set(tpl.output_sheets) | {layout.GUIDE_SHEET, CHARTS_SHEET} | set(HELPER_SHEETS)
+    owned -= set(guards)
+    pkg, parts, removed, added = assemble(src, rendered.getvalue(), owned=owned, guards=guards,
+                                          remove=set(REMOVED_SHEETS), display=src.name)
+    return write(pkg, parts, removed, added, out, display=str(out))
+
+
+def _note_dropped_macros(wb, tpl, name: str) -> None:
+    """One row at the end of the share notes: the VBA project is not carried."""
+    ws = wb[layout.NOTES_SHEET]
+    col = tpl.outputs["notes"].col
+    row = ws.max_row + 1
+    write_cell(ws, row, col, "macros").font = _font(bold=True)
+    write_cell(ws, row, col + 1, f"the VBA project of {name} is not in this share workbook (an .xlsx "
+                                 f"has no macros); the original workbook keeps it")
