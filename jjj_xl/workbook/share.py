@@ -241,6 +241,10 @@ def _read_panel_positions(book: OpenpyxlBook, tpl: layout.Template) -> _Panel:
     if len(panel.keys) != len(data):
         raise InputError(f"sheet {data_block.sheet}: the share workbook needs the Data table in "
                          f"wide layout (region, year, one column per indicator code)")
+    _, data_left = data.attrs.get("origin", (data_block.row, data_block.col))
+    _, ind_left = ind.attrs.get("origin", (ind_block.row, ind_block.col))
+    data_rows = list(data.attrs.get("rows") or range(data_block.row + 1, data_block.row + 1 + len(data)))
+    ind_rows = list(ind.attrs.get("rows") or range(ind_block.row + 1, ind_block.row + 1 + len(ind)))
     cols = []
     for _, row in panel.indicators.iterrows():
         col = next((c for c in (row["code"], row["name"]) if c in header), None)
@@ -248,15 +252,15 @@ def _read_panel_positions(book: OpenpyxlBook, tpl: layout.Template) -> _Panel:
         if col is None:
             raise InputError(f'sheet {data_block.sheet}: no column for indicator "{row["code"]}"; the '
                              f"share workbook needs one column per indicator code")
-        cols.append(data_block.col + header.index(col))
-    ind_cols = {str(c).strip().lower(): ind_block.col + k for k, c in enumerate(ind.columns)}
+        cols.append(data_left + header.index(col))
+    ind_cols = {str(c).strip().lower(): ind_left + k for k, c in enumerate(ind.columns)}
     regions = list(panel.keys["region"])
     return _Panel(codes=list(panel.indicators["code"]), names=list(panel.indicators["name"]),
                   dims=list(panel.indicators["dimension"]), dimensions=list(panel.dimensions),
-                  data_rows=[data_block.row + 1 + i for i in range(len(data))], data_cols=cols,
+                  data_rows=data_rows, data_cols=cols,
                   regions=regions, years=[int(y) for y in panel.keys["year"]],
                   region_order=list(dict.fromkeys(regions)),
-                  ind_rows=[ind_block.row + 1 + j for j in range(len(panel.indicators))],
+                  ind_rows=ind_rows[:len(panel.indicators)],
                   ind_cols=ind_cols, data_sheet=data_block.sheet, ind_sheet=ind_block.sheet)
 
 
@@ -376,15 +380,24 @@ class _Builder:
             return STD_ROWS
         return {k: self.group_rows[(k, g)] for k in ("R", "Bbest", "Bworst")}
 
-    def z_col(self, j) -> str:
-        """Pooled z of indicator j over all rows: a range (steps) or an array expression."""
+    def z_col(self, j, run: tuple | None = None) -> str:
+        """Pooled z of indicator j over all rows (or the Data rows ``run`` = (first, last)):
+        a range (steps) or an array expression."""
         p, c = self.p, self.col(j)
         if self.steps:
             top = self.z_top["pooled"]
             return _rng(H_STANDARDISED, top, c, top + p.m - 1, c)
         R = STD_ROWS
-        return "(" + self.z_expr(_rng(p.data_sheet, p.data_rows[0], c, p.data_rows[-1], c),
+        a, b = run or (p.data_rows[0], p.data_rows[-1])
+        return "(" + self.z_expr(_rng(p.data_sheet, a, c, b, c),
                                  *(_ref(H_STANDARDISED, R[k], c, "rc") for k in ("A", "R", "S", "sign"))) + ")"
+
+    def z_cols(self, j) -> list[str]:
+        """z_col of indicator j split at fully blank Data rows (skipped, as ``run`` does): one
+        expression per run of consecutive data rows (one when there is no blank row)."""
+        if self.steps:
+            return [self.z_col(j)]
+        return [self.z_col(j, run) for run in _col_runs(self.p.data_rows)]
 
     def _write_consts(self, ws, c, rows: dict, mn, mx, rg, sm, sg, m: int, shift: float):
         """R, B⁺, B⁻ of one column, and A, S, z(min), z(max), best, worst where ``rows`` has them
@@ -614,10 +627,11 @@ class _Builder:
             c = self.col(j)
             write_cell(ws, R["code"], c, p.codes[j]).font = _font(bold=True)
             write_cell(ws, R["dimension"], c, p.dims[j])
-            zc = self.z_col(j)
+            zcs = self.z_cols(j)
             S = _ref(None, R["S"], c, "r")
-            _set(ws, R["S"], c, f"=SUM({zc})" if self.steps else f"=SUMPRODUCT({zc})")
-            _set(ws, R["sum_zlnz"], c, f"=SUMPRODUCT({zc}*LN({zc}+({zc}=0)))")
+            _set(ws, R["S"], c, f"=SUM({zcs[0]})" if self.steps else
+                 "=" + "+".join(f"SUMPRODUCT({zc})" for zc in zcs))
+            _set(ws, R["sum_zlnz"], c, "=" + "+".join(f"SUMPRODUCT({zc}*LN({zc}+({zc}=0)))" for zc in zcs))
             rng_ = _ref(H_STANDARDISED, STD_ROWS["range"], c, "r")
             _set(ws, R["e"], c, f"=IF(OR({rng_}=0,{S}<=0),1,MAX(0,MIN(1,"
                                 f"-({_ref(None, R['sum_zlnz'], c)}/{S}-LN({S}))/LN({m}))))", "0.0000")
@@ -1150,7 +1164,18 @@ def _check_sheet(wb):
     return ws
 
 
-def _u_checks(wb, ublock, wsu, m: int, n: int, rescaled: bool = False) -> list[str]:
+def _u_rows(book, ublock):
+    """The U table's block where it really starts (its Excel Table may have moved) and the
+    sheet row of each of its rows (fully blank rows skipped, as ``run`` does)."""
+    from dataclasses import replace
+
+    table = book.read_block(ublock)
+    top, left = table.attrs.get("origin", (ublock.row, ublock.col))
+    rows = list(table.attrs.get("rows") or range(top + 1, top + 1 + len(table)))
+    return table, replace(ublock, row=top, col=left), rows
+
+
+def _u_checks(wb, ublock, wsu, m: int, n: int, rescaled: bool = False, urows=None) -> list[str]:
     """Per-row checks of the U table (numbers in [0, 1]; any numbers when ``rescaled``);
     returns the check cell of each row."""
     ws = _check_sheet(wb)
@@ -1158,7 +1183,7 @@ def _u_checks(wb, ublock, wsu, m: int, n: int, rescaled: bool = False) -> list[s
     _head(ws, CHK_HEADER, 3, f"row check: 0 = OK, else the {ublock.sheet} row 行检查")
     out = []
     for i in range(m):
-        r, ur = CHK_TOP + i, ublock.row + 1 + i
+        r, ur = CHK_TOP + i, (urows[i] if urows else ublock.row + 1 + i)
         write_cell(ws, r, 1, wsu.cell(ur, ublock.col).value)
         row = _rng(ublock.sheet, ur, ublock.col + 1, ur, ublock.col + n)
         logical = "+".join(f"ISLOGICAL({_ref(ublock.sheet, ur, ublock.col + 1 + k)})" for k in range(n))
@@ -1189,14 +1214,14 @@ def _share_u(wb, tpl, settings, scheme):
     ublock = tpl.inputs[0]
     wsu = wb[ublock.sheet]
     book = OpenpyxlBook(workbook=wb)
-    table = book.read_block(ublock)
+    table, ublock, urows = _u_rows(book, ublock)
     systems = [str(c) for c in table.columns[1:]]
     n = len(systems)
     m = len(table)
     alpha = np.full(n, 1.0 / n) if settings["alpha"] is None else \
         parse_weights(settings["alpha"], n, systems, what="system weights")
     bounds = settings.get("rescale")
-    checks = _u_checks(wb, ublock, wsu, m, n, rescaled=bounds is not None)
+    checks = _u_checks(wb, ublock, wsu, m, n, rescaled=bounds is not None, urows=urows)
     grades = _Grades(wb, scheme, settings["lang"], settings.get("closed", "left"))
     coupling = _Coupling(wb, settings["coupling_model"])
     if bounds is not None:
@@ -1210,7 +1235,7 @@ def _share_u(wb, tpl, settings, scheme):
         mn, mx = [], []
         for k, name in enumerate(systems):
             _head(hc, r0, F + k, name)
-            col = _rng(ublock.sheet, ublock.row + 1, ublock.col + 1 + k, ublock.row + m, ublock.col + 1 + k)
+            col = _rng(ublock.sheet, urows[0], ublock.col + 1 + k, urows[-1], ublock.col + 1 + k)
             _set(hc, r0 + 1, F + k, f"=MIN({col})", "0.000000")
             _set(hc, r0 + 2, F + k, f"=MAX({col})", "0.000000")
             mn.append(_ref(None, r0 + 1, F + k, "rc"))
@@ -1226,7 +1251,7 @@ def _share_u(wb, tpl, settings, scheme):
             return x
     rows = []
     for i in range(m):
-        r = ublock.row + 1 + i
+        r = urows[i]
         label = wsu.cell(r, ublock.col).value
         label = str(label) if label is not None else f"row {i + 1}"
         rows.append((label, None, [f"IF({checks[i]}=0,{u_cell(_ref(ublock.sheet, r, ublock.col + 1 + k), k)},NA())"
@@ -1333,15 +1358,18 @@ def _protect(wb, tpl, p: _Panel | None, settings: dict):
 
     def validation(ws, sqref, **kw):
         from openpyxl.xml.functions import tostring
-        dv = _validation(ws, sqref, **kw)
+        first, *more = sqref.split()       # several ranges (columns or rows around blank rows)
+        dv = _validation(ws, first, **kw)
+        for ref in more:
+            dv.add(ref)
         guards.setdefault(ws.title, {}).setdefault("validations", []).append(
             tostring(dv.to_tree()).decode("utf-8"))
         return dv
     if p is not None:
         ws = wb[p.data_sheet]
         cells += [ws.cell(r, c) for r in p.data_rows for c in p.data_cols]
-        ref = " ".join(f"{_L(a)}{p.data_rows[0]}:{_L(b)}{p.data_rows[-1]}"
-                       for a, b in _col_runs(p.data_cols))
+        ref = " ".join(f"{_L(a)}{r1}:{_L(b)}{r2}" for a, b in _col_runs(p.data_cols)
+                       for r1, r2 in _col_runs(p.data_rows))
         if settings.get("method") in ("max", "share"):
             rule = dict(operator="greaterThanOrEqual", formula1="0")
             en = (f"A number ≥ 0 (method {settings['method']}"
@@ -1361,7 +1389,7 @@ def _protect(wb, tpl, p: _Panel | None, settings: dict):
             if c is None:
                 continue
             cells += [ind.cell(r, c) for r in p.ind_rows]
-            ref = f"{_L(c)}{p.ind_rows[0]}:{_L(c)}{p.ind_rows[-1]}"
+            ref = " ".join(f"{_L(c)}{r1}:{_L(c)}{r2}" for r1, r2 in _col_runs(p.ind_rows))
             if key == "direction":
                 validation(ind, ref, type="list", formula1='"+,-"', allow_blank=False,
                            showErrorMessage=True, showInputMessage=True, errorStyle="warning",
@@ -1375,22 +1403,22 @@ def _protect(wb, tpl, p: _Panel | None, settings: dict):
                            errorTitle="Text 文本", error="At most 255 characters. 最多 255 个字符。",
                            promptTitle="Label 标签", prompt="Free text, shown in the results. 自由文本。")
     else:
-        ub = tpl.inputs[0]
+        table, ub, urows = _u_rows(OpenpyxlBook(workbook=wb), tpl.inputs[0])
         ws = wb[ub.sheet]
-        table = OpenpyxlBook(workbook=wb).read_block(ub)
         m, n = len(table), len(table.columns) - 1
-        cells += [ws.cell(ub.row + 1 + i, ub.col + k) for i in range(m) for k in range(1, n + 1)]
+        cells += [ws.cell(urows[i], ub.col + k) for i in range(m) for k in range(1, n + 1)]
+        ref = " ".join(f"{_L(ub.col + 1)}{r1}:{_L(ub.col + n)}{r2}" for r1, r2 in _col_runs(urows))
         if m and n and settings.get("rescale") is not None:   # raw values, rescaled by formulas
             text = ("A number (rescaled per system, see h_Coupling). Not text, blank or TRUE/FALSE: "
                     "that row's results show #N/A. 须为数值（按系统区间化），否则该行结果显示 #N/A。")
-            validation(ws, f"{_L(ub.col + 1)}{ub.row + 1}:{_L(ub.col + n)}{ub.row + m}", type="decimal",
+            validation(ws, ref, type="decimal",
                        operator="between", formula1="-1E+307", formula2="1E+307", allow_blank=False,
                        showErrorMessage=True, showInputMessage=True, errorTitle="U value U 值",
                        error=text, promptTitle="U value U 值", prompt=text)
         elif m and n:
             text = ("A number in [0, 1]. Not text, blank or TRUE/FALSE: that row's results show #N/A "
                     "and h_Checks names the row. 须为 0 到 1 之间的数值，否则该行结果显示 #N/A。")
-            validation(ws, f"{_L(ub.col + 1)}{ub.row + 1}:{_L(ub.col + n)}{ub.row + m}", type="decimal",
+            validation(ws, ref, type="decimal",
                        operator="between", formula1="0", formula2="1", allow_blank=False,
                        showErrorMessage=True, showInputMessage=True, errorTitle="U in [0, 1] U 值",
                        error=text, promptTitle="U value U 值", prompt=text)
