@@ -85,3 +85,24 @@ def test_share_u_table_with_a_blank_row_matches_the_engine(tmp_path):
     assert _compare(tpl.name, _engine(tmp_path / "u-plain.xlsx"), recalc) > 10
     got = [r[3] for r in recalc["Results"].iter_rows(min_row=3, values_only=True) if r[3] is not None]
     assert len(got) == len(U) and np.isfinite(got).all()
+
+
+def test_share_follows_a_data_table_moved_from_the_template_cell(tmp_path):
+    """The Data table (its Excel Table tblData) moved two rows down and one column right: the
+    share formulas follow it, and LibreOffice gives the engine's numbers on the original."""
+    from openpyxl.utils import get_column_letter
+
+    src = filled(tmp_path)
+    wb = load_workbook(src)
+    ws = wb["Data"]
+    last_col, last_row = ws.max_column, ws.max_row
+    ws.move_range(f"A1:{get_column_letter(last_col)}{last_row}", rows=2, cols=1)
+    ws.tables["tblData"].ref = f"B3:{get_column_letter(last_col + 1)}{last_row + 2}"
+    moved = tmp_path / "moved.xlsx"
+    wb.save(moved)
+    out = _share(moved, tmp_path / "moved-share.xlsx")
+    share = load_workbook(out)
+    assert share["Data"]["D4"].protection.locked is False        # first number, moved
+    assert share["Data"]["C2"].protection.locked is True
+    recalc = load_workbook(convert(out, "xlsx", tmp_path / "lo"), data_only=True)
+    assert _compare(layout.ENTROPY_TOPSIS_CCD.name, _engine(src), recalc) > 10
