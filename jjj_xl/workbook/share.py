@@ -71,13 +71,9 @@ __all__ = ["share_workbook", "share_book", "SHARE_FUNCTIONS", "HELPER_SHEETS"]
 # ---------------------------------------------------------------- layout of the share workbook
 # (constants of this module; candidates for layout.py)
 
-H_STANDARDISED = "h_Standardised"
-H_ENTROPY = "h_Entropy"
-H_DISTANCES = "h_Distances"
-H_COUPLING = "h_Coupling"
-H_GRADES = "h_Grades"
-H_CHECKS = "h_Checks"
-HELPER_SHEETS = (H_CHECKS, H_STANDARDISED, H_ENTROPY, H_DISTANCES, H_COUPLING, H_GRADES)
+# helper sheet names live in share_guard (light: the macros import it to refuse share workbooks)
+from .share_guard import (H_CHECKS, H_COUPLING, H_DISTANCES, H_ENTROPY, H_GRADES,  # noqa: E402
+                          H_STANDARDISED, HELPER_SHEETS, refuse_share_workbook)
 REMOVED_SHEETS = (FORMULAS_SHEET, layout.CONF_SHEET)   # add-in formulas / xlwings config: not shared
 
 # every helper sheet: column A label (region / score / dimension), B year or group number;
