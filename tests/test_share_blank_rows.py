@@ -106,3 +106,28 @@ def test_share_follows_a_data_table_moved_from_the_template_cell(tmp_path):
     assert share["Data"]["C2"].protection.locked is True
     recalc = load_workbook(convert(out, "xlsx", tmp_path / "lo"), data_only=True)
     assert _compare(layout.ENTROPY_TOPSIS_CCD.name, _engine(src), recalc) > 10
+
+
+@pytest.mark.parametrize("case", ["index_max_entropy_group_ratio_w", "index_minmax_entropy_data",
+                                  "ccd_share_squared_wang_dimensions_zh_custom",
+                                  "u2_fan_right_rescale"])
+@pytest.mark.parametrize("steps", [False, True])
+def test_share_skips_blank_rows_for_every_kind_of_option(tmp_path, case, steps):
+    """Blank rows inserted in the input table of an option set (within-region ideal,
+    standardisation max / share, rescaled U): LibreOffice gives the engine's numbers on the
+    same workbook and on the workbook without the blank rows."""
+    from .test_share import CASES, _filled
+
+    name = CASES[case][0]
+    src = _filled(tmp_path, case)
+    wb = load_workbook(src)
+    block = layout.TEMPLATES[name].inputs[-1]
+    ws = wb[block.sheet]
+    for r in (block.row + 4, block.row + 8, block.row + 9):
+        ws.insert_rows(r)
+    blank = tmp_path / "blank.xlsx"
+    wb.save(blank)
+    out = _share(blank, tmp_path / "blank-share.xlsx", steps=steps)
+    recalc = load_workbook(convert(out, "xlsx", tmp_path / "lo"), data_only=True)
+    assert _compare(name, _engine(blank), recalc) > 10
+    assert _compare(name, _engine(src), recalc) > 10

@@ -31,7 +31,13 @@ What stays live and what is frozen: input numbers (Data values, U values) and th
 indicator directions, names and units are editable (unlocked, yellow) and everything
 recalculates; regions, years, indicator codes, dimensions, the number of rows and
 the Settings are structure, frozen at export (locked; export again to change them).
-Every Settings option of the three templates is supported. Refused, with a one-line
+Fully blank rows inside Data (or U) are skipped as ``jjj-xl run`` skips them: the formulas
+run over the rows actually read (per run of consecutive rows where a formula spans rows; the
+blank rows stay blank and locked, so COUNT / MIN / MAX / SUM and the counts n ignore them), and
+the engine's warning naming them is on the Notes. A table moved from the template cell
+(its Excel Table elsewhere) is followed. Every Settings option of the three templates is
+supported. The share copy keeps every part of the user's package that jjj-xl does not own
+(:func:`share_workbook`, :mod:`jjj_xl.workbook.share_package`). Refused, with a one-line
 :class:`InputError`: inputs that Validate rejects, a Data table in long layout, a
 workbook that is already a share workbook, an output name not ending in .xlsx or
 equal to the source.
