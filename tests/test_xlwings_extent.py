@@ -148,3 +148,17 @@ def test_share_guard_reads_an_xlwings_book_by_its_sheets():
             return [s.name for s in self.sheets]
     with pytest.raises(InputError, match="b-share.xlsx is a share workbook"):
         refuse_share_workbook(Book(), "compute_all")
+
+
+def test_a_host_without_range_end_reads_the_used_range():
+    from .fake_xlwings import FakeRange
+
+    book = _filled_fake({"Data": (3000, 1)})
+    end = FakeRange.end
+    try:
+        def missing(self, direction):
+            raise NotImplementedError("end")
+        FakeRange.end = missing
+        assert XlwingsBook(book).extent("Data") == (3000, 16)
+    finally:
+        FakeRange.end = end

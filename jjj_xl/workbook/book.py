@@ -341,12 +341,15 @@ class XlwingsBook(BookAdapter):
         if any(v is not None and v != "" for v in bottom):
             return rows, cols
         last_row, last_col = 0, 0
-        for c in range(1, min(cols, self.PROBE_COLS) + 1):
-            top = ws.range((rows, c)).end("up")
-            r = top.row
-            if r == 1 and (top.value is None or top.value == ""):
-                continue                  # nothing in this column
-            last_row, last_col = max(last_row, r), c
+        try:
+            for c in range(1, min(cols, self.PROBE_COLS) + 1):
+                top = ws.range((rows, c)).end("up")
+                r = top.row
+                if r == 1 and (top.value is None or top.value == ""):
+                    continue                  # nothing in this column
+                last_row, last_col = max(last_row, r), c
+        except (AttributeError, NotImplementedError):   # a host without Range.end: as before
+            return rows, cols
         return max(last_row, 1), max(last_col, 1)
 
     def table_ref(self, sheet, name):
