@@ -68,8 +68,8 @@ from .book import OpenpyxlBook
 from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_scheme
 from ..errors import InputError, JJJWarning, column_letter
 from .templates import CHARTS_SHEET, FORMULAS_SHEET, restore_charts
-from .cells import INPUT_FILL, save_atomically, write_cell
-from .styles import fill as _fill, font as _font, print_setup as _print_setup, validation
+from .cells import INPUT_FILL, write_cell
+from .styles import fill as _fill, font as _font, print_setup as _print_setup
 from .styles import validation as _validation
 
 __all__ = ["share_workbook", "share_book", "SHARE_FUNCTIONS", "HELPER_SHEETS"]
@@ -79,7 +79,7 @@ __all__ = ["share_workbook", "share_book", "SHARE_FUNCTIONS", "HELPER_SHEETS"]
 
 # helper sheet names live in share_guard (light: the macros import it to refuse share workbooks)
 from .share_guard import (H_CHECKS, H_COUPLING, H_DISTANCES, H_ENTROPY, H_GRADES,  # noqa: E402
-                          H_STANDARDISED, HELPER_SHEETS, refuse_share_workbook)
+                          H_STANDARDISED, HELPER_SHEETS)
 REMOVED_SHEETS = (FORMULAS_SHEET, layout.CONF_SHEET)   # add-in formulas / xlwings config: not shared
 
 # every helper sheet: column A label (region / score / dimension), B year or group number;

@@ -39,10 +39,9 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 
-from ..errors import InputError
-from .package import (CT_WORKSHEET, NS_PKG_REL, NS_REL, REL_WORKSHEET, Package, PackageBook,
-                      _Styles, _bump_count, _clone_info, _full_calc_on_load, _insert_before_close,
-                      _new_info, _q, parse_ref)
+from .package import (CT_WORKSHEET, NS_REL, REL_WORKSHEET, Package, PackageBook, _Styles,
+                      _bump_count, _clone_info, _full_calc_on_load, _insert_before_close, _new_info,
+                      parse_ref)
 
 CT_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 CT_MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
@@ -829,5 +828,4 @@ def vba_parts(src) -> bool:
     return any(typ == REL_VBA for typ, _ in book.wb_rels.values())
 
 
-__all__ = ["assemble", "write", "vba_parts", "StyleImporter", "edit_cells", "convert_cells",
-           "InputError", "_q", "NS_PKG_REL"]
+__all__ = ["assemble", "write", "vba_parts", "StyleImporter", "edit_cells", "convert_cells"]
