@@ -117,13 +117,13 @@ def test_ribbon_refuses_a_share_workbook_in_one_line(control, monkeypatch):
 
 
 def test_macros_refuse_a_share_workbook_and_still_run_a_template():
-    import xlwings as xw
-
     from jjj_xl.excel import macros
 
     book = _share_fake()
-    with pytest.raises(xw.XlwingsError, match="is a share workbook") as info:
+    # (other test files reload xlwings' modules: compare the error by its class name)
+    with pytest.raises(Exception, match="is a share workbook") as info:
         macros.classic("compute_all", book=book)
+    assert type(info.value).__name__ == "XlwingsError"
     assert "\n" not in str(info.value) and book.cells_written == 0
     plain = _filled_fake()
     with warnings.catch_warnings():
