@@ -322,32 +322,6 @@ def cmd_validate(args) -> int:
     return 0
 
 
-def _share_needs_contiguous_inputs(src) -> None:
-    """Share formulas address input rows by position from the template's header cell: refuse
-    (one line, with the rows) input tables with blank rows inside or moved away from it,
-    which the values-only ``run`` handles."""
-    from .workbook.actions import detect_template
-    from .workbook.package import PackageBook
-
-    book = PackageBook(src, display=src.name)
-    try:
-        tpl = detect_template(book)
-    except InputError:
-        return          # share_workbook says what is wrong in its own words
-    for block in tpl.inputs:
-        frame = book.read_block(block)
-        blank = list(frame.attrs.get("blank_rows", ()))
-        if blank:
-            rows = ", ".join(map(str, blank[:10])) + (", …" if len(blank) > 10 else "")
-            raise InputError(f"sheet {block.sheet}: blank row{'s' if len(blank) > 1 else ''} {rows} "
-                             f"inside the table; delete {'them' if len(blank) > 1 else 'it'} before "
-                             f"making a share workbook (jjj-xl run skips them)")
-        if frame.attrs.get("origin", (block.row, block.col)) != (block.row, block.col):
-            from .errors import column_letter
-            raise InputError(f"sheet {block.sheet}: the table must start at "
-                             f"{column_letter(block.col - 1)}{block.row} for a share workbook")
-
-
 def cmd_share(args) -> int:
     from pathlib import Path
 
@@ -357,8 +331,6 @@ def cmd_share(args) -> int:
         raise InputError("--out must name a new file; the filled workbook is kept as it is")
     out = _target(args.out, force=args.force)
     check_package(src, display=src.name, deep=True)
-    if not args.lite:
-        _share_needs_contiguous_inputs(src)
     if args.lite:
         from .excel.lite import embed_lite
         path = embed_lite(src, out)

@@ -340,8 +340,13 @@ def _static_checks(path, name):
         assert any(n.startswith("xl/charts/chart") for n in names), "charts kept"
     wb = load_workbook(path)
     formulas = 0
+    tpl = layout.TEMPLATES[name]
+    written = {*tpl.output_sheets, layout.GUIDE_SHEET, layout.SETTINGS_SHEET, "Charts",
+               *(b.sheet for b in tpl.inputs), *HELPER_SHEETS}
     for ws in wb.worksheets:
-        assert ws.protection.sheet, f"sheet {ws.title} is not protected"
+        # every sheet the share workbook writes or guards is protected; the others (AHP, After D,
+        # the user's own sheets) are the original's, byte for byte
+        assert ws.protection.sheet or ws.title not in written, f"sheet {ws.title} is not protected"
         for row in ws.iter_rows():
             for c in row:
                 if c.data_type != "f":
@@ -375,7 +380,8 @@ def _static_checks(path, name):
     notes = [c.value for row in wb[layout.NOTES_SHEET].iter_rows() for c in row]
     assert "settings frozen" in notes
     assert wb[block.sheet].freeze_panes
-    assert all(w.page_setup.orientation == "landscape" for w in wb.worksheets)
+    assert all(wb[s].page_setup.orientation == "landscape" for s in written & set(wb.sheetnames)
+               if s not in (layout.SETTINGS_SHEET, *(b.sheet for b in tpl.inputs)))
     return wb
 
 

@@ -16,6 +16,7 @@ import xlwings as xw
 from xlwings import script
 
 from ..workbook.actions import run_action
+from ..workbook.share_guard import refuse_share_workbook
 from ..errors import InputError
 
 ACTION_NAMES = ("compute_all", "weights", "scores", "coupling", "validate", "clear_outputs",
@@ -47,8 +48,10 @@ def clear_outputs(book):
 
 
 def _for_excel(action: str, book):
-    """Run an action; an InputError reaches Excel as its one-line message, not a traceback."""
+    """Run an action; an InputError reaches Excel as its one-line message, not a traceback.
+    A share workbook is refused (its results are formulas; Compute would replace them)."""
     try:
+        refuse_share_workbook(book, action)
         return run_action(book, action)
     except InputError as err:
         raise xw.XlwingsError(str(err)) from None

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple, Union
 
 from ..workbook import actions
+from ..workbook.share_guard import refuse_share_workbook
 from ..errors import InputError
 
 
@@ -183,6 +184,7 @@ def dispatch(control_id: str, *, book=None, app=None, folder: Path | None = None
             path = share_active_book(book)
             _alert(app, f"Share workbook written: {path}")
             return path
+        refuse_share_workbook(book, action)          # its results are formulas, not values
         result = actions.run_action(book, action)
         if action == "validate":
             _alert(app, validation_message(result))

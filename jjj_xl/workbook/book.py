@@ -307,7 +307,18 @@ class OpenpyxlBook(BookAdapter):
 # ---------------------------------------------------------------- xlwings (Excel, Lite, Server)
 
 class XlwingsBook(BookAdapter):
-    """An ``xlwings.Book``: classic Excel (the active workbook) or Lite/Server (``Book(json=...)``)."""
+    """An ``xlwings.Book``: classic Excel (the active workbook) or Lite/Server (``Book(json=...)``).
+
+    Table extents come from the data actually present, not from ``used_range`` alone: one
+    formatted cell at ``A1048576`` makes ``used_range`` a million rows, and reading that over
+    COM takes minutes. :meth:`extent` therefore asks Excel where each column's data ends
+    (``Range.end("up")`` from the bottom of the used range: one cheap call per column) when
+    the used range is taller than :attr:`PROBE_ROWS`; a table that is an Excel Table
+    (ListObject) gives its own top-left cell (:meth:`table_ref`).
+    """
+
+    PROBE_ROWS = 1000        # used ranges up to this many rows are read as they are
+    PROBE_COLS = 512         # columns probed for their last value (tables sit far left of this)
 
     def __init__(self, book):
         self.book = book
@@ -316,8 +327,42 @@ class XlwingsBook(BookAdapter):
         return [s.name for s in self.book.sheets]
 
     def extent(self, sheet):
-        last = self.book.sheets[sheet].used_range.last_cell
-        return last.row, last.column
+        ws = self.book.sheets[sheet]
+        last = ws.used_range.last_cell
+        rows, cols = last.row, last.column
+        if rows <= self.PROBE_ROWS:
+            return rows, cols
+        return self._data_extent(ws, rows, cols)
+
+    def _data_extent(self, ws, rows: int, cols: int) -> tuple[int, int]:
+        """(last row, last column) holding a value, found with one read of the bottom row of
+        the used range and one ``end("up")`` per column (at most :attr:`PROBE_COLS`)."""
+        bottom = ws.range((rows, 1), (rows, cols)).options(ndim=2).value[0]
+        if any(v is not None and v != "" for v in bottom):
+            return rows, cols
+        last_row, last_col = 0, 0
+        try:
+            for c in range(1, min(cols, self.PROBE_COLS) + 1):
+                top = ws.range((rows, c)).end("up")
+                r = top.row
+                if r == 1 and (top.value is None or top.value == ""):
+                    continue                  # nothing in this column
+                last_row, last_col = max(last_row, r), c
+        except (AttributeError, NotImplementedError):   # a host without Range.end: as before
+            return rows, cols
+        return max(last_row, 1), max(last_col, 1)
+
+    def table_ref(self, sheet, name):
+        """(row1, col1, row2, col2) of the Excel Table ``name`` (ListObject), or None where the
+        host has no tables (xlwings Lite / Server) or the sheet has none of that name."""
+        try:
+            tables = self.book.sheets[sheet].tables
+            if name not in [t.name for t in tables]:
+                return None
+            rng = tables[name].range
+            return rng.row, rng.column, rng.row + rng.shape[0] - 1, rng.column + rng.shape[1] - 1
+        except Exception:  # noqa: BLE001 - no ListObjects on this host: the block's own cell
+            return None
 
     def read(self, sheet, row, col, nrows, ncols):
         if nrows <= 0 or ncols <= 0:

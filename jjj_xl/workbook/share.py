@@ -31,7 +31,13 @@ What stays live and what is frozen: input numbers (Data values, U values) and th
 indicator directions, names and units are editable (unlocked, yellow) and everything
 recalculates; regions, years, indicator codes, dimensions, the number of rows and
 the Settings are structure, frozen at export (locked; export again to change them).
-Every Settings option of the three templates is supported. Refused, with a one-line
+Fully blank rows inside Data (or U) are skipped as ``jjj-xl run`` skips them: the formulas
+run over the rows actually read (per run of consecutive rows where a formula spans rows; the
+blank rows stay blank and locked, so COUNT / MIN / MAX / SUM and the counts n ignore them), and
+the engine's warning naming them is on the Notes. A table moved from the template cell
+(its Excel Table elsewhere) is followed. Every Settings option of the three templates is
+supported. The share copy keeps every part of the user's package that jjj-xl does not own
+(:func:`share_workbook`, :mod:`jjj_xl.workbook.share_package`). Refused, with a one-line
 :class:`InputError`: inputs that Validate rejects, a Data table in long layout, a
 workbook that is already a share workbook, an output name not ending in .xlsx or
 equal to the source.
@@ -62,22 +68,18 @@ from .book import OpenpyxlBook
 from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_scheme
 from ..errors import InputError, JJJWarning, column_letter
 from .templates import CHARTS_SHEET, FORMULAS_SHEET, restore_charts
-from .cells import INPUT_FILL, save_atomically, write_cell
-from .styles import fill as _fill, font as _font, print_setup as _print_setup, validation
+from .cells import INPUT_FILL, write_cell
+from .styles import fill as _fill, font as _font, print_setup as _print_setup
+from .styles import validation as _validation
 
 __all__ = ["share_workbook", "share_book", "SHARE_FUNCTIONS", "HELPER_SHEETS"]
 
 # ---------------------------------------------------------------- layout of the share workbook
 # (constants of this module; candidates for layout.py)
 
-H_STANDARDISED = "h_Standardised"
-H_ENTROPY = "h_Entropy"
-H_DISTANCES = "h_Distances"
-H_COUPLING = "h_Coupling"
-H_GRADES = "h_Grades"
-H_CHECKS = "h_Checks"
-H_AHP = "h_AHP"                # methods9: AHP weights by formulas (entropy_topsis_ccd)
-HELPER_SHEETS = (H_CHECKS, H_STANDARDISED, H_ENTROPY, H_AHP, H_DISTANCES, H_COUPLING, H_GRADES)
+# helper sheet names live in share_guard (light: the macros import it to refuse share workbooks)
+from .share_guard import (H_AHP, H_CHECKS, H_COUPLING, H_DISTANCES, H_ENTROPY,  # noqa: E402
+                          H_GRADES, H_STANDARDISED, HELPER_SHEETS)
 AHP_SQUARINGS = 12             # B ← B²/ΣB² twelve times: A^4096, the principal eigenvector
 REMOVED_SHEETS = (FORMULAS_SHEET, layout.CONF_SHEET)   # add-in formulas / xlwings config: not shared
 
@@ -252,6 +254,10 @@ def _read_panel_positions(book: OpenpyxlBook, tpl: layout.Template) -> _Panel:
     if len(panel.keys) != len(data):
         raise InputError(f"sheet {data_block.sheet}: the share workbook needs the Data table in "
                          f"wide layout (region, year, one column per indicator code)")
+    _, data_left = data.attrs.get("origin", (data_block.row, data_block.col))
+    _, ind_left = ind.attrs.get("origin", (ind_block.row, ind_block.col))
+    data_rows = list(data.attrs.get("rows") or range(data_block.row + 1, data_block.row + 1 + len(data)))
+    ind_rows = list(ind.attrs.get("rows") or range(ind_block.row + 1, ind_block.row + 1 + len(ind)))
     cols = []
     for _, row in panel.indicators.iterrows():
         col = next((c for c in (row["code"], row["name"]) if c in header), None)
@@ -259,8 +265,8 @@ def _read_panel_positions(book: OpenpyxlBook, tpl: layout.Template) -> _Panel:
         if col is None:
             raise InputError(f'sheet {data_block.sheet}: no column for indicator "{row["code"]}"; the '
                              f"share workbook needs one column per indicator code")
-        cols.append(data_block.col + header.index(col))
-    ind_cols = {str(c).strip().lower(): ind_block.col + k for k, c in enumerate(ind.columns)}
+        cols.append(data_left + header.index(col))
+    ind_cols = {str(c).strip().lower(): ind_left + k for k, c in enumerate(ind.columns)}
     regions = list(panel.keys["region"])
     typed = {}
     if "direction" in ind_cols:
@@ -268,10 +274,10 @@ def _read_panel_positions(book: OpenpyxlBook, tpl: layout.Template) -> _Panel:
         typed = {str(c).strip(): ind.iat[k, dcol] for k, c in enumerate(panel.indicators["code"])}
     return _Panel(codes=list(panel.indicators["code"]), names=list(panel.indicators["name"]),
                   dims=list(panel.indicators["dimension"]), dimensions=list(panel.dimensions),
-                  data_rows=[data_block.row + 1 + i for i in range(len(data))], data_cols=cols,
+                  data_rows=data_rows, data_cols=cols,
                   regions=regions, years=[int(y) for y in panel.keys["year"]],
                   region_order=list(dict.fromkeys(regions)),
-                  ind_rows=[ind_block.row + 1 + j for j in range(len(panel.indicators))],
+                  ind_rows=ind_rows[:len(panel.indicators)],
                   ind_cols=ind_cols, data_sheet=data_block.sheet, ind_sheet=ind_block.sheet,
                   positivise=dict(panel.indicators.attrs.get("positivise", {})), typed=typed)
 
@@ -418,15 +424,24 @@ class _Builder:
             return STD_ROWS
         return {k: self.group_rows[(k, g)] for k in ("R", "Bbest", "Bworst")}
 
-    def z_col(self, j) -> str:
-        """Pooled z of indicator j over all rows: a range (steps) or an array expression."""
+    def z_col(self, j, run: tuple | None = None) -> str:
+        """Pooled z of indicator j over all rows (or the Data rows ``run`` = (first, last)):
+        a range (steps) or an array expression."""
         p, c = self.p, self.col(j)
         if self.steps:
             top = self.z_top["pooled"]
             return _rng(H_STANDARDISED, top, c, top + p.m - 1, c)
         R = STD_ROWS
-        return "(" + self.z_expr(self.y_cell(_rng(p.data_sheet, p.data_rows[0], c, p.data_rows[-1], c), c),
+        a, b = run or (p.data_rows[0], p.data_rows[-1])
+        return "(" + self.z_expr(self.y_cell(_rng(p.data_sheet, a, c, b, c), c),
                                  *(_ref(H_STANDARDISED, R[k], c, "rc") for k in ("A", "R", "S", "sign"))) + ")"
+
+    def z_cols(self, j) -> list[str]:
+        """z_col of indicator j split at fully blank Data rows (skipped, as ``run`` does): one
+        expression per run of consecutive data rows (one when there is no blank row)."""
+        if self.steps:
+            return [self.z_col(j)]
+        return [self.z_col(j, run) for run in _col_runs(self.p.data_rows)]
 
     def _write_consts(self, ws, c, rows: dict, mn, mx, rg, sm, sg, m: int, shift: float):
         """R, B⁺, B⁻ of one column, and A, S, z(min), z(max), best, worst where ``rows`` has them
@@ -554,19 +569,24 @@ class _Builder:
                     for key, v in (("Pq", 1), ("Pa", 0), ("Pb", 0), ("Ph", 0)):
                         ws.cell(R[key], c).value = v
             y = self.y_cell(col, c)
+            # the positivised values and squared deviations run by run of consecutive Data
+            # rows: a fully blank row (skipped) would read as 0 inside element-wise arithmetic
+            ys = [self.y_cell(_rng(p.data_sheet, a, c, b, c), c) for a, b in _col_runs(p.data_rows)]
             _set(ws, R["count"], c, f"=COUNT({col})")
             if j in self.pos:
-                _set(ws, R["min"], c, f"=SUMPRODUCT(MIN({y}))")
-                _set(ws, R["max"], c, f"=SUMPRODUCT(MAX({y}))")
+                _set(ws, R["min"], c, "=MIN(" + ",".join(f"SUMPRODUCT(MIN({v}))" for v in ys) + ")")
+                _set(ws, R["max"], c, "=MAX(" + ",".join(f"SUMPRODUCT(MAX({v}))" for v in ys) + ")")
             else:
                 _set(ws, R["min"], c, f"=MIN({col})")
                 _set(ws, R["max"], c, f"=MAX({col})")
             mn, mx = _ref(None, R["min"], c), _ref(None, R["max"], c)
             _set(ws, R["range"], c, f"={mx}-{mn}")
-            _set(ws, R["sum"], c, f"=SUMPRODUCT({y})" if j in self.pos else f"=SUM({col})")
+            _set(ws, R["sum"], c, "=" + "+".join(f"SUMPRODUCT({v})" for v in ys) if j in self.pos
+                 else f"=SUM({col})")
             if method == "zscore":
                 sm = _ref(None, R["sum"], c)
-                _set(ws, R["sd"], c, f"=SQRT(SUMPRODUCT(({y}-{sm}/{p.m})^2)/{p.m - 1})")
+                _set(ws, R["sd"], c, "=SQRT((" + "+".join(f"SUMPRODUCT(({v}-{sm}/{p.m})^2)" for v in ys)
+                     + f")/{p.m - 1})")
             sg = _ref(None, R["sign"], c)
             cond = f"ISNUMBER({sg})" + ("," + need.format(mn=mn, sg=sg) if need else "")
             _set(ws, R["check"], c, f"=IFERROR(IF(AND({cond}),0,{c}),{c})")
@@ -719,13 +739,14 @@ class _Builder:
             c = self.col(j)
             write_cell(ws, R["code"], c, p.codes[j]).font = _font(bold=True)
             write_cell(ws, R["dimension"], c, p.dims[j])
-            zc = self.z_col(j)
+            zcs = self.z_cols(j)
             if self.translate:    # SPSSAU non-negative translation (h_Standardised row T)
-                zc = f"({zc}+{_ref(H_STANDARDISED, STD_ROWS['T'], c, 'rc')})"
+                T = _ref(H_STANDARDISED, STD_ROWS['T'], c, 'rc')
+                zcs = [f"({zc}+{T})" for zc in zcs]
             S = _ref(None, R["S"], c, "r")
-            _set(ws, R["S"], c, f"=SUM({zc})" if self.steps and not self.translate
-                 else f"=SUMPRODUCT({zc})")
-            _set(ws, R["sum_zlnz"], c, f"=SUMPRODUCT({zc}*LN({zc}+({zc}=0)))")
+            _set(ws, R["S"], c, f"=SUM({zcs[0]})" if self.steps and not self.translate else
+                 "=" + "+".join(f"SUMPRODUCT({zc})" for zc in zcs))
+            _set(ws, R["sum_zlnz"], c, "=" + "+".join(f"SUMPRODUCT({zc}*LN({zc}+({zc}=0)))" for zc in zcs))
             rng_ = _ref(H_STANDARDISED, STD_ROWS["range"], c, "r")
             _set(ws, R["e"], c, f"=IF(OR({rng_}=0,{S}<=0),1,MAX(0,MIN(1,"
                                 f"-({_ref(None, R['sum_zlnz'], c)}/{S}-LN({S}))/LN({m}))))", "0.0000")
@@ -1517,7 +1538,18 @@ def _check_sheet(wb):
     return ws
 
 
-def _u_checks(wb, ublock, wsu, m: int, n: int, rescaled: bool = False) -> list[str]:
+def _u_rows(book, ublock):
+    """The U table's block where it really starts (its Excel Table may have moved) and the
+    sheet row of each of its rows (fully blank rows skipped, as ``run`` does)."""
+    from dataclasses import replace
+
+    table = book.read_block(ublock)
+    top, left = table.attrs.get("origin", (ublock.row, ublock.col))
+    rows = list(table.attrs.get("rows") or range(top + 1, top + 1 + len(table)))
+    return table, replace(ublock, row=top, col=left), rows
+
+
+def _u_checks(wb, ublock, wsu, m: int, n: int, rescaled: bool = False, urows=None) -> list[str]:
     """Per-row checks of the U table (numbers in [0, 1]; any numbers when ``rescaled``);
     returns the check cell of each row."""
     ws = _check_sheet(wb)
@@ -1525,7 +1557,7 @@ def _u_checks(wb, ublock, wsu, m: int, n: int, rescaled: bool = False) -> list[s
     _head(ws, CHK_HEADER, 3, f"row check: 0 = OK, else the {ublock.sheet} row 行检查")
     out = []
     for i in range(m):
-        r, ur = CHK_TOP + i, ublock.row + 1 + i
+        r, ur = CHK_TOP + i, (urows[i] if urows else ublock.row + 1 + i)
         write_cell(ws, r, 1, wsu.cell(ur, ublock.col).value)
         row = _rng(ublock.sheet, ur, ublock.col + 1, ur, ublock.col + n)
         logical = "+".join(f"ISLOGICAL({_ref(ublock.sheet, ur, ublock.col + 1 + k)})" for k in range(n))
@@ -1556,14 +1588,14 @@ def _share_u(wb, tpl, settings, scheme):
     ublock = tpl.inputs[0]
     wsu = wb[ublock.sheet]
     book = OpenpyxlBook(workbook=wb)
-    table = book.read_block(ublock)
+    table, ublock, urows = _u_rows(book, ublock)
     systems = [str(c) for c in table.columns[1:]]
     n = len(systems)
     m = len(table)
     alpha = np.full(n, 1.0 / n) if settings["alpha"] is None else \
         parse_weights(settings["alpha"], n, systems, what="system weights")
     bounds = settings.get("rescale")
-    checks = _u_checks(wb, ublock, wsu, m, n, rescaled=bounds is not None)
+    checks = _u_checks(wb, ublock, wsu, m, n, rescaled=bounds is not None, urows=urows)
     grades = _Grades(wb, scheme, settings["lang"], settings.get("closed", "left"))
     coupling = _Coupling(wb, settings["coupling_model"])
     if bounds is not None:
@@ -1577,7 +1609,7 @@ def _share_u(wb, tpl, settings, scheme):
         mn, mx = [], []
         for k, name in enumerate(systems):
             _head(hc, r0, F + k, name)
-            col = _rng(ublock.sheet, ublock.row + 1, ublock.col + 1 + k, ublock.row + m, ublock.col + 1 + k)
+            col = _rng(ublock.sheet, urows[0], ublock.col + 1 + k, urows[-1], ublock.col + 1 + k)
             _set(hc, r0 + 1, F + k, f"=MIN({col})", "0.000000")
             _set(hc, r0 + 2, F + k, f"=MAX({col})", "0.000000")
             mn.append(_ref(None, r0 + 1, F + k, "rc"))
@@ -1593,7 +1625,7 @@ def _share_u(wb, tpl, settings, scheme):
             return x
     rows = []
     for i in range(m):
-        r = ublock.row + 1 + i
+        r = urows[i]
         label = wsu.cell(r, ublock.col).value
         label = str(label) if label is not None else f"row {i + 1}"
         rows.append((label, None, [f"IF({checks[i]}=0,{u_cell(_ref(ublock.sheet, r, ublock.col + 1 + k), k)},NA())"
@@ -1686,16 +1718,32 @@ def _colour_grades(cf_blocks, grades: _Grades):
 
 
 def _protect(wb, tpl, p: _Panel | None, settings: dict):
+    """Unlock and colour the editable input cells, add their data validation and protect the
+    sheets. What is done to the user's input sheets is also recorded in
+    ``wb._jjj_share_guards`` ({sheet: {"unlocked": {(r, c)}, "validations": [XML],
+    "protect": True}}): :func:`share_workbook` applies exactly that to the original package
+    (:mod:`jjj_xl.workbook.share_package`), so nothing else in those sheets changes."""
     from openpyxl.styles import Protection
 
     unlocked = Protection(locked=False)
     fill = _fill(INPUT_FILL)
     cells = []
+    guards = wb.__dict__.setdefault("_jjj_share_guards", {})
+
+    def validation(ws, sqref, **kw):
+        from openpyxl.xml.functions import tostring
+        first, *more = sqref.split()       # several ranges (columns or rows around blank rows)
+        dv = _validation(ws, first, **kw)
+        for ref in more:
+            dv.add(ref)
+        guards.setdefault(ws.title, {}).setdefault("validations", []).append(
+            tostring(dv.to_tree()).decode("utf-8"))
+        return dv
     if p is not None:
         ws = wb[p.data_sheet]
         cells += [ws.cell(r, c) for r in p.data_rows for c in p.data_cols]
-        ref = " ".join(f"{_L(a)}{p.data_rows[0]}:{_L(b)}{p.data_rows[-1]}"
-                       for a, b in _col_runs(p.data_cols))
+        ref = " ".join(f"{_L(a)}{r1}:{_L(b)}{r2}" for a, b in _col_runs(p.data_cols)
+                       for r1, r2 in _col_runs(p.data_rows))
         if settings.get("method") in ("max", "share"):
             rule = dict(operator="greaterThanOrEqual", formula1="0")
             en = (f"A number ≥ 0 (method {settings['method']}"
@@ -1715,7 +1763,7 @@ def _protect(wb, tpl, p: _Panel | None, settings: dict):
             if c is None:
                 continue
             cells += [ind.cell(r, c) for r in p.ind_rows]
-            ref = f"{_L(c)}{p.ind_rows[0]}:{_L(c)}{p.ind_rows[-1]}"
+            ref = " ".join(f"{_L(c)}{r1}:{_L(c)}{r2}" for r1, r2 in _col_runs(p.ind_rows))
             if key == "direction":
                 validation(ind, ref, type="list", formula1='"+,-"', allow_blank=False,
                            showErrorMessage=True, showInputMessage=True, errorStyle="warning",
@@ -1729,28 +1777,31 @@ def _protect(wb, tpl, p: _Panel | None, settings: dict):
                            errorTitle="Text 文本", error="At most 255 characters. 最多 255 个字符。",
                            promptTitle="Label 标签", prompt="Free text, shown in the results. 自由文本。")
     else:
-        ub = tpl.inputs[0]
+        table, ub, urows = _u_rows(OpenpyxlBook(workbook=wb), tpl.inputs[0])
         ws = wb[ub.sheet]
-        table = OpenpyxlBook(workbook=wb).read_block(ub)
         m, n = len(table), len(table.columns) - 1
-        cells += [ws.cell(ub.row + 1 + i, ub.col + k) for i in range(m) for k in range(1, n + 1)]
+        cells += [ws.cell(urows[i], ub.col + k) for i in range(m) for k in range(1, n + 1)]
+        ref = " ".join(f"{_L(ub.col + 1)}{r1}:{_L(ub.col + n)}{r2}" for r1, r2 in _col_runs(urows))
         if m and n and settings.get("rescale") is not None:   # raw values, rescaled by formulas
             text = ("A number (rescaled per system, see h_Coupling). Not text, blank or TRUE/FALSE: "
                     "that row's results show #N/A. 须为数值（按系统区间化），否则该行结果显示 #N/A。")
-            validation(ws, f"{_L(ub.col + 1)}{ub.row + 1}:{_L(ub.col + n)}{ub.row + m}", type="decimal",
+            validation(ws, ref, type="decimal",
                        operator="between", formula1="-1E+307", formula2="1E+307", allow_blank=False,
                        showErrorMessage=True, showInputMessage=True, errorTitle="U value U 值",
                        error=text, promptTitle="U value U 值", prompt=text)
         elif m and n:
             text = ("A number in [0, 1]. Not text, blank or TRUE/FALSE: that row's results show #N/A "
                     "and h_Checks names the row. 须为 0 到 1 之间的数值，否则该行结果显示 #N/A。")
-            validation(ws, f"{_L(ub.col + 1)}{ub.row + 1}:{_L(ub.col + n)}{ub.row + m}", type="decimal",
+            validation(ws, ref, type="decimal",
                        operator="between", formula1="0", formula2="1", allow_blank=False,
                        showErrorMessage=True, showInputMessage=True, errorTitle="U in [0, 1] U 值",
                        error=text, promptTitle="U value U 值", prompt=text)
     for c in cells:                       # editable cells: unlocked and yellow
         c.protection = unlocked
         c.fill = fill
+        guards.setdefault(c.parent.title, {}).setdefault("unlocked", set()).add((c.row, c.column))
+    for name in guards:
+        guards[name]["protect"] = True
     for ws in wb.worksheets:
         ws.protection.sheet = True
         ws.protection.formatColumns = False   # analysts may widen columns
@@ -2013,7 +2064,24 @@ def share_workbook(src_path, out_path, *, steps: bool | None = None) -> Path:
     Every numeric result cell of the output blocks becomes an Excel formula over the input
     sheets, in the cells where Compute all writes values; returns the path written.
     ``steps``: see :func:`share_book`.
+
+    Nothing of the user's file is lost (issue 7): the share workbook is a copy of the
+    original package in which only jjj-xl's parts are replaced — the output sheets, Guide,
+    Charts and the new helper sheets ``h_*`` (built by :func:`share_book` with openpyxl and
+    transplanted), styles appended, the workbook's sheet list — and the input sheets (Data,
+    Indicators or U, Settings) change only by the guards: the ``s`` attribute of the
+    editable input cells (unlocked, yellow), appended ``<dataValidation>`` elements, a
+    ``<sheetProtection>`` element and the frozen-settings note cell on Settings. Every
+    other part (threaded comments, custom XML, x14 validations and data bars, cached
+    values of input formulas, other sheets, ...) is byte-identical. The add-in's Formulas
+    and ``xlwings.conf`` sheets are removed, and so is a VBA project (a share workbook is
+    an .xlsx without macros; a note on the Notes sheet says so). See
+    :mod:`jjj_xl.workbook.share_package`.
     """
+    import io
+
+    from .share_package import assemble, vba_parts, write
+
     src, out = Path(src_path), Path(out_path)
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out.name}: a share workbook is saved as .xlsx (no macros); use a name "
@@ -2022,5 +2090,28 @@ def share_workbook(src_path, out_path, *, steps: bool | None = None) -> Path:
         raise InputError(f"{out.name}: the share workbook must not overwrite the original; choose "
                          f"another --out file")
     book = OpenpyxlBook(src)
-    share_book(book.wb, steps=steps)
-    return save_atomically(book.wb, out)
+    wb = book.wb
+    share_book(wb, steps=steps)
+    tpl = detect_template(OpenpyxlBook(workbook=wb))
+    if vba_parts(src):
+        _note_dropped_macros(wb, tpl, src.name)
+    rendered = io.BytesIO()
+    wb.save(rendered)
+    guards = {k: dict(v) for k, v in wb.__dict__.get("_jjj_share_guards", {}).items()}
+    sheet, row, col = SHARE_SETTINGS_NOTE
+    guards.setdefault(sheet, {}).update(cells=[(row, col)], protect=True)
+    owned = set(tpl.output_sheets) | {layout.GUIDE_SHEET, CHARTS_SHEET} | set(HELPER_SHEETS)
+    owned -= set(guards)
+    pkg, parts, removed, added = assemble(src, rendered.getvalue(), owned=owned, guards=guards,
+                                          remove=set(REMOVED_SHEETS), display=src.name)
+    return write(pkg, parts, removed, added, out, display=str(out))
+
+
+def _note_dropped_macros(wb, tpl, name: str) -> None:
+    """One row at the end of the share notes: the VBA project is not carried."""
+    ws = wb[layout.NOTES_SHEET]
+    col = tpl.outputs["notes"].col
+    row = ws.max_row + 1
+    write_cell(ws, row, col, "macros").font = _font(bold=True)
+    write_cell(ws, row, col + 1, f"the VBA project of {name} is not in this share workbook (an .xlsx "
+                                 f"has no macros); the original workbook keeps it")
