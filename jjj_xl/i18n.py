@@ -32,6 +32,13 @@ def has_cjk(text) -> bool:
     return isinstance(text, str) and bool(_CJK.search(text))
 
 
+def mostly_cjk(text) -> bool:
+    """Chinese prose (a bilingual pair's Chinese half), not English with a Chinese word in it."""
+    if not isinstance(text, str):
+        return False
+    return len(_CJK.findall(text)) >= 0.25 * len(re.findall(r"[A-Za-z]", text)) and has_cjk(text)
+
+
 # ---------------------------------------------------------------- exact strings
 
 EXACT: dict[str, str] = {
@@ -109,7 +116,34 @@ EXACT: dict[str, str] = {
     "fill in after Compute all. 图表通过右侧灰色标题区域的公式读取结果表，执行“全部计算”后自动显示。":
         "图表通过右侧灰色标题区域的公式读取结果表，执行“全部计算”后自动显示。",
     "Illustrative sample data": "示意样本数据",
-    "How to use": "使用方法", "not available": "不可用",
+    # ---- share workbook (share.py): Notes rows and helper-sheet labels
+    "share workbook": "共享工作簿", "settings frozen": "固化的设置", "how to edit": "如何修改",
+    "input checks": "输入检查", "notes above": "上方说明", "show the steps": "显示计算步骤",
+    "every result is an Excel formula over the input sheets (Excel 2010+ / LibreOffice functions only); "
+    "no add-in, no macros": "所有结果均为基于输入表的 Excel 公式（仅用 Excel 2010+ / LibreOffice 函数）；无需加载项和宏",
+    "every input must be a number (max: ≥ 0 and cost > 0; share: ≥ 0; U in [0, 1]); text such as "
+    "\"99999\", a blank, TRUE/FALSE or a value out of range makes the results #N/A and h_Checks!B5 (and "
+    "the note at the top of each result sheet) names the first cell to fix; a direction that is not + or "
+    "- gives #N/A too. Data validation on the input cells warns when typing, not when pasting":
+        "每个输入须为数值（max：≥ 0，负向指标 > 0；share：≥ 0；U 在 [0, 1] 内）；文本（如“99999”）、空白、"
+        "TRUE/FALSE 或超出范围的值会使结果显示 #N/A，h_Checks!B5（及各结果表顶部的提示）指出首个需修改的单元格；"
+        "方向不是 + 或 - 时同样显示 #N/A。输入单元格的数据验证在键入时提示，粘贴时不提示",
+    "computed by the jjj-xl engine at export time (its warnings refer to the data as exported)":
+        "导出时由 jjj-xl 计算（其中的警告针对导出时的数据）",
+    "input checks: per-row check, all-OK flag, first problem": "输入检查：逐行检查、全部通过标志、首个问题",
+    "weights of each score, zero tolerances, d⁺ and d⁻ of every row": "各得分的权重、零值容差、各行的 d⁺ 与 d⁻",
+    "U rows (scores per year, dimension scores, U values) read by C and T":
+        "C 与 T 读取的 U 行（逐年得分、维度得分、U 值）",
+    "grade and stage tables": "等级表与阶段表",
+    "z at the column min": "列最小值处的 z", "z at the column max": "列最大值处的 z",
+    "B⁺ = x^E of the best row: z − A⁺ = (x^E − B⁺)/R": "B⁺ = 最优行的 x^E：z − A⁺ = (x^E − B⁺)/R",
+    "B⁻ = x^E of the worst row: z − A⁻ = (x^E − B⁻)/R": "B⁻ = 最劣行的 x^E：z − A⁻ = (x^E − B⁻)/R",
+    "p·ln p, p = z/S (0 where z = 0); column sums = Σ p·ln p": "p·ln p，p = z/S（z = 0 处取 0）；列合计 = Σ p·ln p",
+    "all rows": "全部行",
+    "within-region A": "地区内 A", "within-region R": "地区内 R", "within-region S": "地区内 S",
+    "within-region B⁺": "地区内 B⁺", "within-region B⁻": "地区内 B⁻",
+    "Share workbook 共享工作簿": "共享工作簿",
+    "How to use": "使用方法", "not available": "不可用", "the Notes sheet": "Notes 表",
     "p (normal) 正态 p": "正态 p", "p (permutation) 置换 p": "置换 p",
     "I > E[I] = −1/(n−1): similar values cluster in space; I < E[I]: neighbours differ. "
     "p (permutation) is one-sided toward the observed I (esda); p (normal) two-sided.": None,
@@ -207,6 +241,16 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
     (r"(?P<dim>\S+) scores, regions coupled per year: (?P<msg>.+)", "{dim} 得分（各年地区间耦合）：{msg}"),
     (r"dimension scores, coupled per region-year: (?P<msg>.+)", "维度得分（各地区-年份维度间耦合）：{msg}"),
     (r"Data row (?P<row>\d+) \((?P<label>[^)]*)\)", "Data 表第 {row} 行（{label}）"),
+    (r"rows? (?P<row>[\d, …]+) \((?P<label>[^)]*)\)", "第 {row} 行（{label}）"),
+    (r"(?P<f>\S+) does not exist", "{f} 不存在"),
+    (r"no rows of U below the header", "表头下没有 U 值"),
+    (r"coupling needs at least 2 system columns after the observation column", "耦合至少需要观测列之后的 2 个系统列"),
+    (r"system \"(?P<name>[^\"]+)\" in row (?P<row>\d+)", "系统“{name}”第 {row} 行"),
+    (r"system \"(?P<name>[^\"]+)\" is (?P<v>\S+) in row (?P<row>\d+); U values must be in \[0, 1\] "
+     r"\(or set (?P<cell>\S+) Rescale U to 0\.01-0\.99 for raw indices\)",
+     "系统“{name}”第 {row} 行为 {v}；U 须在 [0, 1] 内（原始指数可将 {cell} U区间化 设为 0.01-0.99）"),
+    (r"system \"(?P<name>[^\"]+)\" (?P<found>.+) in row (?P<row>\d+);(?P<needed>.*)",
+     "系统“{name}”第 {row} 行{found}；{needed}"),
     (r"(?P<rows>.+) (?:is|are) at the ideal \(d⁺ = 0\): closeness 1", "{rows} 位于正理想解（d⁺ = 0）：贴近度为 1"),
     (r"(?P<rows>.+) (?:is|are) at the best on every weighted indicator \(no deviation from the best\): "
      r"obstacle 0 for every indicator", "{rows} 在各加权指标上均为最优（无偏离）：各指标障碍度为 0"),
@@ -273,6 +317,40 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
     (r"(?P<r>.+) GM\(1,1\)", "{r} GM(1,1) 拟合/预测值"),
     (r"Spatial weights 空间权重: (?P<msg>.+)", "空间权重：{msg}"),
     (r"After D warning (?P<k>\d+)", "D 之后 警告 {k}"),
+    (r"(?P<summary>.+); the values on the Settings sheet are not read by the formulas",
+     "{summary}；公式不读取 Settings 表中的取值"),
+    (r"(?P<s>\w+) \((?P<lang>en|zh)\), table on (?P<h>\w+)", "{s}（{lang}），等级表见 {h}"),
+    (r"change numbers in the unlocked input cells \(Data / U(?P<ind>; directions on Indicators)?\): "
+     r"everything recalculates\. Rows, regions, years, indicators and settings are structure: change them "
+     r"in the original workbook and export again \(jjj-xl share BOOK --out FILE\)",
+     "修改未锁定的输入单元格中的数值（Data / U{ind}），结果自动重算。行、地区、年份、指标与设置属于结构："
+     "请在原工作簿中修改后重新导出（jjj-xl share BOOK --out FILE）"),
+    (r"; directions on Indicators", "；Indicators 表中的方向"),
+    (r"(?P<on>on|off) \(default on up to (?P<n>[\d,]+) data cells = rows × indicators; jjj-xl share BOOK "
+     r"--out FILE --steps / --no-steps\)\. h_Standardised and h_Entropy hold the full z and p·ln p "
+     r"matrices; the results are the same without them",
+     "已开启（数据单元格 = 行数 × 指标数，不超过 {n} 个时默认开启；jjj-xl share BOOK --out FILE --steps / "
+     "--no-steps）。h_Standardised 与 h_Entropy 给出完整的 z 与 p·ln p 矩阵；不显示步骤时结果相同"),
+    (r"(?P<on>on|off) \(default on up to (?P<n>[\d,]+) data cells = rows × indicators; jjj-xl share BOOK "
+     r"--out FILE --steps / --no-steps\)\. Compact: .+",
+     "未开启（数据单元格 = 行数 × 指标数，不超过 {n} 个时默认开启；jjj-xl share BOOK --out FILE --steps / "
+     "--no-steps）。紧凑形式：辅助行中按列给出常数，每行每个得分一个 SUMPRODUCT 公式；需要完整的 z 与 p·ln p "
+     "矩阵（教学、小样本）时用 --steps 导出"),
+    (r"direction signs, column min / max / range / sum, constants of z = \(x\^E − A\)/R \+ S, ideal / "
+     r"anti-ideal(?P<z>, standardised matrix z)?",
+     "方向符号，列最小值/最大值/极差/合计，z = (x^E − A)/R + S 的常数，正/负理想解{z}"),
+    (r", standardised matrix z", "，标准化矩阵 z"),
+    (r"S = Σz, Σ z·ln z, e, d, w(?P<m>, p·ln p matrix)?", "S = Σz，Σ z·ln z，e，d，w{m}"),
+    (r", p·ln p matrix", "，p·ln p 矩阵"),
+    (r"scheme (?P<s>\w+) \((?P<lang>en|zh)\), frozen at export: level = MATCH\(ROUND\(D, 12\), lower bounds, "
+     r"1\), intervals \[a, b\); stage by upper bounds of C \(≤0\.3, ≤0\.5, ≤0\.8, ≤1\)\.",
+     "等级划分 {s}（{lang}），导出时固化：等级 = MATCH(ROUND(D, 12), 下限, 1)，区间 [a, b)；"
+     "阶段按 C 的上限（≤0.3、≤0.5、≤0.8、≤1）划分。"),
+    (r"scheme (?P<s>\w+) \((?P<lang>en|zh)\), frozen at export: level = MAX\(1, SUMPRODUCT\(\(lower bounds < "
+     r"ROUND\(D, 12\)\)\*1\)\), intervals \(a, b\], the lowest bound in level 1; stage by upper bounds of C "
+     r"\(≤0\.3, ≤0\.5, ≤0\.8, ≤1\)\.",
+     "等级划分 {s}（{lang}），导出时固化：等级 = MAX(1, SUMPRODUCT((下限 < ROUND(D, 12))*1))，区间 (a, b]，"
+     "最低下限归入第1级；阶段按 C 的上限（≤0.3、≤0.5、≤0.8、≤1）划分。"),
     # sensitivity rows: "<indicator> −20%"
     (r"(?P<name>.+) (?P<pct>[−+]\d+%)", "{name} {pct}"),
     (r"(?P<region>\S.*) (?P<y>\d{4})", "{region} {y}"),
@@ -428,7 +506,7 @@ INPUT_HEADERS_ZH = {"code": "代码", "name": "指标名称", "name_zh": "中文
 # ---------------------------------------------------------------- for tests: what counts as English
 
 _ALLOWED_WORDS = re.compile(
-    r"(jjj-xl \w+(?: \S+\.xlsx?)?(?: --\w+(?: \w+)?)*|TOPSIS|AHP|GM\(1,1\)|Moran's I|LISA|Theil|Dagum|Gini|CRITIC|Saaty|SPSSAU|GeoDa|esda|spdep|"
+    r"(jjj-xl \w+(?: \S+\.xlsx?)?(?: --\w+(?: \w+)?)*|--[\w-]+|TOPSIS|AHP|GM\(1,1\)|Moran's I|LISA|Theil|Dagum|Gini|CRITIC|Saaty|SPSSAU|GeoDa|esda|spdep|"
     r"jjj-xl|jjj_xl|xlwings(?: Lite)?|Excel(?: 365)?|LibreOffice|Python|Ctrl\+Shift\+Enter|"
     r"Liu & Lin|Li et al\.|Wang Shujia et al\.|Fan, Ke & Cao|R bw\.nrd0|et al\.)")
 

@@ -57,7 +57,7 @@ import numpy as np
 from .. import __version__
 from . import layout
 from ..methods._matrix import _BENEFIT, _COST      # direction spellings the engine accepts
-from .actions import detect_template, read_scheme, read_settings, run_action
+from .actions import book_lang, detect_template, read_scheme, read_settings, run_action
 from .book import OpenpyxlBook
 from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_scheme
 from ..errors import InputError, JJJWarning, column_letter
@@ -1474,6 +1474,10 @@ def _write_guide(wb, tpl, settings, steps: bool):
 
     ws = wb[layout.GUIDE_SHEET]
     rows = _guide_rows(tpl, settings, steps)
+    if settings.get("lang") == "zh":    # one language: the Chinese paragraph under the Chinese key
+        from ..i18n import mostly_cjk, tr
+        rows = [(tr(rows[k - 1][0], "zh") if k and not key else tr(key, "zh"), text)
+                for k, (key, text) in enumerate(rows) if mostly_cjk(text)]
     at = 3                                  # below the two title rows
     k = len(rows) + 1
     last = ws.max_row
@@ -1589,7 +1593,7 @@ def _refuse_positivised(book, tpl):
                              f"column yourself (JJJ_POSITIVIZE) and mark it +")
 
 
-def share_book(wb, *, steps: bool | None = None):
+def share_book(wb, *, steps: bool | None = None, lang: str | None = None):
     """Turn a filled template workbook (openpyxl) into a share workbook, in place; returns it.
 
     ``steps``: also write the full standardised (z) and p·ln p matrices on h_Standardised and
@@ -1599,7 +1603,8 @@ def share_book(wb, *, steps: bool | None = None):
     rows and one SUMPRODUCT per row and score. The results are the same either way.
 
     Raises :class:`InputError` (one line naming the place) when the inputs are not valid or
-    the workbook is already a share workbook.
+    the workbook is already a share workbook. ``lang``: the language of the labels, notes
+    and grades (None: the workbook's Settings lang); formulas are the same in both.
     """
     book = OpenpyxlBook(workbook=wb)
     tpl = detect_template(book)
@@ -1608,6 +1613,9 @@ def share_book(wb, *, steps: bool | None = None):
                          f"{next(h for h in HELPER_SHEETS if h in wb.sheetnames)}); share the "
                          f"original template workbook instead")
     settings = read_settings(book, tpl)
+    lang = book_lang(book, lang)
+    if "lang" in settings:
+        settings["lang"] = lang
     scheme = read_scheme(book, tpl, settings)
     _refuse_positivised(book, tpl)
     if tpl.name == "entropy_topsis_ccd" and (settings.get("weights") or "entropy") != "entropy":
@@ -1617,7 +1625,8 @@ def share_book(wb, *, steps: bool | None = None):
                          f"set it to entropy to share, or use Compute all")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)
-        run_action(book, "compute_all")          # validates; writes layout, structure, notes
+        run_action(book, "compute_all", lang="en")   # validates; writes layout, structure, notes
+        # (in English: the builders below check the result headers; translated at the end)
     p = None
     if tpl.name == "coupling_coordination":
         cf, grades = _share_u(wb, tpl, settings, scheme)
@@ -1646,12 +1655,20 @@ def share_book(wb, *, steps: bool | None = None):
     write_cell(wb[sheet], row, col, "Share workbook: these settings are frozen into the formulas; "
                                     "changing them here changes nothing. 共享工作簿：设置已固化在公式中，"
                                     "在此修改无效。").font = _font(bold=True, color="C00000")
-    restore_charts(wb, tpl.name)
+    restore_charts(wb, tpl.name, lang=lang)
     if CHARTS_NOTE[0] in wb.sheetnames:
         write_cell(wb[CHARTS_NOTE[0]], CHARTS_NOTE[1], CHARTS_NOTE[2],
                    "Charts read the result sheets through the formulas in the grey-titled areas on the "
                    "right; they follow the data as you edit it. 图表通过右侧灰色标题区域的公式读取结果表，"
                    "随数据修改自动更新。").font = _font(italic=True, color="C00000")
+    if lang == "zh":                 # the language boundary: every label, title and note
+        from ..i18n import localize_sheet
+        from .actions import _indicator_names_zh
+        from .templates import _typed_cells
+        names = _indicator_names_zh(book, tpl)
+        for ws in wb.worksheets:
+            if ws.title != layout.CONF_SHEET:
+                localize_sheet(ws, "zh", names, skip=_typed_cells(ws, tpl))
     for ws in wb.worksheets:
         _print_setup(ws)
     _protect(wb, tpl, p, settings)
@@ -1665,7 +1682,7 @@ def share_book(wb, *, steps: bool | None = None):
     return wb
 
 
-def share_workbook(src_path, out_path, *, steps: bool | None = None) -> Path:
+def share_workbook(src_path, out_path, *, steps: bool | None = None, lang: str | None = None) -> Path:
     """Read a filled template workbook and write its share workbook (``.xlsx``) to ``out_path``.
 
     Every numeric result cell of the output blocks becomes an Excel formula over the input
@@ -1680,5 +1697,5 @@ def share_workbook(src_path, out_path, *, steps: bool | None = None) -> Path:
         raise InputError(f"{out.name}: the share workbook must not overwrite the original; choose "
                          f"another --out file")
     book = OpenpyxlBook(src)
-    share_book(book.wb, steps=steps)
+    share_book(book.wb, steps=steps, lang=lang)
     return save_atomically(book.wb, out)

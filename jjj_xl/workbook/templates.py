@@ -1382,14 +1382,14 @@ def chart_sizes(wb, name: str) -> dict:
     return sizes
 
 
-def restore_charts(wb, name: str):
+def restore_charts(wb, name: str, lang: str | None = None):
     """Rebuild the Charts sheet, trimmed to the results: openpyxl drops charts when it
     loads a file, and a chart sized to the data reads better than one with empty slots."""
     if CHARTS_SHEET not in wb.sheetnames:
         return wb
     from .actions import book_lang
     from .book import OpenpyxlBook
-    lang = book_lang(OpenpyxlBook(workbook=wb))
+    lang = book_lang(OpenpyxlBook(workbook=wb), lang)
     ws = wb[CHARTS_SHEET]
     ws._charts = []
     for row in ws.iter_rows():
