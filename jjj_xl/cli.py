@@ -152,10 +152,16 @@ def _use_lang(lang) -> None:
         _LANG["lang"] = lang
 
 
-def _report(result, path_line: str) -> None:
+def _report(result, path_line: str, book=None) -> None:
     """What an action wrote and every warning it wrote to Notes, one line each (the warnings
-    name the sheet, the Excel row and the region/year where they concern a row)."""
+    name the sheet, the Excel row and the region/year where they concern a row); in zh the
+    indicator names are their name_zh, as on the Notes sheet (``book``: where to read them)."""
     warned = list(result.get("warnings", []))
+    if _LANG["lang"] != "en" and book is not None and warned:
+        from .i18n import tr
+        from .workbook.actions import _indicator_names_zh, detect_template
+        names = _indicator_names_zh(book, detect_template(book))
+        warned = [tr(w, _LANG["lang"], names) for w in warned]
     if warned:
         out(f"{len(warned)} warning{'s' if len(warned) > 1 else ''} written to the Notes sheet:")
         for k, w in enumerate(warned, start=1):
@@ -235,7 +241,7 @@ def cmd_demo(args) -> int:
     path = book.save(target)
     out(sample.description)
     print(_summary(result))
-    _report({"warnings": [str(w.message) for w in caught]}, f"Wrote {path}")
+    _report({"warnings": [str(w.message) for w in caught]}, f"Wrote {path}", book)
     return 0
 
 
@@ -279,7 +285,7 @@ def cmd_new(args) -> int:
             result = run_action(book, "compute_all")
         restore_charts(wb, args.template)
         book.save(target)
-        _report(result, f"Wrote {target}")
+        _report(result, f"Wrote {target}", book)
         return 0
     elif lang != "en":      # a zh template: built (the shipped files are the en ones)
         from .workbook.templates import build_template, restore_charts
@@ -353,7 +359,7 @@ def cmd_run(args) -> int:
             result = run_action(book, args.action, lang=args.lang,
                                 more_hint=f"jjj-xl validate {src.name} lists them all")
     path = book.save(None if target == src else target, template=tpl.name)
-    _report(result, f"{tpl.name}: wrote {', '.join(result['written'])} in {path}")
+    _report(result, f"{tpl.name}: wrote {', '.join(result['written'])} in {path}", book)
     return 0
 
 
@@ -369,8 +375,13 @@ def cmd_validate(args) -> int:
     from .workbook.actions import book_lang
     _use_lang(book_lang(book, args.lang))
     problems = validate_book(book)
+    names = {}
+    if problems and _LANG["lang"] != "en":     # indicator names as name_zh, as on the Notes sheet
+        from .workbook.actions import _indicator_names_zh, detect_template
+        names = _indicator_names_zh(book, detect_template(book))
     for p in problems:
-        out(" ".join(str(p).split()))
+        from .i18n import tr
+        out(tr(" ".join(str(p).split()), _LANG["lang"], names))
     if problems:
         raise InputError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the inputs "
                          f"(listed above); nothing was written")

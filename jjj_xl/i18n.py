@@ -170,6 +170,12 @@ EXACT: dict[str, str] = {
     "Wu, Wang & Chen (paper 004) regional innovation of Beijing, Tianjin and Hebei":
         "Wu、Wang、Chen（论文004）京津冀区域创新",
     "is blank": "为空", "numbers only": "只能填数字",
+    # ---- coupling notes (methods/coupling.py, development.py)
+    "ring (paper 000) C = 2[ΠU_i/Π(U_i+U_i+1)]^(1/n)": "环形模型（论文000）C = 2[ΠU_i/Π(U_i+U_i+1)]^(1/n)",
+    "ring as printed in paper 000, no factor 2 (C ≤ 0.5)": "论文000原式（无系数2，C ≤ 0.5）",
+    "Wang Shujia et al. (2021) modified C": "王淑佳等（2021）修正耦合度 C",
+    "Fan, Ke & Cao (2024) C = 1 − 2√((nΣU² − (ΣU)²)/n²), clipped to [0, 1]":
+        "范等（2024）C = 1 − 2√((nΣU² − (ΣU)²)/n²)，截断到 [0, 1]",
     "How to use": "使用方法", "not available": "不可用", "the Notes sheet": "Notes 表",
     "p (normal) 正态 p": "正态 p", "p (permutation) 置换 p": "置换 p",
     "I > E[I] = −1/(n−1): similar values cluster in space; I < E[I]: neighbours differ. "
@@ -264,7 +270,6 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
     (r"overall score: (?P<msg>.+)", "综合得分：{msg}"),
     (r"(?P<dim>\S+) scores, regions coupled per year: (?P<msg>.+)", "{dim} 得分（各年地区间耦合）：{msg}"),
     (r"dimension scores, coupled per region-year: (?P<msg>.+)", "维度得分（各地区-年份维度间耦合）：{msg}"),
-    (r"Data row (?P<row>\d+) \((?P<label>[^)]*)\)", "Data 表第 {row} 行（{label}）"),
     (r"rows? (?P<row>[\d, …]+) \((?P<label>[^)]*)\)", "第 {row} 行（{label}）"),
     (r"(?P<f>\S+) does not exist", "{f} 不存在"),
     (r"no rows of U below the header", "表头下没有 U 值"),
@@ -316,7 +321,6 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
     (r"per region-year, U = the dimension scores; T weights (?P<w>.+)", "逐地区-年份计算，U 为各维度得分；T 的系统权重：{w}"),
     (r"(?P<s>\w+) \((?P<lang>en|zh)\)(?P<r>, right-closed \(a, b\])?", "{s}（{lang}）{r}"),
     (r", right-closed \(a, b\]", "，左开右闭 (a, b]"),
-    (r"ccd10: half-open \[a, b\), D rounded to 12 decimals first", "ccd10：左闭右开 [a, b)，D 先保留 12 位小数"),
     (r"hierarchical equal weights: (?P<k>\d+) dimensions × 1/(?P<k2>\d+), split equally among their indicators",
      "层次等权：{k} 个维度各 1/{k2}，再在各维度指标间平均分配"),
     (r"AHP principal eigenvector, λmax (?P<lam>\S+), CI (?P<ci>\S+), (?P<rest>.+)",
@@ -390,12 +394,49 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
      r"(?P<b>\S+): edit them if you change the indicators\.",
      "基于 {t}（{s} 表）与 {i} 的实时公式：填写 {s} 表并加载 jjj-xl 函数后显示结果（否则显示 #NAME?，见 Guide）。"
      "它们是固定区域上的数组公式，多余的单元格显示 #N/A；公式假定指标列为 {a} … {b}，修改指标时请同步修改公式。"),
+    (r"(?P<s>\w+): right-closed \(a, b\], lowest bound in level 1, D rounded to (?P<k>\d+) decimals first",
+     "{s}：左开右闭 (a, b]，最低下限归入第1级，D 先保留 {k} 位小数"),
+    (r"(?P<s>\w+): half-open \[a, b\), D rounded to (?P<k>\d+) decimals first",
+     "{s}：左闭右开 [a, b)，D 先保留 {k} 位小数"),
+    (r"each system min-max over all rows into \[(?P<a>\S+), (?P<b>\S+)\] \(SPSSAU data intervalization\)",
+     "各系统按全部行极差缩放到 [{a}, {b}]（SPSSAU 数据区间化）"),
+    (r"E = (?P<r>U₂/U₁|U₁/U₂), classes (?P<c>.+) \(right-closed\)", "E = {r}，分类 {c}（右闭区间）"),
+    (r"U is exactly 0 for (?P<cells>.+?): the (?P<m>\w+) model then gives C = 0 and D = 0 whatever the other "
+     r"systems\. Such a 0 is a TOPSIS score at the anti-ideal .+",
+     "{cells} 的 U 恰为 0：{m} 模型下 C = 0、D = 0，与其他系统无关。这样的 0 通常是位于负理想解（各指标均最差）"
+     "的 TOPSIS 得分，或未加平移的极差标准化的最小值；请将 U 区间化（rescale=(0.01, 0.99)，SPSSAU 默认）、"
+     "标准化时加平移量，或改用 fan 模型（无乘积项）"),
+    (r"C = 0 and T = 0", "C = 0 且 T = 0"),
+    (r"C = 1 by the fan formula but T = 0", "按 fan 公式 C = 1，但 T = 0"),
+    (r"(?P<d>U₁|U₂) = 0 in (?P<rows>.+): E = (?P<r>\S+) is infinite \(the other system is ahead\); consider a "
+     r"shift before standardising", "{rows} 中 {d} = 0：E = {r} 为无穷大（另一系统领先）；建议标准化时加平移量"),
+    (r"U₁ = U₂ = 0 in (?P<rows>.+): E = 0/0 is taken as 1 \(synchronous at zero\)",
+     "{rows} 中 U₁ = U₂ = 0：E = 0/0 取 1（零点同步）"),
+    (r"U has 1 row, so rescaling each system over the rows puts every U at (?P<m>\S+)",
+     "U 只有 1 行，按行区间化后每个 U 都为 {m}"),
+    (r"(?P<kind>system|indicator) \"(?P<name>[^\"]+)\" \(column (?P<col>[A-Z]+) of sheet (?P<sheet>[^)]+)\)",
+     "{kind}“{name}”（{sheet} 表 {col} 列）"),
+    (r"(?P<kind>system|indicator) \"(?P<name>[^\"]+)\" \(column (?P<col>[A-Z]+)\)", "{kind}“{name}”（{col} 列）"),
+    (r"system", "系统"),
+    (r"(?P<sheet>[A-Za-z]\w*) row (?P<row>\d+) \((?P<label>[^)]*)\)", "{sheet} 表第 {row} 行（{label}）"),
+    (r"(?P<sheet>[A-Za-z]\w*) row (?P<row>\d+)", "{sheet} 表第 {row} 行"),
+    (r"method \"share\" uses raw proportions and ignores directions; cost direction not applied to (?P<names>.+)",
+     "share 方法使用原始比重、忽略指标方向：{names} 的负向方向未生效"),
     # sensitivity rows: "<indicator> −20%"
     (r"(?P<name>.+) (?P<pct>[−+]\d+%)", "{name} {pct}"),
     (r"(?P<region>\S.*) (?P<y>\d{4})", "{region} {y}"),
 ]
 
+# generic joins, tried after the bilingual fallback: lists and "X in <place>" put together from
+# pieces the table above knows
+_JOIN_TABLE: list[tuple[str, str]] = [
+    (r"(?P<a>.+) and (?P<n>\d+) more", "{a} 等（另有 {n} 处）"),
+    (r"(?P<what>.+) in (?P<where>(?:[A-Za-z]\w* )?row \d+(?: \([^)]*\))?)", "{where}：{what}"),
+    (r"(?P<a>[^;]+); (?P<b>.+)", "{a}；{b}"),
+]
+
 PATTERNS = [(re.compile(en), zh) for en, zh in _PATTERN_TABLE]
+JOINS = [(re.compile(en), zh) for en, zh in _JOIN_TABLE]
 
 _NAMES_KEY = "_names"    # a dict of user names -> name_zh put on the translator by the caller
 
@@ -493,18 +534,26 @@ def _tr(text: str, names: dict, depth: int) -> str:
         return reg[stripped]
     if depth > 6 or not re.search(r"[A-Za-z]{2,}", stripped):
         return text
-    for rx, zh in PATTERNS:
-        m = rx.fullmatch(stripped)
+    out = _apply(PATTERNS, stripped, names, depth)
+    if out is not None:
+        return out
+    if has_cjk(stripped):
+        zh = _zh_of_bilingual(stripped)
+        if zh is not None:
+            return zh
+    out = _apply(JOINS, stripped, names, depth)
+    return text if out is None else out
+
+
+def _apply(table, text: str, names: dict, depth: int):
+    for rx, zh in table:
+        m = rx.fullmatch(text)
         if m is None:
             continue
         groups = {k: "" if v is None else _tr(v, names, depth + 1) if re.search(r"[A-Za-z]{3,}", v)
                   else v for k, v in m.groupdict().items()}
         return zh.format(**groups)
-    if has_cjk(stripped):
-        zh = _zh_of_bilingual(stripped)
-        if zh is not None:
-            return zh
-    return text
+    return None
 
 
 def tr_rows(values, lang: str, names: dict | None = None):

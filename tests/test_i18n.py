@@ -44,7 +44,7 @@ def _cli(*argv) -> tuple[int, list[str]]:
 
 def test_every_template_has_chinese_with_the_same_placeholders():
     assert len(PATTERNS) > 50
-    for rx, zh in PATTERNS:
+    for rx, zh in PATTERNS + i18n.JOINS:
         used = set(re.findall(r"{(\w+)}", zh))
         assert used == set(rx.groupindex), (rx.pattern, zh)
         assert has_cjk(zh) or not english_sentence(rx.pattern.replace("\\", "")), rx.pattern
@@ -273,3 +273,57 @@ def test_en_is_unchanged(tmp_path):
                                                        "label", "stage"]
     assert wb["Notes"]["A1"].value == "Method notes 方法说明"
     assert i18n.current() == "en"
+
+
+# ---------------------------------------------------------------- zh over the settings' variants
+
+U2 = {"observation": ["a", "b", "c", "d", "e"], "economy": [0.5, 0.0, 0.4, 0.2, 0.9],
+      "environment": [0.3, 0.6, 0.4, 0.25, 0.1]}
+
+VARIANTS = [
+    ("coupling_coordination", {"coupling_model": m, "closed": c, "rescale": r})
+    for m in ("classic", "ring", "ring_printed", "wang", "fan") for c in ("left", "right")
+    for r in ("none", "0.01-0.99")
+] + [
+    ("coupling_coordination", {"rd_ratio": "u1/u2", "rd_bounds": "0.9, 1.7", "alpha": "0.4, 0.6"}),
+    ("entropy_topsis_ccd", {"method": "max", "closeness": "squared", "distance": "w"}),
+    ("entropy_topsis_ccd", {"method": "share", "orientation": "dimensions", "closed": "right"}),
+    ("entropy_topsis_ccd", {"coupling_model": "fan", "orientation": "regions", "shift": 0.01}),
+    ("ideal_solution_index", {"method": "minmax", "weights": "entropy", "closeness": "ratio",
+                              "ideal": "data"}),
+]
+
+
+@pytest.mark.parametrize("name,settings", VARIANTS,
+                         ids=[f"{n}-{'-'.join(map(str, s.values()))}" for n, s in VARIANTS])
+def test_zh_settings_variants_write_chinese(tmp_path, name, settings):
+    import warnings
+
+    import pandas as pd
+
+    from jjj_xl import datasets
+    from jjj_xl.errors import JJJWarning
+    from jjj_xl.workbook.actions import run_action
+    from jjj_xl.workbook.templates import SAMPLE_FOR, build_template, fill_inputs
+
+    tpl = layout.TEMPLATES[name]
+    wb = build_template(name, lang="zh")
+    if name in SAMPLE_FOR:
+        s = datasets.load_sample(SAMPLE_FOR[name])
+        fill_inputs(wb, name, s.indicators, s.data)
+    else:
+        fill_inputs(wb, name, data=pd.DataFrame(U2))
+    for key, value in settings.items():
+        sheet, row, col = tpl.setting_cell(key)
+        wb[sheet].cell(row, col).value = value
+    path = tmp_path / "v.xlsx"
+    book = OpenpyxlBook(path, workbook=wb)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", JJJWarning)
+        result = run_action(book, "compute_all")
+    book.save(path)
+    found = _scan_workbook(path, name)
+    from jjj_xl.workbook.actions import _indicator_names_zh
+    names = _indicator_names_zh(book, tpl)            # as the command line prints them
+    found += [f"warning: {w}" for w in result["warnings"] if english_sentence(tr(w, "zh", names))]
+    assert not found, "\n".join(found[:30])

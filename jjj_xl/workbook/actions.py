@@ -631,6 +631,11 @@ def _compute_u(book, tpl, settings, scheme):
     labels = table.iloc[:, 0].tolist()
     U = table.iloc[:, 1:]
     U.index = [str(v) if v is not None else f"row {i + 1}" for i, v in enumerate(labels)]
+    if len(set(U.index)) == len(U):   # warnings name the U sheet's Excel row and column
+        block, left = tpl.inputs[0], _left(table, tpl.inputs[0])
+        U.attrs = {**table.attrs, "jjj_origin": {
+            "sheet": block.sheet, "rows": dict(zip(U.index, _rows(table, block))),
+            "columns": {c: column_letter(left + j) for j, c in enumerate(U.columns)}}}
     res = coupling(U, weights=settings["alpha"], model=settings["coupling_model"], scheme=scheme,
                    lang=settings["lang"], closed=settings["closed"], rescale=settings["rescale"])
     out = res.table.reset_index().rename(columns={"index": table.columns[0]})
