@@ -194,7 +194,7 @@ def test_coupling_template(tmp_path):
     res = book.read_block(layout.COUPLING_COORDINATION.outputs["results"])
     direct = jx.coupling(U.set_index("observation"), model="ring")
     np.testing.assert_allclose(res["D"].astype(float), direct.D, rtol=1e-12)
-    assert list(res["lag_type"]) == ["Synchronous", "Synchronous", "environment lags"]
+    assert list(res["lag_type"]) == ["Synchronous", "Synchronous", "Environment lags"]
 
 
 def test_not_a_template_and_zip_bomb(tmp_path, capsys):

@@ -44,16 +44,16 @@ def test_relative_development_default_u2_over_u1(tmp_path):
     assert cols[cols.index("lag_type") + 1:cols.index("lag_type") + 3] == ["E", "development"]
     # a: 0.3/0.5 = 0.6 ≤ 0.8 → environment (U2, the numerator) lags
     assert res.loc["a", "E"] == pytest.approx(0.6, abs=1e-12)
-    assert res.loc["a", "development"] == "environment lags"
+    assert res.loc["a", "development"] == "Environment lags"
     # b: U1 = 0 < U2 → E = ∞, written as the text "∞"; class 3 (economy lags)
     assert res.loc["b", "E"] == "∞"
-    assert res.loc["b", "development"] == "economy lags"
+    assert res.loc["b", "development"] == "Economy lags"
     # c: 0.4/0.4 = 1 → 0.8 < E ≤ 1.2 synchronous
     assert res.loc["c", "E"] == pytest.approx(1.0, abs=1e-12)
     assert res.loc["c", "development"] == "Synchronous"
     # d: 0.25/0.2 = 1.25 > 1.2 → economy lags
     assert res.loc["d", "E"] == pytest.approx(1.25, abs=1e-12)
-    assert res.loc["d", "development"] == "economy lags"
+    assert res.loc["d", "development"] == "Economy lags"
     # e: 0/0 taken as 1 → synchronous
     assert res.loc["e", "E"] == pytest.approx(1.0, abs=1e-12)
     assert res.loc["e", "development"] == "Synchronous"
@@ -106,7 +106,7 @@ def test_older_workbook_blank_rd_cells_read_the_defaults(tmp_path):
     run_action(book, "compute_all")
     res = _results(book)
     assert res.loc["d", "E"] == pytest.approx(1.25, abs=1e-12)      # 0.25/0.2
-    assert res.loc["d", "development"] == "economy lags"            # 1.25 > 1.2
+    assert res.loc["d", "development"] == "Economy lags"            # 1.25 > 1.2
 
 
 # ---------------------------------------------------------------- AHP sheet (entropy_topsis_ccd)

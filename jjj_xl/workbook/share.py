@@ -59,7 +59,7 @@ from . import layout
 from ..methods._matrix import _BENEFIT, _COST      # direction spellings the engine accepts
 from .actions import book_lang, detect_template, read_scheme, read_settings, run_action
 from .book import OpenpyxlBook
-from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_scheme
+from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, lag_label, make_scheme
 from ..errors import InputError, JJJWarning, column_letter
 from .templates import CHARTS_SHEET, FORMULAS_SHEET, restore_charts
 from .cells import INPUT_FILL, save_atomically, write_cell
@@ -1239,11 +1239,11 @@ def _share_u(wb, tpl, settings, scheme):
     lag = None
     if n == 2:
         t = float(settings["lag_threshold"])
-        lag_text, sync = LAG_LABELS[settings["lang"]]
+        _, sync = LAG_LABELS[settings["lang"]]
         hc = coupling.ws
         r = coupling.next_row
         _head(hc, r, 1, "lagging type labels 滞后类型")
-        labels = (lag_text.format(name=systems[1]), lag_text.format(name=systems[0]), sync)
+        labels = (lag_label(systems[1], settings["lang"]), lag_label(systems[0], settings["lang"]), sync)
         for k, (h, text) in enumerate(zip(("U1 − U2 > t", "U1 − U2 < −t", "otherwise"), labels)):
             write_cell(hc, r + 1 + k, 1, h)
             write_cell(hc, r + 1 + k, 2, text)
@@ -1256,7 +1256,8 @@ def _share_u(wb, tpl, settings, scheme):
         ratio = settings.get("rd_ratio", "u2/u1")
         b1, b2 = settings.get("rd_bounds", (0.8, 1.2))
         low = 1 if ratio == "u2/u1" else 0      # E small: the numerator system lags
-        rd_labels = (lag_text.format(name=systems[low]), sync, lag_text.format(name=systems[1 - low]))
+        rd_labels = (lag_label(systems[low], settings["lang"]), sync,
+                     lag_label(systems[1 - low], settings["lang"]))
         _head(hc, r, 1, f"relative development E = {'U2/U1' if ratio == 'u2/u1' else 'U1/U2'} 相对发展度")
         for k, (h, text) in enumerate(zip((f"E ≤ {b1:g}", f"{b1:g} < E ≤ {b2:g}", f"E > {b2:g}"),
                                           rd_labels)):
