@@ -140,11 +140,12 @@ def _parser() -> argparse.ArgumentParser:
 _LANG = {"lang": "en"}     # the console language of this command (set by main, then by the book)
 
 
-def out(line="", *, file=None) -> None:
-    """The command line's one printer: every console line passes here, in the chosen
-    language (:func:`jjj_xl.i18n.console`)."""
+def out(line="", *, file=None, names: dict | None = None) -> None:
+    """The command line's one printer: every console line passes here (in English, once),
+    printed in the chosen language (:func:`jjj_xl.i18n.console`); ``names``: indicator name
+    → name_zh."""
     from .i18n import console
-    print(console(line, _LANG["lang"]) if line else line, file=file)
+    print(console(line, _LANG["lang"], names) if line else line, file=file)
 
 
 def _use_lang(lang) -> None:
@@ -157,15 +158,14 @@ def _report(result, path_line: str, book=None) -> None:
     name the sheet, the Excel row and the region/year where they concern a row); in zh the
     indicator names are their name_zh, as on the Notes sheet (``book``: where to read them)."""
     warned = list(result.get("warnings", []))
+    names = {}
     if _LANG["lang"] != "en" and book is not None and warned:
-        from .i18n import tr
         from .workbook.actions import _indicator_names_zh, detect_template
         names = _indicator_names_zh(book, detect_template(book))
-        warned = [tr(w, _LANG["lang"], names) for w in warned]
     if warned:
         out(f"{len(warned)} warning{'s' if len(warned) > 1 else ''} written to the Notes sheet:")
         for k, w in enumerate(warned, start=1):
-            out(f"warning {k}: {' '.join(str(w).split())}")
+            out(f"warning {k}: {' '.join(str(w).split())}", names=names)
     else:
         out("no warnings")
     out(path_line)
@@ -380,8 +380,7 @@ def cmd_validate(args) -> int:
         from .workbook.actions import _indicator_names_zh, detect_template
         names = _indicator_names_zh(book, detect_template(book))
     for p in problems:
-        from .i18n import tr
-        out(tr(" ".join(str(p).split()), _LANG["lang"], names))
+        out(" ".join(str(p).split()), names=names)
     if problems:
         raise InputError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the inputs "
                          f"(listed above); nothing was written")

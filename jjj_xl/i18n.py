@@ -176,6 +176,9 @@ EXACT: dict[str, str] = {
     "Wang Shujia et al. (2021) modified C": "王淑佳等（2021）修正耦合度 C",
     "Fan, Ke & Cao (2024) C = 1 − 2√((nΣU² − (ΣU)²)/n²), clipped to [0, 1]":
         "范等（2024）C = 1 − 2√((nΣU² − (ΣU)²)/n²)，截断到 [0, 1]",
+    "use + or - (also 1/-1, benefit/cost, 正向/负向), middle 7 (中间型 7: best value 7) or interval 10-20 "
+    "(区间型 10-20: ideal band)": "请填 + 或 -（也可写 1/-1、正向/负向），中间型 7（最优值 7）或 区间型 10-20（最优区间）",
+    "No such file or directory": "文件或目录不存在", "Permission denied": "没有权限",
     "How to use": "使用方法", "not available": "不可用", "the Notes sheet": "Notes 表",
     "p (normal) 正态 p": "正态 p", "p (permutation) 置换 p": "置换 p",
     "I > E[I] = −1/(n−1): similar values cluster in space; I < E[I]: neighbours differ. "
@@ -235,10 +238,12 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
     (r"(?P<msg>.+) \(and (?P<n>\d+) more: jjj-xl validate (?P<f>.+) lists them all\)",
      "{msg}（另有 {n} 个问题，运行 jjj-xl validate {f} 可列出全部）"),
     (r"sheet (?P<sheet>[^:]+): (?P<msg>.+)", "工作表 {sheet}：{msg}"),
-    (r"(?P<cell>[^\s:!]+![A-Z]+\d+)(?P<what> \([^)]*\))?: (?P<msg>.+)", "{cell}{what}：{msg}"),
+    (r"(?P<cell>[^\s:!]+![A-Z]+\d+) \((?P<what>[^)]*)\): (?P<msg>.+)", "{cell}（{what}）：{msg}"),
+    (r"(?P<cell>[^\s:!]+![A-Z]+\d+): (?P<msg>.+)", "{cell}：{msg}"),
+    (r"(?P<cell>[^\s:!]+![A-Z]+\d+) \((?P<what>[^)]*)\)", "{cell}（{what}）"),
     (r"the header row needs a \"(?P<col>[^\"]+)\" column", "表头行缺少“{col}”列"),
-    (r"(?P<what>.+) is blank; fill it", "{what} 为空；请填写"),
-    (r"(?P<what>.+) is blank; every indicator needs one", "{what} 为空；每个指标都须填写"),
+    (r"(?P<what>.+) is blank; fill it", "{what}为空；请填写"),
+    (r"(?P<what>.+) is blank; every indicator needs one", "{what}为空；每个指标都须填写"),
     (r"the direction of indicator \"(?P<code>[^\"]*)\" is blank; use \+ or - \(正向/负向\)",
      "指标“{code}”的方向为空；请填 +（正向）或 -（负向）"),
     (r"direction \"(?P<d>[^\"]*)\" of indicator \"(?P<code>[^\"]*)\" is not understood; (?P<help>.+)",
@@ -265,6 +270,38 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
     (r"(?P<name>.+) is a share workbook \(it has the sheet (?P<h>\w+)\): its results are formulas "
      r"that update when Data changes; (?P<cmd>\w+) the original template workbook instead .*",
      "{name} 是共享工作簿（含工作表 {h}）：其结果为随数据自动更新的公式；请对原模板工作簿执行 {cmd}"),
+    (r"\(no \"(?P<sheet>[^\"]+)\" sheet\)", "（没有“{sheet}”工作表）"),
+    (r"\((?P<cell>\S+) should say \"jjj-xl template\" and name the template\)",
+     "（{cell} 应为“jjj-xl template”并写明模板名）"),
+    (r"\"(?P<v>[^\"]*)\" is not \"equal\" or numbers separated by commas", "“{v}”既不是 equal，也不是用逗号分隔的数"),
+    (r"\"(?P<v>[^\"]*)\" is not two ascending positive numbers separated by a comma, e\.g\. 0\.8, 1\.2",
+     "“{v}”不是用逗号分隔的两个递增正数（如 0.8, 1.2）"),
+    (r"(?P<v>\S+) must be a number ≥ 0", "{v} 须为 ≥ 0 的数"),
+    (r"(?P<v>\S+) must be in \[0, 1\) \(U values lie in \[0, 1\]\)", "{v} 须在 [0, 1) 内（U 值在 [0, 1] 内）"),
+    (r"the lowest lower bound is (?P<v>\S+); it must be 0 so that every D gets a grade",
+     "最低的下限为 {v}；须为 0，才能使每个 D 都有等级"),
+    (r"custom grade table at (?P<cell>\S+): (?P<msg>.+)", "自定义等级表（{cell}）：{msg}"),
+    (r"(?P<where>.+) but the AHP sheet has no comparisons; fill its matrix \(items: the dimensions or the "
+     r"indicator codes\) or choose entropy", "{where}，但 AHP 表没有填写比较值；请填写判断矩阵（项目为各维度或指标代码），或改选 entropy"),
+    (r"(?P<where>.+) is (?P<c>\S+)", "{where} 为 {c}"),
+    (r"(?P<m>\d+) rows but (?P<n>\d+) columns of items; the matrix must be square \(the same items across and down\)",
+     "{m} 行但 {n} 列项目；判断矩阵须为方阵（行列项目相同）"),
+    (r"row (?P<i>\d+), column (?P<j>\d+) of the comparison matrix is (?P<v>\S+); comparisons must be positive "
+     r"numbers \(1–9 or 1/9–1\)", "判断矩阵第 {i} 行第 {j} 列为 {v}；比较值须为正数（1–9 或 1/9–1）"),
+    (r"comparison matrix at (?P<cell>\S+): (?P<msg>.+)", "判断矩阵（{cell}）：{msg}"),
+    (r"row item (?P<k>\d+) is \"(?P<a>[^\"]*)\" but column item (?P<k2>\d+) is \"(?P<b>[^\"]*)\"; list the same "
+     r"items in the same order across and down", "第 {k} 个行项目为“{a}”，第 {k2} 个列项目为“{b}”；行列须列出相同的项目且顺序一致"),
+    (r"unknown action \"(?P<a>[^\"]+)\"", "未知操作“{a}”"),
+    (r"the (?P<t>\w+) template has no \"(?P<a>[^\"]+)\" step; use Compute all", "{t} 模板没有“{a}”步骤；请用“全部计算”"),
+    (r"(?P<f>.+): the demo workbook is an \.xlsx file; use a name ending in \.xlsx", "{f}：示例工作簿为 .xlsx 文件；请用 .xlsx 结尾的文件名"),
+    (r"(?P<f>.+): --out must keep the workbook's type \((?P<t>\S+)\); .+", "{f}：--out 须保持工作簿类型（{t}），否则 Excel 无法打开"),
+    (r"(?P<f>.+): a share workbook is saved as \.xlsx \(no macros\); use a name ending in \.xlsx",
+     "{f}：共享工作簿保存为 .xlsx（不含宏）；请用 .xlsx 结尾的文件名"),
+    (r"cannot make a share workbook: (?P<msg>.+); replace that formula by its value \(or use jjj-xl run\)",
+     "无法生成共享工作簿：{msg}；请把该公式替换为数值（或使用 jjj-xl run）"),
+    (r"blank rows? (?P<rows>.+) inside the table; delete (?:them|it) before making a share workbook \(jjj-xl run "
+     r"skips them\)", "表内有空行 {rows}；生成共享工作簿前请删除（jjj-xl run 会跳过空行）"),
+    (r"the table must start at (?P<cell>\S+) for a share workbook", "共享工作簿要求表格从 {cell} 开始"),
     # warnings (methods, actions) — "<prefix>: <warning>" first
     (r"(?P<dim>\S+) score: (?P<msg>.+)", "{dim} 得分：{msg}"),
     (r"overall score: (?P<msg>.+)", "综合得分：{msg}"),
@@ -433,6 +470,7 @@ _JOIN_TABLE: list[tuple[str, str]] = [
     (r"(?P<a>.+) and (?P<n>\d+) more", "{a} 等（另有 {n} 处）"),
     (r"(?P<what>.+) in (?P<where>(?:[A-Za-z]\w* )?row \d+(?: \([^)]*\))?)", "{where}：{what}"),
     (r"(?P<a>[^;]+); (?P<b>.+)", "{a}；{b}"),
+    (r"(?P<f>\S+): (?P<what>.+)", "{f}：{what}"),
 ]
 
 PATTERNS = [(re.compile(en), zh) for en, zh in _PATTERN_TABLE]
@@ -563,9 +601,10 @@ def tr_rows(values, lang: str, names: dict | None = None):
     return [[tr(v, lang, names) for v in row] for row in values]
 
 
-def console(text, lang: str = "en") -> str:
-    """A console line in ``lang`` (the command line's one printer passes every line here)."""
-    return tr(str(text), lang)
+def console(text, lang: str = "en", names: dict | None = None) -> str:
+    """A console line in ``lang`` (the command line's one printer passes every line here,
+    once)."""
+    return tr(str(text), lang, names)
 
 
 # ---------------------------------------------------------------- input headers read back
@@ -649,10 +688,13 @@ def localize_validations(ws, lang: str) -> None:
                 setattr(dv, attr, (t or "")[:255] if attr in ("prompt", "error") else (t or "")[:32])
 
 
-def localize_sheet(ws, lang: str, names: dict | None = None, *, skip=()) -> None:
+def localize_sheet(ws, lang: str, names: dict | None = None, *, skip=(),
+                   keep_chinese: bool = False) -> None:
     """Translate the text cells (not formulas) of an openpyxl worksheet in place; a cell
     whose translation repeats the translated cell on its left is emptied (bilingual
-    column pairs such as "Note | 说明" become one column). ``skip``: (row, col) to leave."""
+    column pairs such as "Note | 说明" become one column). ``skip``: (row, col) to leave.
+    ``keep_chinese``: a cell already in Chinese (no English sentence in it) is left as it
+    is — for sheets a zh template built before (translate once, never twice)."""
     if lang != "zh":
         return
     for row in ws.iter_rows():
@@ -660,7 +702,8 @@ def localize_sheet(ws, lang: str, names: dict | None = None, *, skip=()) -> None
         for cell in row:
             v = cell.value
             if isinstance(v, str) and not v.startswith("=") and (cell.row, cell.column) not in skip:
-                t = tr(v, lang, names)
+                t = v if keep_chinese and has_cjk(v) and english_sentence(v) is None \
+                    else tr(v, lang, names)
                 changed = t != v
                 if left is not None and t == left and (changed or left_changed):
                     t, changed = None, True     # "标准化方法 | 标准化方法": one column

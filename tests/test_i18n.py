@@ -163,6 +163,12 @@ def zh_run(tmp_path_factory):
     wb = load_workbook(bad)
     wb["Data"]["C5"] = "n/a"
     wb["Data"]["B9"] = None
+    wb["Data"]["B10"] = wb["Data"]["B11"].value          # a region-year twice
+    wb["Data"]["D12"] = True
+    wb["Indicators"]["E3"] = "up"                        # a direction not understood
+    wb["Indicators"]["A5"] = wb["Indicators"]["A4"].value   # a code twice
+    sheet, r, c = layout.ENTROPY_TOPSIS_CCD.setting_cell("method")
+    wb[sheet].cell(r, c).value = "zscore-ish"            # a setting not in the list
     wb.save(bad)
     cli("validate", bad)
     cli("run", bad)
@@ -190,8 +196,9 @@ def test_zh_every_console_line_is_chinese(zh_run):
         refused = "bad.xlsx" in key or "missing" in key or "-blank" in key and key.startswith("run") \
             or key.startswith("run") and "--out" in key and "--lang" in key
         assert (rc != 0) == refused, (key, rc)
-    assert any("Data!C5" in ln for ln in lines)
-    assert any("Data!B9" in ln for ln in lines)
+    for cell in ("Data!C5", "Data!B9", "Data!A11", "Data!D12", "Indicators!E3", "Indicators!A5",
+                 "Settings!C3"):
+        assert any(cell in ln for ln in lines), cell
 
 
 def test_zh_results_use_name_zh_and_chinese_headers(zh_run):

@@ -723,7 +723,8 @@ def book_lang(book, override: str | None = None) -> str:
 
 
 def _indicator_names_zh(book, tpl) -> dict:
-    """Indicator name (and code) → name_zh from the Indicators sheet, where name_zh is filled."""
+    """Indicator name → name_zh from the Indicators sheet, where name_zh is filled (codes stay:
+    a message naming a code names what the user typed)."""
     if not tpl.inputs or tpl.inputs[0].sheet != "Indicators":
         return {}
     try:
@@ -734,7 +735,7 @@ def _indicator_names_zh(book, tpl) -> dict:
     if "name_zh" not in cols:
         return {}
     out = {}
-    for key in ("name", "code"):
+    for key in ("name",):
         if key in cols:
             for a, b in zip(ind[cols[key]], ind[cols["name_zh"]]):
                 if not _blank(a) and not _blank(b) and str(a).strip() not in out:

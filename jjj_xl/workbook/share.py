@@ -1057,7 +1057,12 @@ def _weights_row(ws, r, cols, j, p: _Panel, b: _Builder, entropy: bool):
     code = p.codes[j]
     if name_col is not None:
         nm = _ref(p.ind_sheet, p.ind_rows[j], name_col)
-        _set(ws, r, cols["indicator"], f'=IF(TRIM({nm}&"")="",{_str(code)},{nm})')
+        text = f'IF(TRIM({nm}&"")="",{_str(code)},{nm})'
+        zh_col = p.ind_cols.get("name_zh")
+        if b.s.get("lang") == "zh" and zh_col is not None:   # zh: the name_zh, as Compute all
+            zh = _ref(p.ind_sheet, p.ind_rows[j], zh_col)
+            text = f'IF(TRIM({zh}&"")="",{text},{zh})'
+        _set(ws, r, cols["indicator"], f"={text}")
     sign = _ref(H_STANDARDISED, STD_ROWS["sign"], c)
     _set(ws, r, cols["direction"], f'=IF({sign}>0,"+","-")')
     if entropy:
@@ -1671,9 +1676,11 @@ def share_book(wb, *, steps: bool | None = None, lang: str | None = None):
         from .actions import _indicator_names_zh
         from .templates import _typed_cells
         names = _indicator_names_zh(book, tpl)
+        written_here = set(tpl.output_sheets) | set(HELPER_SHEETS)   # English, from this export
         for ws in wb.worksheets:
             if ws.title != layout.CONF_SHEET:
-                localize_sheet(ws, "zh", names, skip=_typed_cells(ws, tpl))
+                localize_sheet(ws, "zh", names, skip=_typed_cells(ws, tpl),   # a zh template's
+                               keep_chinese=ws.title not in written_here)       # text: once
                 localize_validations(ws, "zh")
     # helper sheets grouped at the end, in HELPER_SHEETS order
     wb._sheets = [ws for ws in wb._sheets if ws.title not in HELPER_SHEETS] + \

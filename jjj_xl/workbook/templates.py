@@ -1167,8 +1167,8 @@ def _typed_cells(ws, tpl: layout.Template) -> set:
     bodies += [b for b in (GROUPS_BLOCK, NEIGHBOURS_BLOCK) if b.sheet == ws.title]
     if tpl.scheme is not None and tpl.scheme.sheet == ws.title:
         bodies.append(tpl.scheme)
-    for b in bodies:
-        skip |= {(c.row, c.column) for row in ws.iter_rows(min_row=b.row + 1) for c in row
+    for b in bodies:                       # header row too: a zh template renames its own
+        skip |= {(c.row, c.column) for row in ws.iter_rows(min_row=b.row) for c in row
                  if c.column >= b.col}
     if ws.title == layout.SETTINGS_SHEET:
         skip |= {(r, c) for r in range(layout.SETTINGS_FIRST_ROW, ws.max_row + 1)
