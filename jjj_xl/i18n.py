@@ -179,6 +179,11 @@ EXACT: dict[str, str] = {
     "use + or - (also 1/-1, benefit/cost, 正向/负向), middle 7 (中间型 7: best value 7) or interval 10-20 "
     "(区间型 10-20: ideal band)": "请填 + 或 -（也可写 1/-1、正向/负向），中间型 7（最优值 7）或 区间型 10-20（最优区间）",
     "No such file or directory": "文件或目录不存在", "Permission denied": "没有权限",
+    "New from template 新建模板": "新建模板",
+    "Gnb share 占比": "Gnb 占比", "Gt share 占比": "Gt 占比", "Gw share 占比": "Gw 占比",
+    "Gnb 组间净值贡献": "Gnb 组间净值贡献", "Gt 超变密度贡献": "Gt 超变密度贡献",
+    "One weight changed at a time, the others rescaled (ratios kept); TOPSIS on the pooled panel as "
+    "Compute all 逐一扰动权重": "逐一扰动各指标权重，其余权重按比例缩放（比值不变）；TOPSIS 与“全部计算”相同，基于全部样本",
     "How to use": "使用方法", "not available": "不可用", "the Notes sheet": "Notes 表",
     "p (normal) 正态 p": "正态 p", "p (permutation) 置换 p": "置换 p",
     "I > E[I] = −1/(n−1): similar values cluster in space; I < E[I]: neighbours differ. "
@@ -527,8 +532,9 @@ def _symbol(tok: str) -> bool:
     """A symbol the Chinese text keeps (I, D, Gw, P_g, E[I], MAPE, n), not an English word."""
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_\[\]⁺⁻]*", tok):
         return False
-    return len(tok) <= 3 and not tok.islower() or len(tok) == 1 or (
-        len(tok) == 4 and not tok.islower() and not re.fullmatch(r"[A-Z][a-z]+", tok))
+    if tok.isupper() or len(tok) <= 2:
+        return True                     # CRITIC, MAPE, D, Gw, E[I]
+    return not tok.islower() and not re.fullmatch(r"[A-Z][a-z]+", tok) and len(tok) <= 4   # P_g
 
 
 def _zh_of_bilingual(text: str) -> str | None:

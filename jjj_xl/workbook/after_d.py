@@ -983,7 +983,8 @@ def _write_guide(ws, bold, grey, Alignment):
         for text in ((zh,) if zh_only else (en, zh)):
             r += 1
             if text is en or zh_only:
-                ws.cell(r, 1, key).font = bold
+                from ..i18n import tr
+                ws.cell(r, 1, tr(key, "zh") if zh_only else key).font = bold
             ws.cell(r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
             units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
             ws.row_dimensions[r].height = 15.0 * max(1, math.ceil(units / 96))

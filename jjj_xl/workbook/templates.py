@@ -525,6 +525,8 @@ def _zh_guide(rows: list[tuple]) -> list[tuple]:
         if row[0] == "p" and row[1] == "" and k > 0 and rows[k - 1][0] == "p":
             out.append(("p", _tr(rows[k - 1][1], "zh"), row[2]))
             continue
+        if row[0] in ("th", "td") and len(row) == 5:    # the grade table: one label column
+            row = (row[0], row[1], row[2], "协调等级" if row[0] == "th" else row[4])
         out.append(tuple([row[0], *[_tr(v, "zh") for v in row[1:]]]))
     return out
 
@@ -1143,7 +1145,7 @@ def _localize_template(wb, tpl: layout.Template) -> None:
         if ws.title == layout.CONF_SHEET:
             continue
         skip = _typed_cells(ws, tpl)      # the user's data and the keywords typed in Settings
-        localize_sheet(ws, "zh", skip=skip)
+        localize_sheet(ws, "zh", skip=skip, keep_chinese=ws.title == layout.GUIDE_SHEET)
         localize_validations(ws, "zh")
         for row in ws.iter_rows():       # structured references to renamed input columns
             for c in row:
