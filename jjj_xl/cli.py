@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="workbook to write (default: jjj_xl_demo.xlsx)")
     demo.add_argument("--force", action="store_true", help="replace FILE if it exists")
     demo.add_argument("--lang", choices=("en", "zh"), default="en",
-                      help="language of the grade labels (default: en)")
+                      help="language of the workbook (headers, labels, notes, warnings) and of "
+                           "these console lines (default: en)")
     demo.add_argument("--model", choices=("ring", "classic", "ring_printed", "wang"),
                       default="ring", help="coupling model (default: ring, as paper 000)")
 
@@ -60,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--sample", action="store_true",
                      help="fill it with the bundled illustrative sample data")
     new.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    new.add_argument("--lang", choices=("en", "zh"), default="en",
+                     help="language of the template: Guide, headers, Settings labels and results "
+                          "(default: en)")
 
     run = sub.add_parser("run", help='"Compute all" on a filled template, without Excel',
                          description="Reads the inputs of a jjj-xl template workbook, computes "
@@ -75,12 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--action", default="compute_all", choices=RUN_ACTIONS,
                      help="which button to press (default compute_all; after_d: the After D sheets "
                           "of entropy_topsis_ccd, which runs Compute all first)")
+    run.add_argument("--lang", choices=("en", "zh"), default=None,
+                     help="language of what is written and printed (default: the workbook's "
+                          "Settings lang)")
 
     val = sub.add_parser("validate", help="check a filled template's inputs (writes nothing)",
                          description="Runs the checks of Compute all (the same ones) and prints "
                                      "every problem, one per line with its cell; exit code 2 when "
                                      "there is one. The workbook is not changed.")
     val.add_argument("book", help="a filled jjj-xl template workbook (.xlsx or .xlsm)")
+    val.add_argument("--lang", choices=("en", "zh"), default=None,
+                     help="language of the report (default: the workbook's Settings lang)")
 
     share = sub.add_parser(
         "share", help="a copy that keeps computing without Python (native formulas) or in xlwings Lite",
@@ -95,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     share.add_argument("--steps", action=argparse.BooleanOptionalAction, default=None,
                        help="show the steps: also write the full standardised and p·ln p matrices "
                             "(default: on up to 2,000 data cells)")
+    share.add_argument("--lang", choices=("en", "zh"), default=None,
+                       help="language of the share workbook's labels and of the console lines "
+                            "(default: the workbook's Settings lang)")
 
     tpl = sub.add_parser("template", help="template workbooks",
                          description="Template workbooks are built by code; this rebuilds them.")
@@ -103,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--dir", default="workbook_templates", help="folder (default: workbook_templates)")
     build.add_argument("--force", action="store_true",
                        help="replace template files that already exist in the folder")
+    build.add_argument("--lang", choices=("en", "zh"), default="en",
+                       help="language of the templates (Guide, headers, Settings labels); "
+                            "default en")
 
     addin = sub.add_parser("addin", help="the Excel ribbon add-in (JJJ 分析 tab)",
                            description="Builds jjj_xl.xlam on this machine from the ribbon add-in "
@@ -122,14 +137,51 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_LANG = {"lang": "en"}     # the console language of this command (set by main, then by the book)
+
+
+def out(line="", *, file=None, names: dict | None = None) -> None:
+    """The command line's one printer: every console line passes here (in English, once),
+    printed in the chosen language (:func:`jjj_xl.i18n.console`); ``names``: indicator name
+    → name_zh."""
+    from .i18n import console
+    print(console(line, _LANG["lang"], names) if line else line, file=file)
+
+
+def _use_lang(lang) -> None:
+    if lang in ("en", "zh"):
+        _LANG["lang"] = lang
+
+
+def _report(result, path_line: str, book=None) -> None:
+    """What an action wrote and every warning it wrote to Notes, one line each (the warnings
+    name the sheet, the Excel row and the region/year where they concern a row); in zh the
+    indicator names are their name_zh, as on the Notes sheet (``book``: where to read them)."""
+    warned = list(result.get("warnings", []))
+    names = {}
+    if _LANG["lang"] != "en" and book is not None and warned:
+        from .workbook.actions import _indicator_names_zh, detect_template
+        names = _indicator_names_zh(book, detect_template(book))
+    if warned:
+        out(f"{len(warned)} warning{'s' if len(warned) > 1 else ''} written to the Notes sheet:")
+        for k, w in enumerate(warned, start=1):
+            out(f"warning {k}: {' '.join(str(w).split())}", names=names)
+    else:
+        out("no warnings")
+    out(path_line)
+
+
 def _summary(result) -> str:
     overall = result.coupling[result.coupling["dimension"] == "overall"]
-    lines = ["Coupling of the 6 cities, overall score, year by year:",
-             f"{'year':>6} {'C':>7} {'T':>7} {'D':>7} {'level':>6}  label"]
+    from .i18n import tr
+    lang = _LANG["lang"]
+    lines = [tr("Coupling of the 6 cities, overall score, year by year:", lang),
+             f"{tr('year', lang):>6} {'C':>7} {'T':>7} {'D':>7} {tr('level', lang):>6}  "
+             f"{tr('label', lang)}"]
     for _, r in overall.iterrows():
         lines.append(f"{int(r.year):>6} {r.C:7.3f} {r['T']:7.3f} {r.D:7.3f} {int(r.level):>6}  {r.label}")
     dims = result.dimension_weights
-    lines.append("Dimension weights: " + ", ".join(f"{k} {v:.3f}" for k, v in dims.items()))
+    lines.append(tr("Dimension weights: " + ", ".join(f"{k} {v:.3f}" for k, v in dims.items()), lang))
     return "\n".join(lines)
 
 
@@ -172,7 +224,7 @@ def cmd_demo(args) -> int:
         warnings.simplefilter("always", JJJWarning)
         result = entropy_topsis_coupling(sample.data, sample.indicators, lang=args.lang,
                                          coupling_model=args.model)
-    wb = build_template("entropy_topsis_ccd")
+    wb = build_template("entropy_topsis_ccd", lang=args.lang)
     fill_inputs(wb, "entropy_topsis_ccd", sample.indicators, sample.data)
     _set_setting(wb, "entropy_topsis_ccd", "lang", args.lang)
     _set_setting(wb, "entropy_topsis_ccd", "coupling_model", args.model)
@@ -182,14 +234,14 @@ def cmd_demo(args) -> int:
         run_action(book, "after_d")   # Compute all, then the After D sheets
     restore_charts(wb, "entropy_topsis_ccd")
     if len(result.coupling_dimensions):   # the schematic map and the grade table by region and year
+        from .i18n import language
         from .workbook.maps import add_map_sheet
-        add_map_sheet(wb, result.coupling_dimensions)
+        with language(args.lang):
+            add_map_sheet(wb, result.coupling_dimensions)
     path = book.save(target)
-    print(sample.description)
+    out(sample.description)
     print(_summary(result))
-    for w in caught:
-        print(f"note: {w.message}")
-    print(f"Wrote {path}")
+    _report({"warnings": [str(w.message) for w in caught]}, f"Wrote {path}", book)
     return 0
 
 
@@ -216,11 +268,12 @@ def cmd_new(args) -> int:
     if target.suffix.lower() != ".xlsx":
         raise InputError(f"{target.name}: the new workbook must end in .xlsx")
     _target(target, force=args.force)
+    lang = getattr(args, "lang", "en")
     if args.sample:
         from . import datasets
         from .workbook.actions import run_action
         from .workbook.templates import SAMPLE_FOR, build_template, fill_inputs, restore_charts
-        wb = build_template(args.template)
+        wb = build_template(args.template, lang=lang)
         if args.template in SAMPLE_FOR:
             s = datasets.load_sample(SAMPLE_FOR[args.template])
             fill_inputs(wb, args.template, s.indicators, s.data)
@@ -229,9 +282,16 @@ def cmd_new(args) -> int:
         book = OpenpyxlBook(target, workbook=wb)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", JJJWarning)
-            run_action(book, "compute_all")
+            result = run_action(book, "compute_all")
         restore_charts(wb, args.template)
         book.save(target)
+        _report(result, f"Wrote {target}", book)
+        return 0
+    elif lang != "en":      # a zh template: built (the shipped files are the en ones)
+        from .workbook.templates import build_template, restore_charts
+        wb = build_template(args.template, lang=lang)
+        restore_charts(wb, args.template)
+        save_atomically(wb, target)
     else:
         from openpyxl import load_workbook
         with template_file(args.template).open("rb") as fh:
@@ -239,7 +299,7 @@ def cmd_new(args) -> int:
         from .workbook.templates import restore_charts
         restore_charts(wb, args.template)
         save_atomically(wb, target)
-    print(f"Wrote {target}")
+    out(f"Wrote {target}")
     return 0
 
 
@@ -289,17 +349,17 @@ def cmd_run(args) -> int:
     book = PackageBook(src, display=src.name)
     _refuse_share_workbook(book, src, "run")
     tpl = detect_template(book)
+    from .workbook.actions import book_lang
+    _use_lang(book_lang(book, args.lang))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)   # they are in the result (and on Notes)
         if args.action == "after_d":
-            result = run_action(book, "after_d")
+            result = run_action(book, "after_d", lang=args.lang)
         else:
-            result = run_action(book, args.action,
+            result = run_action(book, args.action, lang=args.lang,
                                 more_hint=f"jjj-xl validate {src.name} lists them all")
     path = book.save(None if target == src else target, template=tpl.name)
-    for w in result.get("warnings", []):
-        print(f"note: {w}")
-    print(f"{tpl.name}: wrote {', '.join(result['written'])} in {path}")
+    _report(result, f"{tpl.name}: wrote {', '.join(result['written'])} in {path}", book)
     return 0
 
 
@@ -312,13 +372,19 @@ def cmd_validate(args) -> int:
     src = Path(args.book)
     book = PackageBook(src, display=src.name)
     _refuse_share_workbook(book, src, "validate")
+    from .workbook.actions import book_lang
+    _use_lang(book_lang(book, args.lang))
     problems = validate_book(book)
+    names = {}
+    if problems and _LANG["lang"] != "en":     # indicator names as name_zh, as on the Notes sheet
+        from .workbook.actions import _indicator_names_zh, detect_template
+        names = _indicator_names_zh(book, detect_template(book))
     for p in problems:
-        print(" ".join(str(p).split()))
+        out(" ".join(str(p).split()), names=names)
     if problems:
         raise InputError(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} in the inputs "
                          f"(listed above); nothing was written")
-    print(f"{src.name}: no problems found")
+    out(f"{src.name}: no problems found")
     return 0
 
 
@@ -329,22 +395,26 @@ def cmd_share(args) -> int:
     src = Path(args.book)
     if Path(args.out).exists() and src.exists() and Path(args.out).resolve() == src.resolve():
         raise InputError("--out must name a new file; the filled workbook is kept as it is")
-    out = _target(args.out, force=args.force)
+    target = _target(args.out, force=args.force)
     check_package(src, display=src.name, deep=True)
+    if args.lang is None:
+        from .workbook.actions import book_lang
+        from .workbook.package import PackageBook
+        _use_lang(book_lang(PackageBook(src, display=src.name)))
     if args.lite:
         from .excel.lite import embed_lite
-        path = embed_lite(src, out)
+        path = embed_lite(src, target)
     else:
         from .workbook.share import share_workbook
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", JJJWarning)
             try:
-                path = share_workbook(src, out, steps=args.steps)
+                path = share_workbook(src, target, steps=args.steps, lang=args.lang)
             except RuntimeError as err:   # an input the share formulas cannot carry
                 text = _one_line(err).removeprefix("share: ")
                 raise InputError(f"cannot make a share workbook: {text}; replace that formula by "
                                  f"its value (or use jjj-xl run)") from None
-    print(f"Wrote {path}")
+    out(f"Wrote {path}")
     return 0
 
 
@@ -355,21 +425,21 @@ def cmd_template(args) -> int:
     from .workbook.templates import build_all
     for tpl in layout.TEMPLATES.values():   # never over a file (perhaps a filled workbook) unasked
         _target(Path(args.dir) / tpl.filename, force=args.force)
-    for path in build_all(args.dir):
-        print(f"Wrote {path}")
+    for path in build_all(args.dir, lang=args.lang):
+        out(f"Wrote {path}")
     return 0
 
 
 def cmd_addin(args) -> int:
     from .excel.addin import build_addin, doctor, install_addin, install_hint
     if args.addin_command == "build":
-        print(f"Wrote {build_addin(args.out, args.interpreter)}")
+        out(f"Wrote {build_addin(args.out, args.interpreter)}")
     elif args.addin_command == "doctor":
         ok, lines = doctor(args.file)
         print("\n".join(lines))
         return 0 if ok else 1
     else:
-        print(f"Installed {install_addin(args.file, interpreter=args.interpreter)}")
+        out(f"Installed {install_addin(args.file, interpreter=args.interpreter)}")
         print(install_hint())
     return 0
 
@@ -403,9 +473,12 @@ def main(argv=None) -> int:
         parser.print_help()
         return 0
     subject = _subject(args)
+    _LANG["lang"] = "en"
+    _use_lang(getattr(args, "lang", None))
 
     def say(msg) -> None:
-        msg = _one_line(msg)
+        from .i18n import tr
+        msg = tr(_one_line(msg), _LANG["lang"])
         if subject and subject not in msg.split(":", 1)[0]:
             msg = f"{subject}: {msg}"
         print(f"jjj-xl: {msg}", file=sys.stderr)
@@ -435,7 +508,7 @@ def main(argv=None) -> int:
             msg = f"{Path(str(name)).name}: {what}"
             if subject and Path(str(name)).name != subject and subject not in msg:
                 msg = f"{subject}: {msg}"
-            print(f"jjj-xl: {_one_line(msg)}", file=sys.stderr)
+            out(f"jjj-xl: {_one_line(msg)}", file=sys.stderr)
         else:
             say(what)
         return 1

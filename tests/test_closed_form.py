@@ -255,7 +255,7 @@ def test_stage_of_C():
 
 def test_lag_type():
     U = pd.DataFrame({"economy": [0.5, 0.5, 0.3], "environment": [0.3, 0.45, 0.5]})
-    assert list(jx.lag_type(U)) == ["environment lags", "Synchronous", "economy lags"]
+    assert list(jx.lag_type(U)) == ["Environment lags", "Synchronous", "Economy lags"]
     assert list(jx.lag_type([[0.5, 0.3]], lang="zh")) == ["系统2滞后"]
     assert list(jx.lag_type([[0.5, 0.3]], threshold=0.25)) == ["Synchronous"]
 

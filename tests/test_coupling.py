@@ -440,8 +440,8 @@ def test_relative_development_classes_by_hand():
     res = jx.relative_development(U)
     np.testing.assert_allclose(res.E, [0.6, 0.9, 0.5 / 0.3, 0.8, 1.2], rtol=1e-15)
     assert list(res.cls) == [1, 2, 3, 1, 2]
-    assert list(res.label) == ["environment lags", "Synchronous", "economy lags",
-                               "environment lags", "Synchronous"]
+    assert list(res.label) == ["Environment lags", "Synchronous", "Economy lags",
+                               "Environment lags", "Synchronous"]
     assert list(res.table.columns) == ["E", "class", "label"]
 
 
@@ -469,7 +469,7 @@ def test_relative_development_custom_scheme():
 def test_relative_development_zero_denominator_is_defined_with_warning():
     with pytest.warns(jx.JJJWarning) as rec:
         res = jx.relative_development([[0.0, 0.3], [0.0, 0.0], [0.4, 0.4]])
-    assert np.isinf(res.E[0]) and res.cls[0] == 3 and res.label[0] == "system 1 lags"
+    assert np.isinf(res.E[0]) and res.cls[0] == 3 and res.label[0] == "System 1 lags"
     assert res.E[1] == 1.0 and res.label[1] == "Synchronous"
     text = " ".join(str(r.message) for r in rec)
     assert "row 1" in text and "row 2" in text

@@ -93,12 +93,12 @@ def test_settings_change_numbers_and_are_noted(tmp_path):
         res = jx.entropy_topsis_coupling(s.data, s.indicators, coupling_model="classic", lang="zh")
     np.testing.assert_allclose(coup["C"].astype(float), res.coupling["C"], rtol=1e-12)
     from jjj_xl.methods.coupling import CCD10_LABELS
-    assert set(coup["label"]) <= set(CCD10_LABELS["zh"])
+    assert set(coup["协调等级"]) <= set(CCD10_LABELS["zh"])    # lang zh: headers in Chinese too
     # orientation "regions": the dimensions table is not written
     dims = tpl.outputs["coupling_dimensions"]
     assert book.read(dims.sheet, dims.row, dims.col, 1, 1)[0][0] is None
     notes = book.read_block(tpl.outputs["notes"])
-    assert any("classic" in str(v) for v in notes["value"])
+    assert any("classic" in str(v) for v in notes["取值"])
 
 
 def test_custom_grade_scheme_from_settings_table(tmp_path):
@@ -194,7 +194,7 @@ def test_coupling_template(tmp_path):
     res = book.read_block(layout.COUPLING_COORDINATION.outputs["results"])
     direct = jx.coupling(U.set_index("observation"), model="ring")
     np.testing.assert_allclose(res["D"].astype(float), direct.D, rtol=1e-12)
-    assert list(res["lag_type"]) == ["Synchronous", "Synchronous", "environment lags"]
+    assert list(res["lag_type"]) == ["Synchronous", "Synchronous", "Environment lags"]
 
 
 def test_not_a_template_and_zip_bomb(tmp_path, capsys):

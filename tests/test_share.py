@@ -20,6 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 import jjj_xl as jx
+from jjj_xl.i18n import tr
 from jjj_xl.workbook import layout
 from jjj_xl.workbook.actions import ACTION_OUTPUTS, run_action
 from jjj_xl.workbook.book import OpenpyxlBook
@@ -376,9 +377,14 @@ def _static_checks(path, name):
     assert wb[out.sheet].cell(out.row + 1, out.col + 2).protection.locked is True
     guide = " ".join(str(c.value) for row in wb[layout.GUIDE_SHEET].iter_rows(max_row=8) for c in row
                      if c.value)
-    assert "SHARE WORKBOOK" in guide and "共享工作簿" in guide
     notes = [c.value for row in wb[layout.NOTES_SHEET].iter_rows() for c in row]
-    assert "settings frozen" in notes
+    from jjj_xl.workbook.actions import book_lang
+    if book_lang(OpenpyxlBook(workbook=wb)) == "zh":   # one language (jjj_xl/i18n.py): Chinese only
+        assert "共享工作簿" in guide and "SHARE WORKBOOK" not in guide
+        assert "固化的设置" in notes
+    else:
+        assert "SHARE WORKBOOK" in guide and "共享工作簿" in guide
+        assert "settings frozen" in notes
     assert wb[block.sheet].freeze_panes
     assert all(wb[s].page_setup.orientation == "landscape" for s in written & set(wb.sheetnames)
                if s not in (layout.SETTINGS_SHEET, *(b.sheet for b in tpl.inputs)))
@@ -531,6 +537,7 @@ def test_share_book_keeps_engine_layout_without_libreoffice(tmp_path):
 
 KEY_COLUMNS = {"region", "year", "dimension", "indicator", "direction", "index", "first_year",
                "last_year", "observation"}
+KEY_COLUMNS |= {tr(k, "zh") for k in KEY_COLUMNS}    # the same headers in a zh workbook
 
 
 def _is_error(v) -> bool:

@@ -44,16 +44,16 @@ def test_relative_development_default_u2_over_u1(tmp_path):
     assert cols[cols.index("lag_type") + 1:cols.index("lag_type") + 3] == ["E", "development"]
     # a: 0.3/0.5 = 0.6 ≤ 0.8 → environment (U2, the numerator) lags
     assert res.loc["a", "E"] == pytest.approx(0.6, abs=1e-12)
-    assert res.loc["a", "development"] == "environment lags"
+    assert res.loc["a", "development"] == "Environment lags"
     # b: U1 = 0 < U2 → E = ∞, written as the text "∞"; class 3 (economy lags)
     assert res.loc["b", "E"] == "∞"
-    assert res.loc["b", "development"] == "economy lags"
+    assert res.loc["b", "development"] == "Economy lags"
     # c: 0.4/0.4 = 1 → 0.8 < E ≤ 1.2 synchronous
     assert res.loc["c", "E"] == pytest.approx(1.0, abs=1e-12)
     assert res.loc["c", "development"] == "Synchronous"
     # d: 0.25/0.2 = 1.25 > 1.2 → economy lags
     assert res.loc["d", "E"] == pytest.approx(1.25, abs=1e-12)
-    assert res.loc["d", "development"] == "economy lags"
+    assert res.loc["d", "development"] == "Economy lags"
     # e: 0/0 taken as 1 → synchronous
     assert res.loc["e", "E"] == pytest.approx(1.0, abs=1e-12)
     assert res.loc["e", "development"] == "Synchronous"
@@ -67,17 +67,19 @@ def test_relative_development_default_u2_over_u1(tmp_path):
 def test_relative_development_u1_over_u2_custom_bounds_zh(tmp_path):
     book = _book(tmp_path, U_SMALL, rd_ratio="u1/u2", rd_bounds="0.9，1.7", lang="zh")
     run_action(book, "compute_all")
-    res = _results(book)
+    # lang zh: headers and notes in Chinese (jjj_xl/i18n.py)
+    res = book.read_block(CC.outputs["results"]).set_index("地区")
     # a: 0.5/0.3 = 1.6667: 0.9 < E ≤ 1.7 → 同步
     assert res.loc["a", "E"] == pytest.approx(0.5 / 0.3, rel=1e-12)
-    assert res.loc["a", "development"] == "同步"
+    assert res.loc["a", "相对发展类型"] == "同步"
     # b: 0/0.6 = 0 ≤ 0.9 → economy (the numerator U1) lags
     assert res.loc["b", "E"] == pytest.approx(0.0, abs=1e-15)
-    assert "economy" in res.loc["b", "development"]
+    assert "economy" in res.loc["b", "相对发展类型"]
     # d: 0.2/0.25 = 0.8 ≤ 0.9 → economy lags
     assert res.loc["d", "E"] == pytest.approx(0.8, abs=1e-12)
-    assert res.loc["d", "development"] == res.loc["b", "development"]
-    assert "E = U₁/U₂" in _notes(book)["relative development"]
+    assert res.loc["d", "相对发展类型"] == res.loc["b", "相对发展类型"]
+    notes = book.read_block(CC.outputs["notes"])
+    assert "E = U₁/U₂" in dict(zip(notes["项目"], notes["取值"]))["相对发展度"]
 
 
 def test_three_systems_have_no_relative_development(tmp_path):
@@ -104,7 +106,7 @@ def test_older_workbook_blank_rd_cells_read_the_defaults(tmp_path):
     run_action(book, "compute_all")
     res = _results(book)
     assert res.loc["d", "E"] == pytest.approx(1.25, abs=1e-12)      # 0.25/0.2
-    assert res.loc["d", "development"] == "economy lags"            # 1.25 > 1.2
+    assert res.loc["d", "development"] == "Economy lags"            # 1.25 > 1.2
 
 
 # ---------------------------------------------------------------- AHP sheet (entropy_topsis_ccd)

@@ -53,8 +53,10 @@ def _for_excel(action: str, book):
     try:
         refuse_share_workbook(book, action)
         return run_action(book, action)
-    except InputError as err:
-        raise xw.XlwingsError(str(err)) from None
+    except InputError as err:   # the message box speaks the workbook's language (Settings lang)
+        from ..i18n import tr
+        from ..workbook.actions import book_lang
+        raise xw.XlwingsError(tr(str(err), book_lang(book))) from None
 
 
 # ---------------------------------------------------------------- xlwings Lite / Server

@@ -47,6 +47,15 @@ LAG_LABELS = {
     "en": ("{name} lags", "Synchronous"),
     "zh": ("{name}滞后", "同步"),
 }
+
+
+def lag_label(name, lang: str = "en") -> str:
+    """The lagging-type label of system ``name``: "Economy lags" (sentence case, like
+    "Synchronous" and the grade labels) or "economy滞后"."""
+    text = LAG_LABELS[lang][0].format(name=name)
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
 GRADE_DECIMALS = 12  # D is graded after rounding, so a D that is 0.6 in exact arithmetic is level 7
 
 
@@ -485,8 +494,8 @@ def lag_type(U, threshold: float = 0.1, lang: str = "en", *, names=None):
     labels_names = _system_names(mat, names, lang)
     lag, sync = LAG_LABELS[lang]
     diff = np.round(V[:, 0] - V[:, 1], GRADE_DECIMALS)
-    out = np.where(diff > t, lag.format(name=labels_names[1]),
-                   np.where(diff < -t, lag.format(name=labels_names[0]), sync)).astype(object)
+    out = np.where(diff > t, lag_label(labels_names[1], lang),
+                   np.where(diff < -t, lag_label(labels_names[0], lang), sync)).astype(object)
     if mat.labelled:
         return pd.Series(out, index=mat.index, name="lag_type")
     return out

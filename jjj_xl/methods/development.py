@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .coupling import LAG_LABELS, _blank, _check_lang, _system_names, _two_systems
+from .coupling import LAG_LABELS, _blank, _check_lang, _system_names, _two_systems, lag_label
 from ..errors import InputError, warn
 
 RATIOS = ("u2/u1", "u1/u2")
@@ -77,9 +77,9 @@ def relative_development(U, ratio: str = "u2/u1", *, bounds=DEFAULT_BOUNDS, labe
         if len(b) != 2:
             raise InputError(f"{len(b)} bounds give {len(b) + 1} classes: give labels=[...] "
                              f"with {len(b) + 1} labels")
-        lag, sync = LAG_LABELS[lang]
+        _, sync = LAG_LABELS[lang]
         low_lags = 1 if ratio == "u2/u1" else 0   # E small: the numerator system lags
-        labels = (lag.format(name=sys_names[low_lags]), sync, lag.format(name=sys_names[1 - low_lags]))
+        labels = (lag_label(sys_names[low_lags], lang), sync, lag_label(sys_names[1 - low_lags], lang))
     else:
         labels = [labels] if isinstance(labels, str) else list(labels)
         if len(labels) != len(b) + 1:

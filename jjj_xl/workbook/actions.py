@@ -21,6 +21,7 @@ from ..methods.development import relative_development
 
 INF_TEXT = "∞"   # E = U₂/U₁ with U₁ = 0 < U₂ (a float inf cannot go in a cell)
 from ..errors import InputError, JJJWarning, column_letter
+from ..i18n import LANGS, tr_rows
 from ..methods.workflows import entropy_topsis_coupling, ideal_solution_index
 
 ACTION_OUTPUTS = {
@@ -742,6 +743,11 @@ def _compute_u(book, tpl, settings, scheme):
     labels = table.iloc[:, 0].tolist()
     U = table.iloc[:, 1:]
     U.index = [str(v) if v is not None else f"row {i + 1}" for i, v in enumerate(labels)]
+    if len(set(U.index)) == len(U):   # warnings name the U sheet's Excel row and column
+        block, left = tpl.inputs[0], _left(table, tpl.inputs[0])
+        U.attrs = {**table.attrs, "jjj_origin": {
+            "sheet": block.sheet, "rows": dict(zip(U.index, _rows(table, block))),
+            "columns": {c: column_letter(left + j) for j, c in enumerate(U.columns)}}}
     res = coupling(U, weights=settings["alpha"], model=settings["coupling_model"], scheme=scheme,
                    lang=settings["lang"], closed=settings["closed"], rescale=settings["rescale"])
     out = res.table.reset_index().rename(columns={"index": table.columns[0]})
@@ -765,16 +771,117 @@ def _compute_u(book, tpl, settings, scheme):
     return {"results": out}, res.notes
 
 
-def run_action(book, action: str, *, more_hint: str | None = None) -> dict:
+class LocalizedBook(BookAdapter):
+    """The language boundary of the actions: every text cell written goes through
+    :func:`jjj_xl.i18n.tr` (headers, titles, notes, warnings, labels); reading is the wrapped
+    book's. ``names``: indicator name → name_zh (zh: indicator names use name_zh)."""
+
+    def __init__(self, inner: BookAdapter, lang: str, names: dict | None = None):
+        self.inner, self.lang, self.names = inner, lang, dict(names or {})
+
+    def __getattr__(self, name):          # save, wb, path, … of the wrapped adapter
+        return getattr(self.inner, name)
+
+    def sheet_names(self):
+        return self.inner.sheet_names()
+
+    def extent(self, sheet):
+        return self.inner.extent(sheet)
+
+    def read(self, sheet, row, col, nrows, ncols):
+        return self.inner.read(sheet, row, col, nrows, ncols)
+
+    def read_block(self, block):
+        return self.inner.read_block(block)
+
+    def has_sheet(self, sheet):
+        return self.inner.has_sheet(sheet)
+
+    def table_ref(self, sheet, name):
+        return self.inner.table_ref(sheet, name)
+
+    def hidden_value(self, sheet, row, col):
+        return self.inner.hidden_value(sheet, row, col)
+
+    def clear(self, sheet):
+        return self.inner.clear(sheet)
+
+    def fit_columns(self, sheet, col, values):
+        return self.inner.fit_columns(sheet, col, values)
+
+    def _block_cache_drop(self, sheet):
+        return self.inner._block_cache_drop(sheet)
+
+    def write(self, sheet, row, col, values, formats=None):
+        self.inner.write(sheet, row, col, tr_rows(values, self.lang, self.names), formats)
+
+
+def book_lang(book, override: str | None = None) -> str:
+    """The language of a template workbook's outputs: ``override`` (``--lang``), else its
+    Settings ``lang`` cell, else "en" (no such setting, or not a template)."""
+    if override in LANGS:
+        return override
+    try:
+        book = as_adapter(book)
+        tpl = detect_template(book)
+        if "lang" not in [s.key for s in tpl.settings]:
+            return "en"
+        sheet, row, col = tpl.setting_cell("lang")
+        value = book.read(sheet, row, col, 1, 1)[0][0]
+    except Exception:   # noqa: BLE001  never fails: the action itself reports a bad workbook
+        return "en"
+    value = str(value).strip().lower() if value is not None else ""
+    return value if value in LANGS else "en"
+
+
+def _indicator_names_zh(book, tpl) -> dict:
+    """Indicator name → name_zh from the Indicators sheet, where name_zh is filled (codes stay:
+    a message naming a code names what the user typed)."""
+    if not tpl.inputs or tpl.inputs[0].sheet != "Indicators":
+        return {}
+    try:
+        ind = book.read_block(tpl.inputs[0])
+    except InputError:
+        return {}
+    cols = {str(c).strip().lower(): c for c in ind.columns}
+    if "name_zh" not in cols:
+        return {}
+    out = {}
+    for key in ("name",):
+        if key in cols:
+            for a, b in zip(ind[cols[key]], ind[cols["name_zh"]]):
+                if not _blank(a) and not _blank(b) and str(a).strip() not in out:
+                    out[str(a).strip()] = str(b).strip()
+    return out
+
+
+def localized(book, lang: str | None = None):
+    """``book`` wrapped so that what the actions write is in ``lang`` (None: the workbook's
+    Settings lang); en returns the book itself (English is the source text)."""
+    book = as_adapter(book)
+    if isinstance(book, LocalizedBook):
+        return book
+    lang = book_lang(book, lang)
+    if lang == "en":
+        return book
+    try:
+        names = _indicator_names_zh(book, detect_template(book))
+    except InputError:
+        names = {}
+    return LocalizedBook(book, lang, names)
+
+
+def run_action(book, action: str, *, more_hint: str | None = None, lang: str | None = None) -> dict:
     """Run one ribbon action on a book.
 
     Returns {"written": [sheets], "problems": [...], "warnings": [...]}. Compute actions
     check the inputs first with :func:`validate_book` (the same checks, one read of the
     inputs); when there are problems the report goes to the Notes sheet and an InputError
     names the first one. ``more_hint`` replaces "see the Notes sheet" in that message (the
-    command line, which does not save a workbook whose inputs are refused).
+    command line, which does not save a workbook whose inputs are refused). ``lang``: the
+    language of everything written (None: the workbook's Settings lang; see :mod:`jjj_xl.i18n`).
     """
-    book = as_adapter(book)
+    book = localized(book, lang)
     if action == "validate":
         found: list[str] = []
         problems = validate_book(book, warnings_out=found)

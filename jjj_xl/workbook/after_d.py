@@ -158,7 +158,7 @@ def read_options(book) -> dict:
             by_label[str(rec[0]).strip()] = (rec[2], OPTIONS_BLOCK.row + 1 + i)
     out = {}
     for s in OPTIONS:
-        value, row = by_label.get(s.label, (None, None))
+        value, row = by_label.get(s.label, by_label.get(s.label_zh, (None, None)))   # zh template
         where = (f"{_where(OPTIONS_SHEET, row, OPTIONS_BLOCK.col + 2)} ({s.label} {s.label_zh})"
                  if row else s.label)
         out[s.key] = _parse_option(s, value, where)
@@ -977,11 +977,14 @@ def _write_guide(ws, bold, grey, Alignment):
     ws.cell(r, 1, "After D (optional sheets) D 之后（可选）").font = bold
     ws.cell(r, 1).fill = grey
     ws.cell(r, 2).fill = grey
+    from ..i18n import current
+    zh_only = current() == "zh"
     for key, en, zh in GUIDE:
-        for text in (en, zh):
+        for text in ((zh,) if zh_only else (en, zh)):
             r += 1
-            if text is en:
-                ws.cell(r, 1, key).font = bold
+            if text is en or zh_only:
+                from ..i18n import tr
+                ws.cell(r, 1, tr(key, "zh") if zh_only else key).font = bold
             ws.cell(r, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
             units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
             ws.row_dimensions[r].height = 15.0 * max(1, math.ceil(units / 96))
@@ -1030,11 +1033,12 @@ PALETTE = ("C00000", "0070C0", "00B050", "7030A0", "ED7D31", "FFC000", "5B9BD5",
 def _scatter(title, x_title, y_title):
     from openpyxl.chart import ScatterChart
 
+    from ..i18n import current, tr
     ch = ScatterChart()
-    ch.title = title
+    ch.title = tr(title, current())
     ch.style = 13
-    ch.x_axis.title = x_title
-    ch.y_axis.title = y_title
+    ch.x_axis.title = tr(x_title, current())
+    ch.y_axis.title = tr(y_title, current())
     ch.x_axis.delete = False
     ch.y_axis.delete = False
     ch.x_axis.majorGridlines = None
@@ -1060,7 +1064,8 @@ def _series(ws, xcol, ycol, first, last, title, color, smooth=False, marker=None
     if isinstance(title, int):
         s.tx = SeriesLabel(strRef=StrRef(f"'{ws.title}'!${column_letter(ycol - 1)}${title}"))
     else:
-        s.tx = SeriesLabel(v=title)
+        from ..i18n import current, tr
+        s.tx = SeriesLabel(v=tr(title, current()))
     s.smooth = smooth
     if marker:
         s.marker = Marker(symbol=marker, size=6)

@@ -14,6 +14,7 @@ import pandas as pd
 from . import layout
 from ..errors import InputError, column_letter
 from .cells import FORMULA_STARTS, cell_value
+from ..i18n import canonical_header
 
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024   # a template with data is a few MB; more is a zip bomb
 MAX_COMPRESSION_RATIO = 200
@@ -95,7 +96,7 @@ class BookAdapter:
         for v in header:
             if v is None or str(v).strip() == "":
                 break
-            names.append(str(v).strip())
+            names.append(canonical_header(str(v).strip()) if block.is_input else str(v).strip())
         if not names:
             raise InputError(f"sheet {block.sheet}: no header row at {column_letter(left - 1)}"
                              f"{top}")

@@ -87,8 +87,10 @@ SETTINGS_VALUE_COL = 3
 
 INDICATOR_COLUMNS = ("code", "name", "name_zh", "dimension", "direction", "unit")
 
-LANG = Setting("lang", "Label language", "标签语言", "en", ("en", "zh"),
-               "Language of grade and stage labels", "等级与阶段标签的语言")
+LANG = Setting("lang", "Language", "语言", "en", ("en", "zh"),
+               "Language of the results: headers, grade and stage labels, notes and warnings "
+               "(jjj-xl run --lang overrides it)",
+               "结果的语言：表头、等级与阶段标签、说明与警告（jjj-xl run --lang 可临时指定）")
 SCHEME = Setting("scheme", "Grade scheme", "等级划分", "ccd10", ("ccd10", "custom"),
                  "ccd10: 10 levels of 0.1; custom: the table to the right (lower bound, label, 中文)",
                  "ccd10：10级（步长0.1）；custom：使用右侧表（下限、标签、中文）")
@@ -233,7 +235,7 @@ IDEAL_SOLUTION_INDEX = Template(
         Setting("ideal", "Ideal solution", "理想解", "group", ("group", "data"),
                 "group: each region's own best and worst years (paper 004); data: pooled panel",
                 "group：各地区自身最优/最劣年份（论文004）；data：全部样本"),
-        DISTANCE),
+        DISTANCE, LANG),
     outputs={
         "scores": Block("Index", row=2, title="Index I and sub-indices by region and year 指数"),
         "tables": Block("IndexTables", row=2, title="Index tables, region × year 指数表"),

@@ -158,7 +158,8 @@ def _check_grades(grades: pd.DataFrame, cols: dict) -> pd.DataFrame:
 def _read_user_coords(ws) -> dict:
     """Coordinates the user typed in an existing map sheet: {region: (lon, lat, source)}."""
     out = {}
-    if ws.cell(_COORD_HEAD_ROW, 1).value != TEXT["region"]:
+    from ..i18n import tr
+    if ws.cell(_COORD_HEAD_ROW, 1).value not in (TEXT["region"], tr(TEXT["region"], "zh")):
         return out
     r = _COORD_HEAD_ROW + 1
     while ws.cell(r, 1).value not in (None, ""):
@@ -218,12 +219,13 @@ def _scatter(year, blocks, ranges, lon_col, lat_col, name_col, head_sheet, size=
 
     lon0, lon1, lat0, lat1, unit, _, w, h = ranges
     ch = ScatterChart()
-    ch.title = TEXT["map_title"].format(year=year)
+    from ..i18n import current, tr
+    ch.title = tr(TEXT["map_title"].format(year=year), current())
     ch.style = 13
     ch.width, ch.height = size[0], size[1]
     ch.scatterStyle = "marker"
-    ch.x_axis.title = TEXT["lon"]
-    ch.y_axis.title = TEXT["lat"]
+    ch.x_axis.title = tr(TEXT["lon"], current())
+    ch.y_axis.title = tr(TEXT["lat"], current())
     ch.x_axis.scaling.min, ch.x_axis.scaling.max = lon0, lon1
     ch.y_axis.scaling.min, ch.y_axis.scaling.max = lat0, lat1
     ch.x_axis.majorUnit = ch.y_axis.majorUnit = unit
@@ -529,4 +531,6 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
     from openpyxl.worksheet.pagebreak import Break
     for k in range(0, len(years), per_row):
         ws.row_breaks.append(Break(id=charts_top - 2 + (k // per_row) * chart_rows))
+    from ..i18n import current, localize_sheet
+    localize_sheet(ws, current())          # zh: the sheet's words in Chinese (no-op in en)
     return ws

@@ -587,7 +587,8 @@ class PackageBook(BookAdapter):
             theirs = refs(self.pkg.read(name))
             if not theirs or not theirs <= refs(ours):
                 return {}
-        trimmed = chart_parts(template, chart_sizes(self, template))
+        from .actions import book_lang
+        trimmed = chart_parts(template, chart_sizes(self, template), book_lang(self))
         return {name: xml for name, xml in zip(charts, trimmed)
                 if xml != self.pkg.read(name)}
 

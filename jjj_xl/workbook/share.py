@@ -63,9 +63,9 @@ import numpy as np
 from .. import __version__
 from . import layout
 from ..methods._matrix import _BENEFIT, _COST      # direction spellings the engine accepts
-from .actions import detect_template, read_scheme, read_settings, run_action
+from .actions import book_lang, detect_template, read_scheme, read_settings, run_action
 from .book import OpenpyxlBook
-from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_scheme
+from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, lag_label, make_scheme
 from ..errors import InputError, JJJWarning, column_letter
 from .templates import CHARTS_SHEET, FORMULAS_SHEET, restore_charts
 from .cells import INPUT_FILL, write_cell
@@ -1445,7 +1445,12 @@ def _weights_row(ws, r, cols, j, p: _Panel, b: _Builder, entropy: bool):
     code = p.codes[j]
     if name_col is not None:
         nm = _ref(p.ind_sheet, p.ind_rows[j], name_col)
-        _set(ws, r, cols["indicator"], f'=IF(TRIM({nm}&"")="",{_str(code)},{nm})')
+        text = f'IF(TRIM({nm}&"")="",{_str(code)},{nm})'
+        zh_col = p.ind_cols.get("name_zh")
+        if b.s.get("lang") == "zh" and zh_col is not None:   # zh: the name_zh, as Compute all
+            zh = _ref(p.ind_sheet, p.ind_rows[j], zh_col)
+            text = f'IF(TRIM({zh}&"")="",{text},{zh})'
+        _set(ws, r, cols["indicator"], f"={text}")
     sign = _ref(H_STANDARDISED, STD_ROWS["sign"], c)
     plus = _str(str(b.pos[j])) if j in b.pos else '"+"'     # middle / interval: as the engine shows it
     _set(ws, r, cols["direction"], f'=IF({sign}>0,{plus},"-")')
@@ -1639,11 +1644,11 @@ def _share_u(wb, tpl, settings, scheme):
     lag = None
     if n == 2:
         t = float(settings["lag_threshold"])
-        lag_text, sync = LAG_LABELS[settings["lang"]]
+        _, sync = LAG_LABELS[settings["lang"]]
         hc = coupling.ws
         r = coupling.next_row
         _head(hc, r, 1, "lagging type labels 滞后类型")
-        labels = (lag_text.format(name=systems[1]), lag_text.format(name=systems[0]), sync)
+        labels = (lag_label(systems[1], settings["lang"]), lag_label(systems[0], settings["lang"]), sync)
         for k, (h, text) in enumerate(zip(("U1 − U2 > t", "U1 − U2 < −t", "otherwise"), labels)):
             write_cell(hc, r + 1 + k, 1, h)
             write_cell(hc, r + 1 + k, 2, text)
@@ -1656,7 +1661,8 @@ def _share_u(wb, tpl, settings, scheme):
         ratio = settings.get("rd_ratio", "u2/u1")
         b1, b2 = settings.get("rd_bounds", (0.8, 1.2))
         low = 1 if ratio == "u2/u1" else 0      # E small: the numerator system lags
-        rd_labels = (lag_text.format(name=systems[low]), sync, lag_text.format(name=systems[1 - low]))
+        rd_labels = (lag_label(systems[low], settings["lang"]), sync,
+                     lag_label(systems[1 - low], settings["lang"]))
         _head(hc, r, 1, f"relative development E = {'U2/U1' if ratio == 'u2/u1' else 'U1/U2'} 相对发展度")
         for k, (h, text) in enumerate(zip((f"E ≤ {b1:g}", f"{b1:g} < E ≤ {b2:g}", f"E > {b2:g}"),
                                           rd_labels)):
@@ -1896,6 +1902,10 @@ def _write_guide(wb, tpl, settings, steps: bool):
 
     ws = wb[layout.GUIDE_SHEET]
     rows = _guide_rows(tpl, settings, steps)
+    if settings.get("lang") == "zh":    # one language: the Chinese paragraph under the Chinese key
+        from ..i18n import mostly_cjk, tr
+        rows = [(tr(rows[k - 1][0], "zh") if k and not key else tr(key, "zh"), text)
+                for k, (key, text) in enumerate(rows) if mostly_cjk(text)]
     at = 3                                  # below the two title rows
     k = len(rows) + 1
     last = ws.max_row
@@ -1988,7 +1998,7 @@ def _check_formulas(wb):
 
 # ---------------------------------------------------------------- entry points
 
-def share_book(wb, *, steps: bool | None = None):
+def share_book(wb, *, steps: bool | None = None, lang: str | None = None):
     """Turn a filled template workbook (openpyxl) into a share workbook, in place; returns it.
 
     ``steps``: also write the full standardised (z) and p·ln p matrices on h_Standardised and
@@ -1998,7 +2008,8 @@ def share_book(wb, *, steps: bool | None = None):
     rows and one SUMPRODUCT per row and score. The results are the same either way.
 
     Raises :class:`InputError` (one line naming the place) when the inputs are not valid or
-    the workbook is already a share workbook.
+    the workbook is already a share workbook. ``lang``: the language of the labels, notes
+    and grades (None: the workbook's Settings lang); formulas are the same in both.
     """
     book = OpenpyxlBook(workbook=wb)
     tpl = detect_template(book)
@@ -2007,10 +2018,14 @@ def share_book(wb, *, steps: bool | None = None):
                          f"{next(h for h in HELPER_SHEETS if h in wb.sheetnames)}); share the "
                          f"original template workbook instead")
     settings = read_settings(book, tpl)
+    lang = book_lang(book, lang)
+    if "lang" in settings:
+        settings["lang"] = lang
     scheme = read_scheme(book, tpl, settings)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)
-        run_action(book, "compute_all")          # validates; writes layout, structure, notes
+        run_action(book, "compute_all", lang="en")   # validates; writes layout, structure, notes
+        # (in English: the builders below check the result headers; translated at the end)
     p = None
     if tpl.name == "coupling_coordination":
         cf, grades = _share_u(wb, tpl, settings, scheme)
@@ -2039,7 +2054,7 @@ def share_book(wb, *, steps: bool | None = None):
     write_cell(wb[sheet], row, col, "Share workbook: these settings are frozen into the formulas; "
                                     "changing them here changes nothing. 共享工作簿：设置已固化在公式中，"
                                     "在此修改无效。").font = _font(bold=True, color="C00000")
-    restore_charts(wb, tpl.name)
+    restore_charts(wb, tpl.name, lang=lang)
     if CHARTS_NOTE[0] in wb.sheetnames:
         write_cell(wb[CHARTS_NOTE[0]], CHARTS_NOTE[1], CHARTS_NOTE[2],
                    "Charts read the result sheets through the formulas in the grey-titled areas on the "
@@ -2049,6 +2064,17 @@ def share_book(wb, *, steps: bool | None = None):
         _print_setup(ws)
     _protect(wb, tpl, p, settings)
     _check_formulas(wb)
+    if lang == "zh":                 # the language boundary: every label, title and note
+        from ..i18n import localize_sheet, localize_validations
+        from .actions import _indicator_names_zh
+        from .templates import _typed_cells
+        names = _indicator_names_zh(book, tpl)
+        written_here = set(tpl.output_sheets) | set(HELPER_SHEETS)   # English, from this export
+        for ws in wb.worksheets:
+            if ws.title != layout.CONF_SHEET:
+                localize_sheet(ws, "zh", names, skip=_typed_cells(ws, tpl),   # a zh template's
+                               keep_chinese=ws.title not in written_here)       # text: once
+                localize_validations(ws, "zh")
     # helper sheets grouped at the end, in HELPER_SHEETS order
     wb._sheets = [ws for ws in wb._sheets if ws.title not in HELPER_SHEETS] + \
         [wb[h] for h in HELPER_SHEETS if h in wb.sheetnames]
@@ -2058,7 +2084,7 @@ def share_book(wb, *, steps: bool | None = None):
     return wb
 
 
-def share_workbook(src_path, out_path, *, steps: bool | None = None) -> Path:
+def share_workbook(src_path, out_path, *, steps: bool | None = None, lang: str | None = None) -> Path:
     """Read a filled template workbook and write its share workbook (``.xlsx``) to ``out_path``.
 
     Every numeric result cell of the output blocks becomes an Excel formula over the input
@@ -2091,10 +2117,10 @@ def share_workbook(src_path, out_path, *, steps: bool | None = None) -> Path:
                          f"another --out file")
     book = OpenpyxlBook(src)
     wb = book.wb
-    share_book(wb, steps=steps)
+    share_book(wb, steps=steps, lang=lang)
     tpl = detect_template(OpenpyxlBook(workbook=wb))
     if vba_parts(src):
-        _note_dropped_macros(wb, tpl, src.name)
+        _note_dropped_macros(wb, tpl, src.name, book_lang(OpenpyxlBook(workbook=wb), lang))
     rendered = io.BytesIO()
     wb.save(rendered)
     guards = {k: dict(v) for k, v in wb.__dict__.get("_jjj_share_guards", {}).items()}
@@ -2107,11 +2133,12 @@ def share_workbook(src_path, out_path, *, steps: bool | None = None) -> Path:
     return write(pkg, parts, removed, added, out, display=str(out))
 
 
-def _note_dropped_macros(wb, tpl, name: str) -> None:
+def _note_dropped_macros(wb, tpl, name: str, lang: str = "en") -> None:
     """One row at the end of the share notes: the VBA project is not carried."""
+    from ..i18n import tr
     ws = wb[layout.NOTES_SHEET]
     col = tpl.outputs["notes"].col
     row = ws.max_row + 1
-    write_cell(ws, row, col, "macros").font = _font(bold=True)
-    write_cell(ws, row, col + 1, f"the VBA project of {name} is not in this share workbook (an .xlsx "
-                                 f"has no macros); the original workbook keeps it")
+    write_cell(ws, row, col, tr("macros", lang)).font = _font(bold=True)
+    write_cell(ws, row, col + 1, tr(f"the VBA project of {name} is not in this share workbook (an .xlsx "
+                                    f"has no macros); the original workbook keeps it", lang))

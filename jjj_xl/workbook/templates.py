@@ -18,6 +18,8 @@ from pathlib import Path
 
 from .. import __version__
 from . import layout
+from ..i18n import INPUT_HEADERS_ZH, current as _lang_now, has_cjk as _has_cjk, language as _language, \
+    tr as _tr
 from ..methods.coupling import CCD10_LABELS, CCD10_THRESHOLDS
 from ..datasets import load_sample
 from .cells import INPUT_FILL, save_atomically, write_cell
@@ -507,13 +509,36 @@ def _guide_rows(tpl: layout.Template) -> list[tuple]:
     return rows
 
 
+def _zh_guide(rows: list[tuple]) -> list[tuple]:
+    """The Guide in Chinese only: of each (English paragraph, Chinese paragraph) pair the
+    Chinese one under the Chinese key; English titles dropped; bilingual headings cut."""
+    out = []
+    for k, row in enumerate(rows):
+        nxt = rows[k + 1] if k + 1 < len(rows) else None
+        if row[0] == "title":
+            if any("\u4e00" <= ch <= "\u9fff" for ch in str(row[1])):
+                out.append(row)
+            continue
+        if row[0] == "p" and row[1] != "" and nxt is not None and nxt[0] == "p" and (
+                nxt[1] == "" or (_has_cjk(nxt[1]) and not _has_cjk(row[2]))):
+            continue            # the English paragraph: its Chinese follows
+        if row[0] == "p" and row[1] == "" and k > 0 and rows[k - 1][0] == "p":
+            out.append(("p", _tr(rows[k - 1][1], "zh"), row[2]))
+            continue
+        if row[0] in ("th", "td") and len(row) == 5:    # the grade table: one label column
+            row = (row[0], row[1], row[2], "协调等级" if row[0] == "th" else row[4])
+        out.append(tuple([row[0], *[_tr(v, "zh") for v in row[1:]]]))
+    return out
+
+
 def _write_guide(ws, tpl: layout.Template):
     from openpyxl.styles import Alignment
 
     widths = {1: 26, 2: 100, 3: 28, 4: 14}
     _set_widths(ws, widths)
     r = 0
-    for kind, *values in _guide_rows(tpl):
+    rows = _guide_rows(tpl)
+    for kind, *values in (_zh_guide(rows) if _lang_now() == "zh" else rows):
         r += 1
         if kind == "title":
             write_cell(ws, r, 1, values[0]).font = _font(bold=True, size=14)
@@ -602,7 +627,7 @@ def _write_ahp(ws, items: list[str]):
     """The AHP sheet: help, then the pairwise comparison matrix of ``items`` (diagonal 1,
     the rest blank, typed as text so that Excel keeps "1/3" instead of making it a date)."""
     b = layout.AHP_MATRIX
-    for k, text in enumerate(AHP_HELP, start=1):
+    for k, text in enumerate(AHP_HELP[1:] if _lang_now() == "zh" else AHP_HELP, start=1):
         c = write_cell(ws, k, 1, text)
         c.alignment = _wrap()
         ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=10)
@@ -719,9 +744,9 @@ def _line_chart(title: str, x_title: str, y_title: str, y_max: float | None = 1.
     from openpyxl.chart import LineChart
 
     ch = LineChart()
-    ch.title = title
-    ch.x_axis.title = x_title
-    ch.y_axis.title = y_title
+    ch.title = _tr(title, _lang_now())
+    ch.x_axis.title = _tr(x_title, _lang_now())
+    ch.y_axis.title = _tr(y_title, _lang_now())
     ch.y_axis.scaling.min = 0
     if y_max is not None:
         ch.y_axis.scaling.max = y_max
@@ -730,6 +755,15 @@ def _line_chart(title: str, x_title: str, y_title: str, y_max: float | None = 1.
     ch.display_blanks = "gap"
     ch.width, ch.height = 18, 9
     return ch
+
+
+def _match(name: str, hdr: str) -> str:
+    """MATCH of a result column by its header, in either language of the results (Settings
+    lang): "year" or its Chinese header, so the charts read an en or a zh workbook."""
+    zh = _tr(name, "zh")
+    if zh == name:
+        return f'MATCH("{name}",{hdr},0)'
+    return f'IFERROR(MATCH("{name}",{hdr},0),MATCH("{zh}",{hdr},0))'
 
 
 def _pivot_long(ws, top: int, col: int, src: layout.Block, key_col_name: str | None, value: str,
@@ -757,7 +791,7 @@ def _pivot_long(ws, top: int, col: int, src: layout.Block, key_col_name: str | N
     for i in range(1, n_cats + 1):
         r = head + i
         ws.cell(row=r, column=col).value = (
-            f'=IF({i}<={n},INDEX({area},{i},MATCH("{key_col_name}",{hdr},0)),"")')
+            f'=IF({i}<={n},INDEX({area},{i},{_match(key_col_name, hdr)}),"")')
         for k in range(1, n_series + 1):
             name = f"{_letter(col + k)}${head}"
             c = ws.cell(row=r, column=col + k)
@@ -781,7 +815,7 @@ def _list_long(ws, top: int, col: int, src: layout.Block, label: str | None, val
     write_cell(ws, head, col, label_header).font = _font(bold=True)
     for j, v in enumerate(values, start=1):
         write_cell(ws, head, col + j, v).font = _font(bold=True)
-    label_expr = (f'IFERROR(INDEX({area},{{i}},MATCH("{label}",{hdr},0)),INDEX({area},{{i}},1))'
+    label_expr = (f'IFERROR(INDEX({area},{{i}},{_match(label, hdr)}),INDEX({area},{{i}},1))'
                   if label else f"INDEX({area},{{i}},1)")
     for i in range(1, n_rows + 1):
         r = head + i
@@ -807,7 +841,7 @@ def _pivot_wide(ws, top: int, col: int, src: layout.Block, n_series: int, n_cats
     hdr = _ref(src.sheet, src.row, src.col, src.row, src.col + SCAN_COLS - 1)
     rc, nreg, nyr = (f"${_letter(col + 1)}${top + k}" for k in range(3))
     write_cell(ws, top, col, "region column")
-    ws.cell(row=top, column=col + 1).value = f'=IFERROR(MATCH("region",{hdr},0),1)'
+    ws.cell(row=top, column=col + 1).value = f'=IFERROR({_match("region", hdr)},1)'
     write_cell(ws, top + 1, col, "regions")
     ws.cell(row=top + 1, column=col + 1).value = (
         f'=IF({first}="",0,IF({rc}=1,COUNTA({first_col}),COUNTIF({first_col},{first})))')
@@ -876,8 +910,8 @@ def _write_charts(ws, tpl: layout.Template, sizes: dict | None = None):
                            layout.NUMBER_FORMATS["w"], "indicator")
         bar = BarChart()
         bar.type = "bar"
-        bar.title = "Entropy weights w 熵权"
-        bar.x_axis.title = "indicator 指标"
+        bar.title = _tr("Entropy weights w 熵权", _lang_now())
+        bar.x_axis.title = _tr("indicator 指标", _lang_now())
         bar.y_axis.title = "w"
         bar.x_axis.delete = False
         bar.y_axis.delete = False
@@ -1074,8 +1108,86 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
 
 # ---------------------------------------------------------------- the workbook
 
-def build_template(name: str):
-    """The template workbook ``name`` (a key of ``layout.TEMPLATES``) as an openpyxl Workbook."""
+def build_template(name: str, lang: str = "en"):
+    """The template workbook ``name`` (a key of ``layout.TEMPLATES``) as an openpyxl Workbook.
+
+    ``lang="zh"``: Guide, headers (input headers too: 代码, 地区, 年份 … are read back),
+    Settings labels and notes, chart titles in Chinese, and Settings lang = zh."""
+    with _language(lang):
+        wb = _build_template(name)
+        if _lang_now() == "zh":
+            _localize_template(wb, layout.TEMPLATES[name])
+    return wb
+
+
+def _localize_template(wb, tpl: layout.Template) -> None:
+    """The built template in Chinese: input headers (and their Excel Table columns and the
+    structured references to them), every text cell, validation prompts; Settings lang zh."""
+    import re as _re
+
+    from ..i18n import localize_sheet, localize_validations
+    renamed = {}
+    for block in tpl.inputs:
+        ws = wb[block.sheet]
+        table = ws.tables.get(block.table) if block.table else None
+        for j in range(60):
+            c = ws.cell(block.row, block.col + j)
+            if c.value is None:
+                break
+            zh = INPUT_HEADERS_ZH.get(str(c.value))
+            if zh:
+                renamed[(block.table, str(c.value))] = zh
+                c.value = zh
+        if table is not None:
+            table.tableColumns = []     # openpyxl regenerates them from the header cells
+            table.autoFilter = None
+    for ws in wb.worksheets:
+        if ws.title == layout.CONF_SHEET:
+            continue
+        skip = _typed_cells(ws, tpl)      # the user's data and the keywords typed in Settings
+        localize_sheet(ws, "zh", skip=skip, keep_chinese=ws.title == layout.GUIDE_SHEET)
+        localize_validations(ws, "zh")
+        for row in ws.iter_rows():       # structured references to renamed input columns
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("=") and renamed:
+                    text = c.value
+                    for (table, en), zh in renamed.items():
+                        text = _re.sub(_re.escape(f"{table}[{en}]"), f"{table}[{zh}]", text)
+                        text = _re.sub(_re.escape(f"{table}[[{en}]"), f"{table}[[{zh}]", text)
+                    c.value = text
+    if "lang" in [s.key for s in tpl.settings]:
+        sheet, row, col = tpl.setting_cell("lang")
+        wb[sheet].cell(row, col).value = "zh"
+
+
+def _typed_cells(ws, tpl: layout.Template) -> set:
+    """(row, col) of cells a zh template keeps as they are: input table bodies (sample names),
+    Settings values and choices (keywords such as entropy, minmax), the custom grade table."""
+    from .after_d import GROUPS_BLOCK, NEIGHBOURS_BLOCK, OPTIONS_BLOCK
+    skip = set()
+    bodies = [b for b in tpl.inputs if b.sheet == ws.title]
+    bodies += [b for b in (GROUPS_BLOCK, NEIGHBOURS_BLOCK) if b.sheet == ws.title]
+    if tpl.scheme is not None and tpl.scheme.sheet == ws.title:
+        bodies.append(tpl.scheme)
+    for b in bodies:                       # header row too: a zh template renames its own
+        skip |= {(c.row, c.column) for row in ws.iter_rows(min_row=b.row) for c in row
+                 if c.column >= b.col}
+    if ws.title == layout.SETTINGS_SHEET:
+        skip |= {(r, c) for r in range(layout.SETTINGS_FIRST_ROW, ws.max_row + 1)
+                 for c in (layout.SETTINGS_VALUE_COL, layout.SETTINGS_VALUE_COL + 1)
+                 if not _has_cjk(ws.cell(r, c).value)}   # keywords; "number ≥ 0 数值≥0" is text
+        skip.add(layout.MARKER_CELL[1:])
+        skip.add((layout.MARKER_CELL[1], layout.MARKER_CELL[2] + 1))
+    if ws.title == OPTIONS_BLOCK.sheet:
+        skip |= {(r, c) for r in range(OPTIONS_BLOCK.row + 1, ws.max_row + 1)
+                 for c in (OPTIONS_BLOCK.col + 2, OPTIONS_BLOCK.col + 3)}
+        skip |= {(OPTIONS_BLOCK.row, c) for c in range(1, 12)}   # headers the reader checks
+    if tpl.scheme is not None and tpl.scheme.sheet == ws.title:
+        skip |= {(tpl.scheme.row, tpl.scheme.col + k) for k in (1, 2)}   # en | 中文 label columns
+    return skip
+
+
+def _build_template(name: str):
     from openpyxl import Workbook
 
     if name not in layout.TEMPLATES:
@@ -1121,15 +1233,16 @@ def build_template(name: str):
     return wb
 
 
-def write_template(name: str, path) -> Path:
-    """Build template ``name`` and save it to ``path`` (atomically)."""
-    return save_atomically(build_template(name), path)
+def write_template(name: str, path, lang: str = "en") -> Path:
+    """Build template ``name`` (in ``lang``) and save it to ``path`` (atomically)."""
+    return save_atomically(build_template(name, lang=lang), path)
 
 
-def build_all(folder) -> list[Path]:
-    """Write every template into ``folder`` under its ``layout`` file name."""
+def build_all(folder, lang: str = "en") -> list[Path]:
+    """Write every template into ``folder`` under its ``layout`` file name (in ``lang``)."""
     folder = Path(folder)
-    return [write_template(name, folder / tpl.filename) for name, tpl in layout.TEMPLATES.items()]
+    return [write_template(name, folder / tpl.filename, lang)
+            for name, tpl in layout.TEMPLATES.items()]
 
 
 # ---------------------------------------------------------------- comparing workbooks
@@ -1215,6 +1328,8 @@ def _replace_table(ws, block: layout.Block, frame):
     import pandas as pd
 
     table = ws.tables[block.table]
+    if _has_cjk(ws.cell(block.row, block.col).value):   # a zh template: its input headers in zh
+        frame = frame.rename(columns=lambda c: INPUT_HEADERS_ZH.get(str(c), c))
     old_last_row = ws.max_row
     for r in range(block.row, old_last_row + 1):
         for c in range(block.col, max(ws.max_column, block.col + len(frame.columns)) + 1):
@@ -1265,23 +1380,30 @@ def chart_sizes(wb, name: str) -> dict:
     return sizes
 
 
-def restore_charts(wb, name: str):
+def restore_charts(wb, name: str, lang: str | None = None):
     """Rebuild the Charts sheet, trimmed to the results: openpyxl drops charts when it
     loads a file, and a chart sized to the data reads better than one with empty slots."""
     if CHARTS_SHEET not in wb.sheetnames:
         return wb
+    from .actions import book_lang
+    from .book import OpenpyxlBook
+    lang = book_lang(OpenpyxlBook(workbook=wb), lang)
     ws = wb[CHARTS_SHEET]
     ws._charts = []
     for row in ws.iter_rows():
         for c in row:
             c.value = None
-    _write_charts(ws, layout.TEMPLATES[name], chart_sizes(wb, name))
-    from .after_d import restore_charts as restore_after_d   # After D sheets (issue 10)
-    restore_after_d(wb)
+    with _language(lang):
+        _write_charts(ws, layout.TEMPLATES[name], chart_sizes(wb, name))
+        if lang == "zh":
+            from ..i18n import localize_sheet
+            localize_sheet(ws, lang)
+        from .after_d import restore_charts as restore_after_d   # After D sheets (issue 10)
+        restore_after_d(wb)
     return wb
 
 
-def chart_parts(name: str, sizes: dict) -> list[bytes]:
+def chart_parts(name: str, sizes: dict, lang: str = "en") -> list[bytes]:
     """The chart parts (chartSpace XML, in drawing order) of a template's Charts sheet trimmed
     to ``sizes``; what :func:`restore_charts` would write, for package-preserving saves."""
     from openpyxl import Workbook
@@ -1289,7 +1411,8 @@ def chart_parts(name: str, sizes: dict) -> list[bytes]:
 
     ws = Workbook().active
     ws.title = CHARTS_SHEET
-    _write_charts(ws, layout.TEMPLATES[name], sizes)
+    with _language(lang):
+        _write_charts(ws, layout.TEMPLATES[name], sizes)
     return [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + tostring(ch._write())
             for ch in ws._charts]
 
