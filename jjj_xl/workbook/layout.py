@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ..methods._matrix import HEADER_SYNONYMS  # noqa: F401  one table: engine and workbook
+
 
 @dataclass(frozen=True)
 class Block:
@@ -128,6 +130,23 @@ CLOSENESS = Setting("closeness", "TOPSIS closeness", "贴近度", "ratio", ("rat
 DISTANCE = Setting("distance", "Distance", "距离", "w2", ("w2", "w"),
                    "w2: distances on V = R·w; w: √Σ w (r − r*)²",
                    "w2：加权矩阵V=R·w上的欧氏距离；w：√Σw(r−r*)²")
+MISSING = Setting("missing", "Missing values", "缺失值", "refuse", ("refuse", "drop", "interpolate"),
+                  "refuse: a blank Data cell is an error; drop: region-years with a blank are left "
+                  "out; interpolate: linear over the years of the same region (blanks before the first "
+                  "or after the last known year are not extrapolated: those rows are left out). "
+                  "Notes lists every cell filled or row left out",
+                  "refuse：空白单元格报错；drop：删除含空白的地区-年份行；interpolate：在同一地区内按年份"
+                  "线性插值（首尾年份不外推，这些行被删除）。Notes表列出每个插值单元格和删除的行")
+
+# ---------------------------------------------------------------- spellings the readers accept
+# Input sheets whose header row is matched against HEADER_SYNONYMS (jjj_xl.methods._matrix):
+# sheet -> (synonym group, headers that identify the header row)
+INPUT_HEADERS = {"Data": ("panel", ("region", "year")),
+                 "Indicators": ("indicators", ("code", "direction"))}
+HEADER_SEARCH_ROWS = 10   # a title above the header: the header row is looked for this far down
+# columns whose merged cells are read as the top-left value in every row of the merge
+FILL_MERGED = {"Data": ("region", "year"), "Indicators": ("dimension",)}
+
 SCHEME_BLOCK = Block(SETTINGS_SHEET, row=2, col=8, title=None, table="tblScheme", is_input=True)
 SCHEME_COLUMNS = ("lower bound 下限", "label", "标签")
 
@@ -176,7 +195,8 @@ ENTROPY_TOPSIS_CCD = Template(
                 "codes, or the dimensions (a dimension's AHP weight split equally among its "
                 "indicators)",
                 "entropy：熵权（论文000）；ahp：AHP表的权重；entropy+ahp：0.5·熵权+0.5·AHP；"
-                "entropy*ahp：乘法合成 熵权·AHP/Σ。AHP项目为指标代码，或各维度（维度权重在其指标间平分）")),
+                "entropy*ahp：乘法合成 熵权·AHP/Σ。AHP项目为指标代码，或各维度（维度权重在其指标间平分）"),
+        MISSING),
     outputs={
         "weights": Block("Weights", row=2, title="Entropy weights (paper 000 Table 2 layout) 熵权"),
         "scores": Block("Scores", row=2, title="TOPSIS closeness by region and year 贴近度"),
@@ -215,7 +235,7 @@ IDEAL_SOLUTION_INDEX = Template(
         Setting("ideal", "Ideal solution", "理想解", "group", ("group", "data"),
                 "group: each region's own best and worst years (paper 004); data: pooled panel",
                 "group：各地区自身最优/最劣年份（论文004）；data：全部样本"),
-        DISTANCE),
+        DISTANCE, MISSING),
     outputs={
         "scores": Block("Index", row=2, title="Index I and sub-indices by region and year 指数"),
         "tables": Block("IndexTables", row=2, title="Index tables, region × year 指数表"),
