@@ -384,6 +384,66 @@ def read_panel_inputs(book, tpl):
     return ind, data, w1 + w2, p1 + p2
 
 
+def share_refusal(book, tpl) -> str | None:
+    """Why the share workbook's positional formulas cannot carry these inputs as read by
+    :func:`read_input` (one line with the fix), or None. Share formulas address the input
+    cells from the template's header cell and compare the typed text: a title row above the
+    header, merged cells, numbers stored as text, header synonyms on Indicators, a direction
+    spelled with spaces or full-width letters that Excel's TRIM(LOWER()) does not reduce, and a
+    Missing values setting other than refuse are refused (Compute all reads them all)."""
+    from ..methods._matrix import _BENEFIT, _COST, direction_code
+
+    settings = read_settings(book, tpl)
+    if settings.get("missing", "refuse") != "refuse":
+        sheet, row, col = tpl.setting_cell("missing")
+        return (f"{cell_ref(sheet, row, col)} (Missing values 缺失值) is {settings['missing']}; share "
+                f"formulas need every Data cell filled: fill the blanks and set it to refuse, or "
+                f"use Compute all")
+    if tpl.name == "coupling_coordination":
+        block = tpl.inputs[0]
+        table = book.read_block(block)
+        frames = [(block, *read_input(book, block, numeric=list(table.columns[1:])))]
+    else:
+        ind, data, warns, problems = read_panel_inputs(book, tpl)
+        frames = [(None, None, warns, problems)]
+        for block, frame in zip(tpl.inputs, (ind, data)):
+            raw = book.read_block(block)
+            if raw.attrs.get("origin") != frame.attrs.get("origin"):
+                top = frame.attrs["origin"][0]
+                return (f"sheet {block.sheet}: the header is in row {top} below a title; share "
+                        f"formulas read the table from {cell_ref(block.sheet, block.row, block.col)}: "
+                        f"delete the rows above the header and export again")
+        if any(str(c).strip().lower() != str(k) for c, k in zip(book.read_block(tpl.inputs[0]).columns,
+                                                                 ind.columns)):
+            c, k = next((c, k) for c, k in zip(book.read_block(tpl.inputs[0]).columns, ind.columns)
+                        if str(c).strip().lower() != str(k))
+            return (f'sheet {tpl.inputs[0].sheet}: header "{c}" is read as "{k}" by Compute all, but '
+                    f'share formulas look for the template\'s headers: rename it to "{k}" and export again')
+        if "direction" in ind.columns:
+            k = ind.columns.get_loc("direction")
+            rows, left = _rows(ind, tpl.inputs[0]), _left(ind, tpl.inputs[0])
+            for i, d in enumerate(ind["direction"]):
+                if isinstance(d, str) and direction_code(d) is not None:
+                    typed = " ".join(p for p in d.lower().split(" ") if p)   # Excel TRIM(LOWER())
+                    if typed not in _BENEFIT and typed not in _COST:
+                        return (f'{cell_ref(tpl.inputs[0].sheet, rows[i], left + k)}: direction '
+                                f'"{d}" has spaces or full-width letters that share formulas do not '
+                                f"read; retype it as + or - (or 正向指标 / 逆向指标) and export again")
+    for block, frame, warns, problems in frames:
+        if problems:
+            return problems[0]
+        for text in warns:
+            if "stored as text" in text:
+                head = text.split("; retype them")[0].replace(" read as numbers", "").replace(
+                    " read as number", "")
+                return (head + "; share formulas need numbers: retype them as numbers (or Data > "
+                               "Text to Columns) and export again")
+            if ": merged " in text:
+                return (text.split(": merged ")[0] + ": merged cells; share formulas read every "
+                        "cell: unmerge them, fill every cell and export again")
+    return None
+
+
 def _validate_indicators(book, block, problems, ind=None) -> pd.DataFrame:
     ind = book.read_block(block) if ind is None else ind
     cols = {c.lower(): c for c in ind.columns}

@@ -57,7 +57,7 @@ import numpy as np
 from .. import __version__
 from . import layout
 from ..methods._matrix import _BENEFIT, _COST      # direction spellings the engine accepts
-from .actions import detect_template, read_scheme, read_settings, run_action
+from .actions import detect_template, read_scheme, read_settings, run_action, share_refusal
 from .book import OpenpyxlBook
 from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_scheme
 from ..errors import InputError, JJJWarning, column_letter
@@ -1610,6 +1610,9 @@ def share_book(wb, *, steps: bool | None = None):
     settings = read_settings(book, tpl)
     scheme = read_scheme(book, tpl, settings)
     _refuse_positivised(book, tpl)
+    refusal = share_refusal(book, tpl)   # title rows, merged cells, text numbers, missing ≠ refuse
+    if refusal:
+        raise InputError(refusal)
     if tpl.name == "entropy_topsis_ccd" and (settings.get("weights") or "entropy") != "entropy":
         sheet, row, col = tpl.setting_cell("weights")
         raise InputError(f"{sheet}!{_L(col)}{row} (Indicator weights 指标权重) is "
