@@ -31,7 +31,7 @@ MISSING_HELP = ('use "refuse" (blanks are errors), "drop" (rows with a blank lef
 _EXTRA_SPACE = "\u200b\ufeff"          # zero-width space, BOM (str.strip keeps them)
 _PLAIN_NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
-_PERCENT = re.compile(r"^[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)\s*%$")
+_PERCENT = re.compile(r"^[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*%$")
 _YEAR_TEXT = re.compile(r"^(\d{4})(?:\.0+)?\s*(?:年度|年)?$")
 PERCENT_FIX = "type 6.3 or 0.063 as a number and state the unit (% or share) in the Indicators unit column"
 
