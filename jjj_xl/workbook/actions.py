@@ -340,13 +340,20 @@ def read_input(book, block, numeric=(), label=None, names=None):
         if not isinstance(k, int):
             continue
         values = frame.iloc[:, k]
-        texts = np.flatnonzero(values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool))
+        kind = pd.api.types.infer_dtype(values, skipna=True)   # one C pass over the column
+        if kind in NUMERIC_KINDS:
+            frame.isetitem(k, values.astype(float))   # all numbers (None → NaN): the fast path
+            continue
+        texts = np.flatnonzero(np.fromiter((type(v) is str for v in values.to_numpy()), bool,
+                                           count=len(values)))
         hits = []
         for i in texts:
             x, kind = number_from_text(values.iat[i])
             if kind == "number":
                 hits.append((i, values.iat[i]))
                 frame.iat[i, k] = x
+        if hits and pd.api.types.infer_dtype(frame.iloc[:, k], skipna=True) in NUMERIC_KINDS:
+            frame.isetitem(k, frame.iloc[:, k].astype(float))
         if hits:
             letter = column_letter(left + k - 1)
             what = (names or {}).get(col, col)
@@ -358,6 +365,9 @@ def read_input(book, block, numeric=(), label=None, names=None):
                          f'{"s" if len(hits) != 1 else ""}: {shown}{more}; retype them as numbers '
                          f"(or Data > Text to Columns) to silence this warning")
     return frame, warns, problems
+
+
+NUMERIC_KINDS = ("floating", "integer", "mixed-integer-float", "empty")   # pandas infer_dtype
 
 
 def _region_year(frame, i) -> str:
