@@ -619,3 +619,33 @@ def test_cli_validate_and_run_on_pasted_data(tmp_path, clean_book):
     bad = subprocess.run(env_cmd + ["validate", str(pct)], capture_output=True, text=True)
     assert bad.returncode != 0
     assert "Data!C5: indicator \"GDP\" (column C) has the percent text \"6.3%\"" in bad.stdout + bad.stderr
+
+
+@pytest.mark.parametrize("adapter", list(ADAPTERS))
+def test_indicator_dimensions_merged_and_a_title_without_a1(tmp_path, clean_book, clean_results,
+                                                            adapter):
+    """Papers print each dimension once, merged down its indicators; the Data title sits in C1
+    (A1 blank): both read as the clean workbook."""
+    def edit(wb):
+        ws = wb["Data"]
+        ws.insert_rows(1, 2)
+        ws["C1"] = "表1 京津冀各市指标"
+        ind = wb["Indicators"]
+        last = 1 + len(CODES)
+        start = 2
+        for r in range(3, last + 2):
+            if r <= last and ind.cell(r, 4).value == ind.cell(start, 4).value:
+                ind.cell(r, 4).value = None
+                continue
+            if r - 1 > start:
+                ind.merge_cells(start_row=start, start_column=4, end_row=r - 1, end_column=4)
+            start = r
+    path = _edit(clean_book, tmp_path / "dims.xlsx", edit)
+    assert validate_book(ADAPTERS[adapter](path)) == []
+    got = _results(ADAPTERS[adapter](path))
+    _same(got, clean_results)
+    merged = [w for w in got["warnings"] if "merged dimension cell" in w]
+    assert merged[0] == 'Indicators!D2:D4: merged dimension cell read as "economy" in rows 2–4'
+    assert len(merged) == len(set(SAMPLE.indicators["dimension"]))
+    assert "sheet Data: the header row is row 3; rows 1–2 above it (\"表1 京津冀各市指标\") read as " \
+           "a title and left out" in got["warnings"]

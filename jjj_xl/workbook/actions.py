@@ -307,7 +307,7 @@ def read_input(book, block, numeric=(), label=None, names=None):
     fill = layout.FILL_MERGED.get(sheet, ())
     rows = _rows(frame, block)
     where = {r: i for i, r in enumerate(rows)}
-    for r1, c1, r2, c2 in book.merged_ranges(sheet):
+    for r1, c1, r2, c2 in sorted(book.merged_ranges(sheet)):
         if c2 < left or c1 > right or r2 < top or (r1 == r2 and c1 == c2):
             continue
         ref = f"{cell_ref(sheet, r1, c1)}:{column_letter(c2 - 1)}{r2}"
