@@ -753,8 +753,7 @@ def direction_spec(value) -> Direction | None:
     return None
 
 
-DIRECTION_HELP = ("use + or - (also 1/-1, benefit/cost, 正向/负向, 正向指标/逆向指标, 越大越好/越小越好), "
-                  "middle 7 (中间型 7: best "
+DIRECTION_HELP = ("use + or - (also 1/-1, benefit/cost, 正向/负向), middle 7 (中间型 7: best "
                   "value 7) or interval 10-20 (区间型 10-20: ideal band)")
 
 
