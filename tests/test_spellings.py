@@ -649,3 +649,53 @@ def test_indicator_dimensions_merged_and_a_title_without_a1(tmp_path, clean_book
     assert len(merged) == len(set(SAMPLE.indicators["dimension"]))
     assert "sheet Data: the header row is row 3; rows 1–2 above it (\"表1 京津冀各市指标\") read as " \
            "a title and left out" in got["warnings"]
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(blanks=st.lists(st.tuples(st.integers(0, 35), st.integers(0, len(CODES) - 1)),
+                       min_size=1, max_size=8, unique=True),
+       mode=st.sampled_from(["refuse", "drop", "interpolate"]))
+def test_blanks_in_every_mode_against_pandas(tmp_path, clean_book, blanks, mode):
+    """Random blank Data cells, each Missing values mode, both readers. Oracle: pandas —
+    refuse names every blank cell in one line; drop equals the API on the rows pandas keeps;
+    interpolate equals the API on the panel filled by pandas' own
+    ``interpolate(method="index", limit_area="inside")`` per region (ends left blank, rows
+    with a blank left out)."""
+    def edit(wb):
+        for i, j in blanks:
+            wb["Data"].cell(2 + i, 3 + j).value = None
+        _setting(wb, "missing", mode)
+    path = _edit(clean_book, tmp_path / f"blank-{mode}.xlsx", edit)
+    df = SAMPLE.data.copy()
+    for i, j in blanks:
+        df.iat[i, 2 + j] = np.nan
+    if mode == "interpolate":
+        parts = []
+        for _, g in df.groupby("region", sort=False):
+            g = g.set_index("year")
+            g[CODES] = g[CODES].interpolate(method="index", limit_area="inside")
+            parts.append(g.reset_index()[list(df.columns)])
+        df = pd.concat(parts).loc[lambda d: d[CODES].notna().all(axis=1)].reset_index(drop=True)
+    elif mode == "drop":
+        df = df[df[CODES].notna().all(axis=1)].reset_index(drop=True)
+    for name, adapter in ADAPTERS.items():
+        if mode == "refuse":
+            problems = validate_book(adapter(path))
+            sheet, row, col = TPL.setting_cell("missing")
+            want = {f'Data!{_letter(3 + j)}{2 + i}: indicator "{NAMES[CODES[j]]}" (column '
+                    f"{_letter(3 + j)}) in row {2 + i} ({SAMPLE.data.region[i]} {SAMPLE.data.year[i]}) "
+                    f"is blank; fill it (or set {sheet}!{_letter(col)}{row} Missing values 缺失值 to "
+                    f"drop or interpolate)" for i, j in blanks}
+            assert set(problems) == want, name
+            continue
+        got = _results(adapter(path))["scores"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", jx.JJJWarning)
+            # no blank is left in df: "drop" only lets the coupling skip years with a region out
+            api = jx.entropy_topsis_coupling(df, SAMPLE.indicators, missing="drop").scores
+        assert [(r, int(y)) for r, y in zip(got.region, got.year)] == \
+            [(r, int(y)) for r, y in zip(api.region, api.year)], name
+        for c in api.columns[2:]:
+            np.testing.assert_allclose(got[c].astype(float), api[c].to_numpy(float), rtol=1e-12,
+                                       err_msg=f"{name} {mode} {c}")
