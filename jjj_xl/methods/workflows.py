@@ -82,12 +82,11 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
     origin = _data_origin(df)
     df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
-    synonyms = resolve_headers(list(df.columns), "panel")[0]   # 地区, 城市, 年份 … (one each)
-    for canon, given in (("region", region_col), ("year", year_col)):
-        if given == canon and given not in df.columns:
-            col = next((c for c, k in synonyms.items() if k == canon), None)
-            region_col, year_col = (col or region_col, year_col) if canon == "region" else \
-                (region_col, col or year_col)
+    found = {k: c for c, k in resolve_headers(list(df.columns), "panel")[0].items()}
+    if region_col == "region" and region_col not in df.columns:   # 地区, 城市, 省份 …
+        region_col = found.get("region", region_col)
+    if year_col == "year" and year_col not in df.columns:         # 年份, 年 …
+        year_col = found.get("year", year_col)
     for col in (region_col, year_col):
         if col not in df.columns:
             raise InputError(f'the data need a "{col}" column (地区/城市/省份 or 年份/年 also read); '
