@@ -699,3 +699,43 @@ def test_blanks_in_every_mode_against_pandas(tmp_path, clean_book, blanks, mode)
         for c in api.columns[2:]:
             np.testing.assert_allclose(got[c].astype(float), api[c].to_numpy(float), rtol=1e-12,
                                        err_msg=f"{name} {mode} {c}")
+
+
+def test_u_table_below_a_title(tmp_path):
+    """U values pasted from a paper's table with its caption above (and a unit line)."""
+    U = pd.DataFrame({"observation": ["2019", "2020", "2021"], "economy": [0.2, 0.5, 0.9],
+                      "environment": [0.3, 0.4, 0.8], "society": [0.25, 0.6, 0.7]})
+    clean = u_book(tmp_path, U)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jx.JJJWarning)
+        run_action(clean, "compute_all")
+    want = clean.read_block(layout.COUPLING_COORDINATION.outputs["results"])
+
+    def edit(wb):
+        ws = wb[layout.COUPLING_COORDINATION.inputs[0].sheet]
+        ws.insert_rows(1, 2)
+        ws["A1"] = "表3 京津冀三系统综合评价值 U"
+        ws["A2"] = "（无量纲）"
+        ws["C5"] = "０．４"             # environment 2020
+    path = _edit(clean.path, tmp_path / "u-title.xlsx", edit)
+    for name, adapter in ADAPTERS.items():
+        book = adapter(path)
+        assert validate_book(book) == [], name
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", jx.JJJWarning)
+            report = run_action(adapter(path), "compute_all")
+        got = _results_u(adapter(path))
+        pd.testing.assert_frame_equal(got, want)
+        assert "sheet U: the header row is row 3; rows 1–2 above it read as a title and left out" \
+            in report["warnings"]
+        assert any(w.startswith('sheet U, system "environment" (column C): 1 number stored as text')
+                   for w in report["warnings"])
+    with pytest.raises(jx.InputError, match="sheet U: the header is in row 3 below a title; share"):
+        share_workbook(path, tmp_path / "u-share.xlsx")
+
+
+def _results_u(book):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jx.JJJWarning)
+        run_action(book, "compute_all")
+    return book.read_block(layout.COUPLING_COORDINATION.outputs["results"])

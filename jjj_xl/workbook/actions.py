@@ -248,6 +248,33 @@ def _find_header(book, sheet, top, left, group, needed):
     return None
 
 
+SYSTEMS = "systems"   # read_input(numeric=SYSTEMS): the U table's columns after the first
+
+
+def _find_text_header(book, sheet, top, left, min_cols: int = 3):
+    """A U table below a title: the first row (of HEADER_SEARCH_ROWS) with ≥ ``min_cols``
+    text cells side by side from the left, followed by a row holding a number after its
+    first cell; None if there is none."""
+    last_row, last_col = book.extent(sheet)
+    n = min(layout.HEADER_SEARCH_ROWS + 1, last_row - top + 1)
+    if n <= 1:
+        return None
+    rows = book.read(sheet, top, left, n, max(last_col - left + 1, 1))
+    for k in range(n - 1):
+        head = []
+        for v in rows[k]:
+            if _blank(v):
+                break
+            head.append(v)
+        if len(head) < min_cols or not all(isinstance(v, str) and number_from_text(v)[1] == "text"
+                                           for v in head):
+            continue
+        below = rows[k + 1][1:len(head)]
+        if any(_is_number(v) or number_from_text(v)[1] == "number" for v in below):
+            return top + k
+    return None
+
+
 def read_input(book, block, numeric=(), label=None, names=None):
     """An input table as analysts fill it: ``(frame, warnings, problems)``, each message one
     line naming sheet and cell.
@@ -290,9 +317,20 @@ def read_input(book, block, numeric=(), label=None, names=None):
             span = f"row {top}" if hit - top == 1 else f"rows {top}–{hit - 1}"
             warns.append(f"sheet {sheet}: the header row is row {hit}; {span} above it{title} "
                          f"read as a title and left out")
+    if group is None and frame is not None and len(frame.columns) < 3:   # U: a title above?
+        top, left = frame.attrs["origin"]
+        hit = _find_text_header(book, sheet, top, left)
+        if hit is not None and hit != top:
+            frame = book.read_block(replace(block, row=hit, col=left, table=None))
+            span = f"row {top}" if hit - top == 1 else f"rows {top}–{hit - 1}"
+            warns.append(f"sheet {sheet}: the header row is row {hit}; {span} above it read as a "
+                         f"title and left out")
     if frame is None:
         raise err
     top, left = frame.attrs.get("origin", (block.row, block.col))
+    if numeric == SYSTEMS:             # U: every column after the observation column
+        numeric = list(frame.columns[1:])
+        names = {c: f'system "{c}"' for c in numeric}
     if group:
         mapping, ambiguous = resolve_headers([str(c) for c in frame.columns], group)
         for key, cols in ambiguous:
@@ -411,8 +449,12 @@ def share_refusal(book, tpl) -> str | None:
                 f"use Compute all")
     if tpl.name == "coupling_coordination":
         block = tpl.inputs[0]
-        table = book.read_block(block)
-        frames = [(block, *read_input(book, block, numeric=list(table.columns[1:])))]
+        frames = [(block, *read_input(book, block, numeric=SYSTEMS))]
+        if book.read_block(block).attrs.get("origin") != frames[0][1].attrs.get("origin"):
+            top = frames[0][1].attrs["origin"][0]
+            return (f"sheet {block.sheet}: the header is in row {top} below a title; share "
+                    f"formulas read the table from {cell_ref(block.sheet, block.row, block.col)}: "
+                    f"delete the rows above the header and export again")
     else:
         ind, data, warns, problems = read_panel_inputs(book, tpl)
         frames = [(None, None, warns, problems)]
@@ -573,9 +615,7 @@ def _validate_panel(book, tpl, problems, missing: str = "refuse"):
 
 def _validate_u(book, tpl, problems, rescaled: bool = False):
     block = tpl.inputs[0]
-    table = book.read_block(block)
-    table, _, read_problems = read_input(book, block, numeric=list(table.columns[1:]),
-                                         names={c: f'system "{c}"' for c in table.columns[1:]})
+    table, _, read_problems = read_input(book, block, numeric=SYSTEMS)
     problems += read_problems
     systems = list(table.columns[1:])
     rows = _rows(table, block)
@@ -891,9 +931,7 @@ def _with_origin(frame: pd.DataFrame, block: layout.Block) -> pd.DataFrame:
 
 
 def _compute_u(book, tpl, settings, scheme):
-    table = book.read_block(tpl.inputs[0])
-    table, warns, problems = read_input(book, tpl.inputs[0], numeric=list(table.columns[1:]),
-                                        names={c: f'system "{c}"' for c in table.columns[1:]})
+    table, warns, problems = read_input(book, tpl.inputs[0], numeric=SYSTEMS)
     if problems:
         raise InputError(problems[0])
     for text in warns:
