@@ -47,7 +47,8 @@ def test_defaults_agree_with_the_python_api():
         assert tpl.setting("closed").default == "left"
         assert "fan" in tpl.setting("coupling_model").choices
         # new settings come last, so that an older workbook's blank cell reads as the default
-        assert [s.key for s in tpl.settings][-1] in ("closed", "rescale", "rd_bounds", "weights", "score")
+        assert [s.key for s in tpl.settings][-1] in ("closed", "rescale", "rd_bounds", "weights", "score",
+                                                     "missing")
     assert CC.setting("rescale").default == "none"
 
 

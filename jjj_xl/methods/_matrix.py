@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numbers
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,115 @@ from ..errors import InputError, column_letter, warn
 EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
                 "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 
-MISSING_MODES = ("refuse", "drop")
+MISSING_MODES = ("refuse", "drop", "interpolate")
+MISSING_HELP = ('use "refuse" (blanks are errors), "drop" (rows with a blank left out) or '
+                '"interpolate" (linear over the years of the same region)')
+
+
+# ---------------------------------------------------------------- spellings analysts paste
+# Numbers and years as statistical yearbooks and web tables give them: stored as text,
+# with thousands separators, in full-width digits (６．３), with spaces around, "2019年".
+
+_EXTRA_SPACE = "\u200b\ufeff"          # zero-width space, BOM (str.strip keeps them)
+_PLAIN_NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+_PERCENT = re.compile(r"^[-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*%$")
+_YEAR_TEXT = re.compile(r"^(\d{4})(?:\.0+)?\s*(?:年度|年)?$")
+PERCENT_FIX = "type 6.3 or 0.063 as a number and state the unit (% or share) in the Indicators unit column"
+
+
+def _normal_text(text: str) -> str:
+    """NFKC (full-width digits, ．，％ and spaces to ASCII), minus signs to '-', trimmed."""
+    text = unicodedata.normalize("NFKC", text).strip().strip(_EXTRA_SPACE).strip()
+    return text.replace("\u2212", "-").replace("\u2013", "-")
+
+
+def number_from_text(value):
+    """Read text as analysts paste numbers: ``(number, "number")`` for "6.3", " 6.3 ",
+    "226,113" (thousands separators in groups of three), "６．３" (full-width) and "-1e3";
+    ``(None, "percent")`` for "6.3%" (refused: the unit would be guessed); ``(None, "text")``
+    for anything else ("n/a", "—", "6,3", "inf", "nan", "")."""
+    if not isinstance(value, str):
+        return None, "text"
+    text = _normal_text(value)
+    if _PLAIN_NUMBER.match(text):
+        return float(text), "number"
+    if _THOUSANDS.match(text):
+        return float(text.replace(",", "")), "number"
+    if _PERCENT.match(text):
+        return None, "percent"
+    return None, "text"
+
+
+def parse_year(value) -> int | None:
+    """A year from 2019, 2019.0, "2019", " 2019 ", "2019年", "２０１９年", "2019年度"; None else
+    (logical values, fractions, other text). The range is the caller's to check."""
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        return None
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        return int(v) if np.isfinite(v) and v == int(v) else None
+    if isinstance(value, str):
+        m = _YEAR_TEXT.match(_normal_text(value))
+        return int(m.group(1)) if m else None
+    return None
+
+
+# Header synonyms of the input tables: canonical column -> spellings read as it (compared
+# after NFKC, trimming and lower-casing). One table for the engine (read_panel,
+# read_indicators) and the workbook readers (jjj_xl.workbook.layout.HEADER_SYNONYMS).
+HEADER_SYNONYMS = {
+    "panel": {
+        "region": ("region", "regions", "city", "cities", "province", "provinces", "area",
+                   "地区", "城市", "省份", "省", "市", "区域", "地市", "省市", "省区", "省区市",
+                   "地区名称", "城市名称", "省份名称", "行政区", "行政区划"),
+        "year": ("year", "years", "yr", "年份", "年", "年度", "时间"),
+    },
+    "indicators": {
+        "code": ("code", "indicator code", "id", "代码", "编号", "指标代码", "指标编号", "代号"),
+        "name": ("name", "indicator", "indicator name", "名称", "指标", "指标名称", "英文名"),
+        "name_zh": ("name_zh", "name (zh)", "chinese name", "中文名", "中文名称", "指标中文名"),
+        "dimension": ("dimension", "subsystem", "system", "criterion", "维度", "子系统", "系统",
+                      "系统层", "准则层", "一级指标", "目标层"),
+        "direction": ("direction", "type", "attribute", "方向", "指标方向", "属性", "指标属性",
+                      "指标类型", "类型", "性质", "指标性质", "正负"),
+        "unit": ("unit", "units", "单位", "计量单位"),
+    },
+}
+
+
+def header_key(text) -> str:
+    """How a header is compared with the synonyms: NFKC, trimmed, lower case."""
+    return _normal_text(str(text)).lower() if text is not None else ""
+
+
+def resolve_headers(columns, group: str):
+    """Which column is which canonical header: ``({column: canonical}, [(canonical,
+    [columns])])``, the second list naming canonical headers that several columns could be
+    (ambiguous: none of them is taken). A column already named canonically wins; otherwise
+    exactly one synonym column is taken."""
+    table = HEADER_SYNONYMS[group]
+    keys = {c: header_key(c) for c in columns}
+    found, ambiguous = {}, []
+    for canon, words in table.items():
+        exact = [c for c in columns if keys[c] == canon]
+        if exact:
+            found[exact[0]] = canon
+            continue
+        hits = [c for c in columns if keys[c] in words and c not in found]
+        if len(hits) == 1:
+            found[hits[0]] = canon
+        elif len(hits) > 1:
+            ambiguous.append((canon, hits))
+    return found, ambiguous
+
+
+def synonyms_hint(group: str, canon: str, k: int = 4) -> str:
+    """'region (or 地区, 城市, 省份 …)' for messages."""
+    words = [w for w in HEADER_SYNONYMS[group][canon] if w != canon]
+    zh = [w for w in words if not w.isascii()][:k]
+    return f'"{canon}" (or {", ".join(zh)} …)' if zh else f'"{canon}"'
+
 BLOCK_ROWS = 2048  # rows per block: ~0.5 MB at 30 columns, stays in cache
 
 
@@ -134,6 +243,18 @@ class Matrix:
             return text
         return describe_row(i, self.index, self.kept_rows, self.row_word)
 
+    def cell(self, i: int, j: int) -> str | None:
+        """'Data!C5' when the matrix came from a sheet (origin known), else None."""
+        if self.sheet and self.letters is not None and self.row_numbers is not None:
+            pos = int(self.kept_rows[i]) if self.kept_rows is not None else int(i)
+            return f"{self.sheet}!{self.letters[j]}{self.row_numbers[pos]}"
+        return None
+
+    def place(self, i: int, j: int) -> str:
+        """'Data!C5 in Data row 5 (Beijing 2016)' or 'row 5 (Beijing 2016)'."""
+        cell = self.cell(i, j)
+        return f"{cell} in {self.row(i)}" if cell else self.row(i)
+
     def column_min_max(self):
         """Column minima and maxima, computed once (the finiteness check already did)."""
         if "min_max" not in self.extra:
@@ -244,6 +365,9 @@ def _describe_bad_cell(value) -> str:
             return f"has the Excel error {text.upper()}; numbers only"
         if text == "":
             return "is blank"
+        _, kind = number_from_text(value)
+        if kind == "percent":
+            return f'has the percent text "{text}"; {PERCENT_FIX}'
         return f'has text "{value}"; numbers only'
     return f"has {type(value).__name__} value {value!r}; numbers only"
 
@@ -258,16 +382,26 @@ def _cell_to_float(v) -> float:
     return float(v)
 
 
-def _from_objects(obj: np.ndarray, names, index, what, row_word, col_word) -> np.ndarray:
-    """Convert an object array cell by cell, refusing the first non-number."""
+def _from_objects(obj: np.ndarray, names, index, what, row_word, col_word,
+                  as_text: list | None = None) -> np.ndarray:
+    """Convert an object array cell by cell, refusing the first non-number. Numbers stored
+    as text ("6.3", "226,113", "６．３") are read as numbers and listed in ``as_text`` as
+    (row, column, text) so the caller can warn; percent text is refused."""
     m, n = obj.shape
     out = np.empty((m, n), dtype=float)
     for i in range(m):
         row = obj[i]
         for j in range(n):
             v = row[j]
-            if isinstance(v, str) and v.strip() == "":
-                v = None
+            if isinstance(v, str):
+                x, kind = number_from_text(v)
+                if kind == "number":
+                    out[i, j] = x
+                    if as_text is not None:
+                        as_text.append((i, j, v))
+                    continue
+                if _normal_text(v) == "":
+                    v = None
             if not _is_number(v):
                 raise _place_error(_describe_bad_cell(v), i, j, names, index,
                                    what, found=v, needed="a number", row_word=row_word,
@@ -290,9 +424,10 @@ def as_matrix(X, *, what: str = "data", names=None, missing: str = "refuse",
                              f"{min_rows} {X.row_word}s (observations) are needed")
         return X
     if missing not in MISSING_MODES:
-        raise InputError(f'missing="{missing}" is not an option; use "refuse" or "drop"')
+        raise InputError(f'missing="{missing}" is not an option; {MISSING_HELP}')
     index = None
     labelled = False
+    as_text: list = []
     if isinstance(X, pd.Series):
         X = X.to_frame() if one_d == "column" else X.to_frame().T
     if isinstance(X, pd.DataFrame):
@@ -300,9 +435,9 @@ def as_matrix(X, *, what: str = "data", names=None, missing: str = "refuse",
         index = X.index
         if names is None:
             names = [str(c) for c in X.columns]
-        values = _frame_values(X, names, index, what, row_word, col_word)
+        values = _frame_values(X, names, index, what, row_word, col_word, as_text)
     else:
-        values = _array_values(X, names, what, row_word, col_word)
+        values = _array_values(X, names, what, row_word, col_word, as_text)
         if values.ndim == 1:
             values = values[:, None] if one_d == "column" else values[None, :]
     if values.ndim != 2:
@@ -315,6 +450,8 @@ def as_matrix(X, *, what: str = "data", names=None, missing: str = "refuse",
                  labelled=labelled)
     if labelled:
         mat.sheet, mat.letters, mat.row_numbers = sheet_origin(X, values.shape[0], mat.names)
+    if as_text:
+        warn_text_numbers(mat, as_text)
     _check_finite(mat, missing)
     m, n = mat.values.shape
     if n < min_cols:
@@ -326,17 +463,18 @@ def as_matrix(X, *, what: str = "data", names=None, missing: str = "refuse",
     return mat
 
 
-def _frame_values(df: pd.DataFrame, names, index, what, row_word, col_word) -> np.ndarray:
+def _frame_values(df: pd.DataFrame, names, index, what, row_word, col_word,
+                  as_text=None) -> np.ndarray:
     if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)
            for t in df.dtypes):
         return df.to_numpy(dtype=float, na_value=np.nan)
     obj = df.astype(object).to_numpy()
     # pandas missing markers (pd.NA, NaT) count as blanks
     obj = np.where(pd.isna(obj), None, obj)
-    return _from_objects(obj, names, index, what, row_word, col_word)
+    return _from_objects(obj, names, index, what, row_word, col_word, as_text)
 
 
-def _array_values(X, names, what, row_word, col_word) -> np.ndarray:
+def _array_values(X, names, what, row_word, col_word, as_text=None) -> np.ndarray:
     if isinstance(X, np.ndarray) and X.dtype.kind in "fiu":
         return np.asarray(X, dtype=float)
     if isinstance(X, np.ndarray) and X.dtype.kind == "b":
@@ -362,8 +500,77 @@ def _array_values(X, names, what, row_word, col_word) -> np.ndarray:
         arr = arr[:, None]
     if arr.ndim != 2:
         raise InputError(f"{what} must be a table (rows × columns); got {arr.ndim} dimensions")
-    out = _from_objects(arr, names, None, what, row_word, col_word)
+    out = _from_objects(arr, names, None, what, row_word, col_word, as_text)
     return out
+
+
+SHOWN_CELLS = 3      # cells named in one warning line; the rest are counted
+
+
+def warn_text_numbers(mat: Matrix, cells: list) -> None:
+    """One warning per column of numbers stored as text that were read as numbers."""
+    by_col: dict = {}
+    for i, j, text in cells:
+        by_col.setdefault(j, []).append((i, text))
+    for j, hits in by_col.items():
+        shown = ", ".join(f'"{t.strip()}" at {mat.place(i, j)}' for i, t in hits[:SHOWN_CELLS])
+        more = f" and {len(hits) - SHOWN_CELLS} more" if len(hits) > SHOWN_CELLS else ""
+        warn(f"{mat.col(j)}: {len(hits)} number{'s' if len(hits) != 1 else ''} stored as text "
+             f"read as number{'s' if len(hits) != 1 else ''}: {shown}{more}; retype them as "
+             f"numbers (or use Data > Text to Columns) to silence this warning")
+
+
+def interpolate_panel(values: np.ndarray, regions, years):
+    """Fill blanks (NaN) by linear interpolation over the years of the same region, column by
+    column: x(y) = x(y₀) + (x(y₁) − x(y₀))·(y − y₀)/(y₁ − y₀) between the nearest known years
+    y₀ < y < y₁ (numpy.interp on the year values, so uneven year steps count). Blanks before
+    a region's first or after its last known year are not extrapolated (left NaN).
+    Returns (filled copy, [(row, column, value)] of the cells filled)."""
+    out = np.array(values, dtype=float, copy=True)
+    regions = np.asarray([str(r) for r in regions], dtype=object)
+    years = np.asarray(years, dtype=float)
+    filled = []
+    for region in dict.fromkeys(regions):
+        rows = np.flatnonzero(regions == region)
+        rows = rows[np.argsort(years[rows], kind="stable")]
+        y = years[rows]
+        for j in np.flatnonzero(np.isnan(out[rows]).any(axis=0)):
+            col = out[rows, j]
+            known = ~np.isnan(col)
+            if known.sum() < 2:
+                continue
+            lo, hi = y[known].min(), y[known].max()
+            inner = ~known & (y > lo) & (y < hi)
+            if inner.any():
+                col[inner] = np.interp(y[inner], y[known], col[known])
+                out[rows, j] = col
+                filled += [(int(rows[k]), int(j), float(col[k])) for k in np.flatnonzero(inner)]
+    return out, sorted(filled)
+
+
+def _interpolate(mat: Matrix) -> None:
+    """missing="interpolate": needs the (region, year) rows of a panel."""
+    index = mat.index
+    if not isinstance(index, pd.MultiIndex) or index.nlevels < 2:
+        raise InputError(f'missing="interpolate" needs a region × year panel (a DataFrame indexed by '
+                         f'region and year, or the workflows with region and year columns); '
+                         f'{mat.what} has none: use missing="drop" or fill the blanks')
+    years = [parse_year(y) for y in index.get_level_values(-1)]
+    if any(y is None for y in years):
+        k = next(k for k, y in enumerate(years) if y is None)
+        raise InputError(f'missing="interpolate": the year "{index.get_level_values(-1)[k]}" of '
+                         f"{mat.row(k)} is not a year number")
+    values, filled = interpolate_panel(mat.values, index.get_level_values(0), years)
+    if filled:
+        by_col: dict = {}
+        for i, j, x in filled:
+            by_col.setdefault(j, []).append((i, x))
+        for j, hits in by_col.items():
+            shown = ", ".join(f"{mat.place(i, j)} = {x:.6g}" for i, x in hits[:SHOWN_CELLS])
+            more = f" and {len(hits) - SHOWN_CELLS} more" if len(hits) > SHOWN_CELLS else ""
+            warn(f"{mat.col(j)}: {len(hits)} blank{'s' if len(hits) != 1 else ''} filled by linear "
+                 f"interpolation over the years of the same region: {shown}{more}")
+    mat.values = values
 
 
 def _check_finite(mat: Matrix, missing: str) -> None:
@@ -384,14 +591,29 @@ def _check_finite(mat: Matrix, missing: str) -> None:
                         found=float(v[i, j]), needed="a finite number")
     if missing == "refuse":
         i, j = (int(k) for k in np.argwhere(bad)[0])
-        raise mat.error('is blank; fill it or choose missing="drop"', i, j,
+        raise mat.error('is blank; fill it or choose missing="drop" or "interpolate"', i, j,
                         found=None, needed="a number")
+    why = "with blanks left out"
+    if missing == "interpolate":
+        _interpolate(mat)
+        v = mat.values
+        bad = ~np.isfinite(v)
+        if not bad.any():
+            return
+        why = ("with blanks that cannot be interpolated (before the region's first or after its "
+               "last known year: not extrapolated) left out")
     rows_bad = bad.any(axis=1)
     kept = np.flatnonzero(~rows_bad)
     dropped = np.flatnonzero(rows_bad)
-    shown = ", ".join(mat.row(int(i)) for i in dropped[:10])
+
+    def blank_in(i):   # 'Data row 7 (Beijing 2016): Data!E7 "income" blank'
+        j = int(np.flatnonzero(bad[i])[0])
+        name = f' "{mat.names[j]}"' if mat.names else ""
+        where = mat.cell(i, j) or f"column {mat.letters[j] if mat.letters else column_letter(j)}"
+        return f"{mat.row(i)}: {where}{name} blank"
+    shown = ", ".join(blank_in(int(i)) for i in dropped[:10])
     more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
-    warn(f"{len(dropped)} {mat.row_word}(s) of {mat.what} with blanks left out: {shown}{more}")
+    warn(f"{len(dropped)} {mat.row_word}(s) of {mat.what} {why}: {shown}{more}")
     mat.values = v[kept]
     mat.kept_rows = kept
     if mat.index is not None:
@@ -404,11 +626,19 @@ _BENEFIT = {"+", "1", "+1", "benefit", "positive", "正", "正向", "max", "larg
             "＋", "b", "pos",
             # as analysts and statistical yearbooks write them
             "正向指标", "正指标", "效益型", "效益型指标", "越大越好", "极大型", "极大型指标",
-            "larger is better", "higher is better", "larger-the-better"}
+            "larger is better", "higher is better", "larger-the-better",
+            "正向型", "正向型指标", "越高越好", "效益", "收益型", "收益型指标", "效益指标", "正",
+            "benefit type", "benefit-type", "benefit indicator", "positive indicator",
+            "larger-is-better", "higher-is-better", "the larger the better", "the higher the better",
+            "more is better", "max is best"}
 _COST = {"-", "-1", "cost", "negative", "负", "负向", "逆向", "min", "smaller",
          "−", "－", "–", "c", "neg",
          "负向指标", "逆向指标", "负指标", "成本型", "成本型指标", "越小越好", "极小型",
-         "极小型指标", "smaller is better", "lower is better", "smaller-the-better"}
+         "极小型指标", "smaller is better", "lower is better", "smaller-the-better",
+         "负向型", "负向型指标", "逆向型", "逆向型指标", "逆指标", "越低越好", "成本", "成本指标",
+         "损耗型", "cost type", "cost-type", "cost indicator", "negative indicator",
+         "smaller-is-better", "lower-is-better", "the smaller the better", "the lower the better",
+         "less is better", "min is best"}
 
 
 def direction_code(value) -> int | None:
@@ -423,6 +653,12 @@ def direction_code(value) -> int | None:
         return None
     if isinstance(value, str):
         text = value.strip().lower()
+        if text in _BENEFIT:
+            return 1
+        if text in _COST:
+            return -1
+        # full-width letters / signs, 正向指标（+）: compared once more after NFKC
+        text = " ".join(_normal_text(value).lower().split())
         if text in _BENEFIT:
             return 1
         if text in _COST:

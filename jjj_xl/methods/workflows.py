@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._matrix import (DIRECTION_HELP, ORIGIN_ATTR, as_matrix, direction_spec, direction_symbol,
-                      positivize_column)
+from ._matrix import (DIRECTION_HELP, ORIGIN_ATTR, as_matrix, direction_code, direction_spec,
+                      direction_symbol, parse_year, positivize_column, resolve_headers)
 from .coupling import coupling, make_scheme
 from ..errors import InputError, JJJWarning, column_letter, warn
 from .topsis import topsis
@@ -46,6 +46,7 @@ def read_indicators(indicators) -> pd.DataFrame:
     first (as the templates' Compute does), METHODS.md §1."""
     table = indicators if isinstance(indicators, pd.DataFrame) else pd.DataFrame(indicators)
     table = table.rename(columns=lambda c: str(c).strip().lower())
+    table = table.rename(columns=resolve_headers(list(table.columns), "indicators")[0])  # 方向 …
     for col in ("code", "dimension", "direction"):
         if col not in table.columns:
             raise InputError(f'the indicator table needs a "{col}" column (columns: code, name, '
@@ -88,11 +89,18 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
     origin = _data_origin(df)
     df = df.copy()
     df.columns = [str(c).strip() for c in df.columns]
+    found = {k: c for c, k in resolve_headers(list(df.columns), "panel")[0].items()}
+    if region_col == "region" and region_col not in df.columns:   # 地区, 城市, 省份 …
+        region_col = found.get("region", region_col)
+    if year_col == "year" and year_col not in df.columns:         # 年份, 年 …
+        year_col = found.get("year", year_col)
     for col in (region_col, year_col):
         if col not in df.columns:
-            raise InputError(f'the data need a "{col}" column; columns found: {", ".join(df.columns)}')
+            raise InputError(f'the data need a "{col}" column (地区/城市/省份 or 年份/年 also read); '
+                             f'columns found: {", ".join(df.columns)}')
     wide = _widen(df, ind, region_col, year_col)
-    if wide is not df:
+    long = wide is not df
+    if long:
         origin = None   # a long table: its rows are not the panel's rows
     df = wide
 
@@ -116,13 +124,11 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
     for i, (r, y) in enumerate(zip(df[region_col], df[year_col])):
         if r is None or (isinstance(r, float) and np.isnan(r)) or str(r).strip() == "":
             raise InputError(f"the region is blank in {at_row(i)} (column {letter(region_col)})")
-        try:
-            int(float(y))
-        except (TypeError, ValueError):
+        if parse_year(y) is None:      # 2019, "2019", "2019年"
             raise InputError(f'the year "{y}" in {at_row(i)} (column {letter(year_col)}) is not a '
-                             f"year number") from None
+                             f"year number")
     keys = pd.DataFrame({"region": df[region_col].astype(str).str.strip(),
-                         "year": df[year_col].astype(float).astype(int)})
+                         "year": [parse_year(y) for y in df[year_col]]})
     dup = keys.duplicated(keep="first")
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
@@ -137,6 +143,9 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
             "sheet": origin["sheet"],
             "columns": {c: column_letter(first_col - 1 + p) for c, p in zip(columns, positions)},
             "rows": dict(zip(index, origin["rows"]))}
+    elif not long:   # warnings name the user's column letter, not the block's
+        block.attrs[ORIGIN_ATTR] = {"sheet": None, "columns": {
+            c: column_letter(p) for c, p in zip(columns, positions)}}
     try:
         mat = as_matrix(block, names=list(ind["name"]), missing=missing, min_rows=min_rows)
     except InputError as err:

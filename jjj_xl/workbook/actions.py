@@ -7,6 +7,7 @@ about where things are comes from :mod:`jjj_xl.workbook.layout`.
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,8 @@ import pandas as pd
 from .. import __version__
 from . import layout
 from ..methods._matrix import (DIRECTION_HELP, _describe_bad_cell, direction_spec,
-                               positivize_column)
+                               number_from_text, parse_year, positivize_column, resolve_headers,
+                               synonyms_hint)
 from .book import BookAdapter, as_adapter
 from ..methods.coupling import coupling, lag_type, make_scheme, rescale_columns
 from ..methods.development import relative_development
@@ -161,7 +163,7 @@ def validate_book(book, *, dry_run: bool = True, warnings_out: list | None = Non
     if tpl.name == "coupling_coordination":
         _validate_u(book, tpl, problems, rescaled=settings.get("rescale") is not None)
     else:
-        _validate_panel(book, tpl, problems)
+        _validate_panel(book, tpl, problems, missing=settings.get("missing") or "refuse")
     if tpl.name == "entropy_topsis_ccd":
         _validate_ahp(book, settings, problems, warnings_out)
     if not problems and dry_run:
@@ -324,12 +326,282 @@ def _blank_cell(book, sheet, r, c, what: str) -> str:
     return f"{cell_ref(sheet, r, c)}: {what} is blank; fill it"
 
 
-def _validate_indicators(book, block, problems) -> pd.DataFrame:
-    ind = book.read_block(block)
+# ---------------------------------------------------------------- input tables as analysts fill them
+
+def _table_origin(book, block) -> tuple[int, int]:
+    ref = book.table_ref(block.sheet, block.table) if block.table else None
+    return (ref[0], ref[1]) if ref is not None else (block.row, block.col)
+
+
+def _find_header(book, sheet, top, left, group, needed):
+    """The first row from ``top`` (at most HEADER_SEARCH_ROWS rows) whose cells name every
+    ``needed`` header (synonyms read), or None."""
+    last_row, last_col = book.extent(sheet)
+    n = min(layout.HEADER_SEARCH_ROWS, last_row - top + 1)
+    if n <= 0:
+        return None
+    for k, values in enumerate(book.read(sheet, top, left, n, max(last_col - left + 1, 1))):
+        cols = [str(v).strip() for v in values if not _blank(v)]
+        if set(needed) <= set(resolve_headers(cols, group)[0].values()):
+            return top + k
+    return None
+
+
+SYSTEMS = "systems"   # read_input(numeric=SYSTEMS): the U table's columns after the first
+
+
+def _find_text_header(book, sheet, top, left, min_cols: int = 3):
+    """A U table below a title: the first row (of HEADER_SEARCH_ROWS) with ≥ ``min_cols``
+    text cells side by side from the left, followed by a row holding a number after its
+    first cell; None if there is none."""
+    last_row, last_col = book.extent(sheet)
+    n = min(layout.HEADER_SEARCH_ROWS + 1, last_row - top + 1)
+    if n <= 1:
+        return None
+    rows = book.read(sheet, top, left, n, max(last_col - left + 1, 1))
+    for k in range(n - 1):
+        head = []
+        for v in rows[k]:
+            if _blank(v):
+                break
+            head.append(v)
+        if len(head) < min_cols or not all(isinstance(v, str) and number_from_text(v)[1] == "text"
+                                           for v in head):
+            continue
+        below = rows[k + 1][1:len(head)]
+        if any(_is_number(v) or number_from_text(v)[1] == "number" for v in below):
+            return top + k
+    return None
+
+
+def read_input(book, block, numeric=(), label=None, names=None):
+    """An input table as analysts fill it: ``(frame, warnings, problems)``, each message one
+    line naming sheet and cell.
+
+    * a title above the header ("表1 京津冀各市指标" in A1, header in row 2 or 3): the header
+      row is the first of :data:`layout.HEADER_SEARCH_ROWS` rows that names the table's
+      identifying headers (:data:`layout.INPUT_HEADERS`); a warning says so;
+    * header synonyms (地区/城市/省份 → region, 年份/年 → year, 方向 → direction, …;
+      :data:`layout.HEADER_SYNONYMS`) are renamed to the canonical headers;
+    * merged cells: a merged header cell is refused (unmerge it); a merged region / year /
+      dimension cell (:data:`layout.FILL_MERGED`) is read as its top-left value in every row;
+      other merged cells in the table are refused;
+    * ``numeric`` columns: numbers stored as text ("6.3", "226,113", "６．３", " 6.3 ") become
+      numbers, one warning per column naming the cells; percent text stays (validation
+      refuses it with the fix);
+    * the year column: 2019, "2019", "2019年" become the integer 2019.
+
+    ``label(frame, i)`` describes row i ("Beijing 2016"); ``names`` maps a column to the
+    name used in messages (indicator names)."""
+    warns, problems = [], []
+    group, needed = layout.INPUT_HEADERS.get(block.sheet, (None, ()))
+    sheet = block.sheet
+    try:
+        frame, err = book.read_block(block), None
+    except InputError as exc:
+        if group is None:
+            raise
+        frame, err = None, exc
+
+    def canon(cols):
+        return set(resolve_headers([str(c) for c in cols], group)[0].values())
+    if group and (frame is None or not set(needed) <= canon(frame.columns)):
+        top, left = frame.attrs["origin"] if frame is not None else _table_origin(book, block)
+        hit = _find_header(book, sheet, top, left, group, needed)
+        if hit is not None and hit != top:
+            frame = book.read_block(replace(block, row=hit, col=left, table=None))
+            above = [str(v).strip() for r in book.read(sheet, top, left, hit - top, 8)
+                     for v in r if not _blank(v)]
+            title = f' ("{above[0][:40]}")' if above else ""
+            span = f"row {top}" if hit - top == 1 else f"rows {top}–{hit - 1}"
+            warns.append(f"sheet {sheet}: the header row is row {hit}; {span} above it{title} "
+                         f"read as a title and left out")
+    if group is None and frame is not None and len(frame.columns) < 3:   # U: a title above?
+        top, left = frame.attrs["origin"]
+        hit = _find_text_header(book, sheet, top, left)
+        if hit is not None and hit != top:
+            frame = book.read_block(replace(block, row=hit, col=left, table=None))
+            span = f"row {top}" if hit - top == 1 else f"rows {top}–{hit - 1}"
+            warns.append(f"sheet {sheet}: the header row is row {hit}; {span} above it read as a "
+                         f"title and left out")
+    if frame is None:
+        raise err
+    top, left = frame.attrs.get("origin", (block.row, block.col))
+    if numeric == SYSTEMS:             # U: every column after the observation column
+        numeric = list(frame.columns[1:])
+        names = {c: f'system "{c}"' for c in numeric}
+    if group:
+        mapping, ambiguous = resolve_headers([str(c) for c in frame.columns], group)
+        for key, cols in ambiguous:
+            shown = " and ".join(f'"{c}" (column {column_letter(left + list(frame.columns).index(c) - 1)})'
+                                 for c in cols)
+            problems.append(f'sheet {sheet}: {shown} could each be the "{key}" column; rename the '
+                            f'one to use to "{key}"')
+        frame = frame.rename(columns=mapping)
+    # merged cells (value in the top-left cell, the others read blank)
+    ncols = len(frame.columns)
+    right = left + ncols - 1
+    fill = layout.FILL_MERGED.get(sheet, ())
+    rows = _rows(frame, block)
+    where = {r: i for i, r in enumerate(rows)}
+    for r1, c1, r2, c2 in sorted(book.merged_ranges(sheet)):
+        if c2 < left or c1 > right or r2 < top or (r1 == r2 and c1 == c2):
+            continue
+        ref = f"{cell_ref(sheet, r1, c1)}:{column_letter(c2 - 1)}{r2}"
+        if r1 <= top:
+            problems.append(f"{ref} is a merged header cell; unmerge it (Home > Merge & Center) and "
+                            f"type one header per column in row {top}")
+            continue
+        col = frame.columns[c1 - left] if c1 == c2 and left <= c1 <= right else None
+        if col in fill:
+            value = book.read(sheet, r1, c1, 1, 1)[0][0]
+            k = frame.columns.get_loc(col)
+            for r in range(r1, r2 + 1):
+                if r in where and _blank(frame.iat[where[r], k]):
+                    frame.iat[where[r], k] = value
+            warns.append(f'{ref}: merged {col} cell read as "{_show(value)}" in rows {r1}–{r2}')
+        else:
+            problems.append(f"{ref}: merged cells inside the {sheet} table; unmerge them (Home > "
+                            f"Merge & Center) and type one value per cell")
+    if "year" in frame.columns and group == "panel":
+        k = frame.columns.get_loc("year")
+        for i, v in enumerate(frame["year"]):
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool):
+                y = parse_year(v)
+                if y is not None:
+                    frame.iat[i, k] = y
+    for col in numeric:
+        if col not in frame.columns:
+            continue
+        k = frame.columns.get_loc(col)
+        if not isinstance(k, int):
+            continue
+        values = frame.iloc[:, k]
+        kind = pd.api.types.infer_dtype(values, skipna=True)   # one C pass over the column
+        if kind in NUMERIC_KINDS:
+            frame.isetitem(k, values.astype(float))   # all numbers (None → NaN): the fast path
+            continue
+        texts = np.flatnonzero(np.fromiter((type(v) is str for v in values.to_numpy()), bool,
+                                           count=len(values)))
+        hits = []
+        for i in texts:
+            x, kind = number_from_text(values.iat[i])
+            if kind == "number":
+                hits.append((i, values.iat[i]))
+                frame.iat[i, k] = x
+        if hits and pd.api.types.infer_dtype(frame.iloc[:, k], skipna=True) in NUMERIC_KINDS:
+            frame.isetitem(k, frame.iloc[:, k].astype(float))
+        if hits:
+            letter = column_letter(left + k - 1)
+            what = (names or {}).get(col, col)
+            shown = ", ".join(f'"{t.strip()}" at {cell_ref(sheet, rows[i], left + k)} (row {rows[i]}'
+                              + (f", {label(frame, i)})" if label else ")") for i, t in hits[:3])
+            more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
+            warns.append(f'sheet {sheet}, {what} (column {letter}): {len(hits)} number'
+                         f'{"s" if len(hits) != 1 else ""} stored as text read as number'
+                         f'{"s" if len(hits) != 1 else ""}: {shown}{more}; retype them as numbers '
+                         f"(or Data > Text to Columns) to silence this warning")
+    return frame, warns, problems
+
+
+NUMERIC_KINDS = ("floating", "integer", "mixed-integer-float", "empty")   # pandas infer_dtype
+
+
+def _region_year(frame, i) -> str:
+    parts = [_show(frame["region"].iat[i]) if "region" in frame.columns else "",
+             _show(frame["year"].iat[i]) if "year" in frame.columns else ""]
+    return " ".join(p for p in parts if p and p != "(blank)") or "no region/year"
+
+
+def read_panel_inputs(book, tpl):
+    """Indicators and Data of a panel template read as :func:`read_input` reads them:
+    ``(indicators, data, warnings, problems)``; Data's indicator columns are numeric."""
+    ind_block, data_block = tpl.inputs
+    ind, w1, p1 = read_input(book, ind_block)
+    codes, names = [], {}
+    if "code" in ind.columns:
+        name_col = "name" if "name" in ind.columns else "code"
+        for code, name in zip(ind["code"], ind[name_col]):
+            if not _blank(code):
+                said = f'indicator "{_show(name) if not _blank(name) else _show(code)}"'
+                for key in {str(code).strip(), str(name).strip()}:   # a column named either way
+                    codes.append(key)
+                    names[key] = said
+    data, w2, p2 = read_input(book, data_block, numeric=codes, label=_region_year, names=names)
+    return ind, data, w1 + w2, p1 + p2
+
+
+def share_refusal(book, tpl) -> str | None:
+    """Why the share workbook's positional formulas cannot carry these inputs as read by
+    :func:`read_input` (one line with the fix), or None. Share formulas address the input
+    cells from the template's header cell and compare the typed text: a title row above the
+    header, merged cells, numbers stored as text, header synonyms on Indicators, a direction
+    spelled with spaces or full-width letters that Excel's TRIM(LOWER()) does not reduce, and a
+    Missing values setting other than refuse are refused (Compute all reads them all)."""
+    from ..methods._matrix import _BENEFIT, _COST, direction_code
+
+    settings = read_settings(book, tpl)
+    if settings.get("missing", "refuse") != "refuse":
+        sheet, row, col = tpl.setting_cell("missing")
+        return (f"{cell_ref(sheet, row, col)} (Missing values 缺失值) is {settings['missing']}; share "
+                f"formulas need every Data cell filled: fill the blanks and set it to refuse, or "
+                f"use Compute all")
+    if tpl.name == "coupling_coordination":
+        block = tpl.inputs[0]
+        frames = [(block, *read_input(book, block, numeric=SYSTEMS))]
+        if book.read_block(block).attrs.get("origin") != frames[0][1].attrs.get("origin"):
+            top = frames[0][1].attrs["origin"][0]
+            return (f"sheet {block.sheet}: the header is in row {top} below a title; share "
+                    f"formulas read the table from {cell_ref(block.sheet, block.row, block.col)}: "
+                    f"delete the rows above the header and export again")
+    else:
+        ind, data, warns, problems = read_panel_inputs(book, tpl)
+        frames = [(None, None, warns, problems)]
+        for block, frame in zip(tpl.inputs, (ind, data)):
+            raw = book.read_block(block)
+            if raw.attrs.get("origin") != frame.attrs.get("origin"):
+                top = frame.attrs["origin"][0]
+                return (f"sheet {block.sheet}: the header is in row {top} below a title; share "
+                        f"formulas read the table from {cell_ref(block.sheet, block.row, block.col)}: "
+                        f"delete the rows above the header and export again")
+        if any(str(c).strip().lower() != str(k) for c, k in zip(book.read_block(tpl.inputs[0]).columns,
+                                                                 ind.columns)):
+            c, k = next((c, k) for c, k in zip(book.read_block(tpl.inputs[0]).columns, ind.columns)
+                        if str(c).strip().lower() != str(k))
+            return (f'sheet {tpl.inputs[0].sheet}: header "{c}" is read as "{k}" by Compute all, but '
+                    f'share formulas look for the template\'s headers: rename it to "{k}" and export again')
+        if "direction" in ind.columns:
+            k = ind.columns.get_loc("direction")
+            rows, left = _rows(ind, tpl.inputs[0]), _left(ind, tpl.inputs[0])
+            for i, d in enumerate(ind["direction"]):
+                if isinstance(d, str) and direction_code(d) is not None:
+                    typed = " ".join(p for p in d.lower().split(" ") if p)   # Excel TRIM(LOWER())
+                    if typed not in _BENEFIT and typed not in _COST:
+                        return (f'{cell_ref(tpl.inputs[0].sheet, rows[i], left + k)}: direction '
+                                f'"{d}" has spaces or full-width letters that share formulas do not '
+                                f"read; retype it as + or - (or 正向指标 / 逆向指标) and export again")
+    for block, frame, warns, problems in frames:
+        if problems:
+            return problems[0]
+        for text in warns:
+            if "stored as text" in text:
+                head = text.split("; retype them")[0].replace(" read as numbers", "").replace(
+                    " read as number", "")
+                return (head + "; share formulas need numbers: retype them as numbers (or Data > "
+                               "Text to Columns) and export again")
+            if ": merged " in text:
+                return (text.split(": merged ")[0] + ": merged cells; share formulas read every "
+                        "cell: unmerge them, fill every cell and export again")
+    return None
+
+
+def _validate_indicators(book, block, problems, ind=None) -> pd.DataFrame:
+    ind = book.read_block(block) if ind is None else ind
     cols = {c.lower(): c for c in ind.columns}
     for need in ("code", "dimension", "direction"):
         if need not in cols:
-            problems.append(f'sheet {block.sheet}: the header row needs a "{need}" column')
+            problems.append(f'sheet {block.sheet}: the header row needs a '
+                            f'{synonyms_hint("indicators", need)} column')
     if problems and any(p.startswith(f"sheet {block.sheet}: the header") for p in problems):
         return ind
     seen = {}
@@ -365,17 +637,19 @@ def _validate_indicators(book, block, problems) -> pd.DataFrame:
 YEAR_RANGE = (1000, 9999)
 
 
-def _validate_panel(book, tpl, problems):
+def _validate_panel(book, tpl, problems, missing: str = "refuse"):
     ind_block, data_block = tpl.inputs
-    ind = _validate_indicators(book, ind_block, problems)
-    data = book.read_block(data_block)
+    ind, data, _, read_problems = read_panel_inputs(book, tpl)
+    problems += read_problems
+    ind = _validate_indicators(book, ind_block, problems, ind)
     header = list(data.columns)
     rows = _rows(data, data_block)
     left = _left(data, data_block)
     sheet = data_block.sheet
     for need in ("region", "year"):
         if need not in header:
-            problems.append(f'sheet {sheet}: the header row needs a "{need}" column')
+            problems.append(f'sheet {sheet}: the header row needs a {synonyms_hint("panel", need)} '
+                            f"column")
     if len(data) < 2:
         problems.append(f"sheet {sheet}: fewer than 2 rows of data below the header; "
                         f"fill one row per region and year")
@@ -402,9 +676,14 @@ def _validate_panel(book, tpl, problems):
             for i in np.flatnonzero(~_numbers(values)):
                 v = values.iloc[i]
                 r = rows[i]
+                if _blank(v) and missing != "refuse" and not book.hidden_value(sheet, r, c):
+                    continue       # Settings: missing = drop / interpolate
                 if _blank(v):
                     msg = _blank_cell(book, sheet, r, c, f'indicator "{name}" (column '
                                       f"{column_letter(c - 1)}) in row {r} ({label(i)})")
+                    if msg.endswith("fill it") and any(x.key == "missing" for x in tpl.settings):
+                        msg += (f" (or set {cell_ref(*tpl.setting_cell('missing'))} Missing values "
+                                f"缺失值 to drop or interpolate)")
                     problems.append(msg)
                     continue
                 found, _, needed = _describe_bad_cell(v).partition(";")
@@ -435,7 +714,8 @@ def _validate_panel(book, tpl, problems):
 
 def _validate_u(book, tpl, problems, rescaled: bool = False):
     block = tpl.inputs[0]
-    table = book.read_block(block)
+    table, _, read_problems = read_input(book, block, numeric=SYSTEMS)
+    problems += read_problems
     systems = list(table.columns[1:])
     rows = _rows(table, block)
     left = _left(table, block)
@@ -466,7 +746,7 @@ def _blank_row_notes(book, tpl) -> list[str]:
     out = []
     for block in tpl.inputs:
         try:
-            blank = book.read_block(block).attrs.get("blank_rows", [])
+            blank = read_input(book, block)[0].attrs.get("blank_rows", [])
         except InputError:
             continue
         if blank:
@@ -485,13 +765,13 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", JJJWarning)
         if tpl.name == "entropy_topsis_ccd":
-            ind = book.read_block(tpl.inputs[0])
-            data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
+            ind, data = _panel_for_compute(book, tpl)
             ind, data, typed, pos_notes = positivise_inputs(ind, data)
             kw = dict(method=settings["method"], shift=settings["shift"],
                       closeness=settings["closeness"], distance=settings["distance"],
                       coupling_model=settings["coupling_model"], scheme=scheme,
-                      lang=settings["lang"], closed=settings["closed"])
+                      lang=settings["lang"], closed=settings["closed"],
+                      missing=settings.get("missing") or "refuse")
             kw.update(_score_settings(tpl, settings))
             res = entropy_topsis_coupling(data, ind, **kw)
             choice = settings.get("weights") or "entropy"
@@ -512,23 +792,23 @@ def _compute(book: BookAdapter, tpl: layout.Template) -> tuple[dict, dict]:
                 frames["coupling_dimensions"] = None
             elif orientation == "dimensions":
                 frames["coupling"] = None
-            notes = {**res.notes, **pos_notes}
+            notes = {**res.notes, **pos_notes, **_missing_note(settings)}
             frames["ahp"], ahp_notes = _compute_ahp(book)
             notes = {**notes, **ahp_notes}
         elif tpl.name == "ideal_solution_index":
-            ind = book.read_block(tpl.inputs[0])
-            data = _with_origin(book.read_block(tpl.inputs[1]), tpl.inputs[1])
+            ind, data = _panel_for_compute(book, tpl)
             ind, data, typed, pos_notes = positivise_inputs(ind, data)
             res = ideal_solution_index(data, ind, method=settings["method"],
                                        weights=settings["weights"], closeness=settings["closeness"],
-                                       ideal=settings["ideal"], distance=settings["distance"])
+                                       ideal=settings["ideal"], distance=settings["distance"],
+                                       missing=settings.get("missing") or "refuse")
             stacked = [t.reset_index().assign(index=name)[["index", "region", *t.columns]]
                        for name, t in res.tables.items()]
             tables = pd.concat(stacked, ignore_index=True)
             tables.columns = [str(c) for c in tables.columns]
             frames = {"scores": res.scores, "tables": tables, "growth": res.growth,
                       "weights": _typed_directions(res.weights, typed).drop(columns=["code"])}
-            notes = {**res.notes, **pos_notes}
+            notes = {**res.notes, **pos_notes, **_missing_note(settings)}
         else:
             frames, notes = _compute_u(book, tpl, settings, scheme)
     notes = {"template": tpl.name, "jjj-xl version": __version__, **notes}
@@ -550,6 +830,31 @@ def _score_settings(tpl: layout.Template, settings: dict) -> dict:
                          f"is none: entropy needs values ≥ 0; set it to spssau (adds |min| + 0.01)")
     return {"translate": None if translate == "none" else translate,
             "score": settings.get("score") or "topsis"}
+
+
+MISSING_NOTES = {
+    "refuse": "refuse: every Data cell of an indicator must be a number (Settings: Missing values)",
+    "drop": "drop: region-years with a blank Data cell are left out (warnings name them)",
+    "interpolate": "interpolate: blanks filled linearly over the years of the same region, "
+                   "x = x₀ + (x₁ − x₀)(y − y₀)/(y₁ − y₀) between the nearest known years; blanks "
+                   "before the first or after the last known year are not extrapolated, those "
+                   "region-years are left out (warnings name every cell)",
+}
+
+
+def _missing_note(settings) -> dict:
+    return {"missing values 缺失值": MISSING_NOTES[settings.get("missing") or "refuse"]}
+
+
+def _panel_for_compute(book, tpl):
+    """Indicators and Data as :func:`read_panel_inputs` reads them (its warnings said through
+    the caller's recorder), Data with its sheet origin for the workflow's messages."""
+    ind, data, warns, problems = read_panel_inputs(book, tpl)
+    if problems:
+        raise InputError(problems[0])
+    for text in warns:
+        warnings.warn(text, JJJWarning, stacklevel=2)
+    return ind, _with_origin(data, tpl.inputs[1])
 
 
 def positivise_inputs(ind: pd.DataFrame, data: pd.DataFrame):
@@ -739,7 +1044,11 @@ def _with_origin(frame: pd.DataFrame, block: layout.Block) -> pd.DataFrame:
 
 
 def _compute_u(book, tpl, settings, scheme):
-    table = book.read_block(tpl.inputs[0])
+    table, warns, problems = read_input(book, tpl.inputs[0], numeric=SYSTEMS)
+    if problems:
+        raise InputError(problems[0])
+    for text in warns:
+        warnings.warn(text, JJJWarning, stacklevel=2)
     labels = table.iloc[:, 0].tolist()
     U = table.iloc[:, 1:]
     U.index = [str(v) if v is not None else f"row {i + 1}" for i, v in enumerate(labels)]
@@ -802,6 +1111,9 @@ class LocalizedBook(BookAdapter):
 
     def hidden_value(self, sheet, row, col):
         return self.inner.hidden_value(sheet, row, col)
+
+    def merged_ranges(self, sheet):
+        return self.inner.merged_ranges(sheet)
 
     def clear(self, sheet):
         return self.inner.clear(sheet)

@@ -376,7 +376,7 @@ def spatial_weights(book, regions: list[str], options: dict) -> tuple[pd.DataFra
 
 def _panel_results(book):
     """Run the workflow as Compute all does; returns (result, settings, panel)."""
-    from .actions import detect_template, read_scheme, read_settings
+    from .actions import _with_origin, detect_template, read_panel_inputs, read_scheme, read_settings
     from ..methods.workflows import entropy_topsis_coupling, read_panel
 
     tpl = detect_template(book)
@@ -385,16 +385,20 @@ def _panel_results(book):
                          f"{tpl.name}); start from New: entropy-TOPSIS-CCD")
     settings = read_settings(book, tpl)
     scheme = read_scheme(book, tpl, settings)
-    ind = book.read_block(tpl.inputs[0])
-    data = book.read_block(tpl.inputs[1])
+    # read as Compute all reads them (title rows, header synonyms, text numbers, 2019年)
+    ind, data, _, problems = read_panel_inputs(book, tpl)
+    if problems:
+        raise InputError(problems[0])
+    data = _with_origin(data, tpl.inputs[1])
+    missing = settings.get("missing") or "refuse"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)   # Compute all has written them to Notes
         res = entropy_topsis_coupling(
             data, ind, method=settings["method"], shift=settings["shift"],
             closeness=settings["closeness"], distance=settings["distance"],
             coupling_model=settings["coupling_model"], scheme=scheme, lang=settings["lang"],
-            closed=settings["closed"])
-        panel = read_panel(data, ind)
+            closed=settings["closed"], missing=missing)
+        panel = read_panel(data, ind, missing=missing)
     return res, settings, panel
 
 

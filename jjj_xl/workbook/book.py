@@ -63,6 +63,11 @@ class BookAdapter:
         without a saved value) or None (really blank, or the adapter cannot tell)."""
         return None
 
+    def merged_ranges(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        """Merged cell areas of a sheet as (row1, col1, row2, col2); [] when the adapter cannot
+        tell. A merged area's value is in its top-left cell (the others read blank)."""
+        return []
+
     def _block_cache_drop(self, sheet: str) -> None:
         cache = self.__dict__.get("_blocks")
         if cache:
@@ -215,6 +220,12 @@ class OpenpyxlBook(BookAdapter):
     def extent(self, sheet):
         ws = self.wb[sheet]
         return ws.max_row, ws.max_column
+
+    def merged_ranges(self, sheet):
+        if sheet not in self.wb.sheetnames:
+            return []
+        return [(r.min_row, r.min_col, r.max_row, r.max_col)
+                for r in self.wb[sheet].merged_cells.ranges]
 
     def read(self, sheet, row, col, nrows, ncols):
         """Values as Excel shows them: a formula cell gives its saved (cached) result, read

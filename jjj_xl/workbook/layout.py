@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ..methods._matrix import HEADER_SYNONYMS  # noqa: F401  one table: engine and workbook
+
 
 @dataclass(frozen=True)
 class Block:
@@ -143,6 +145,24 @@ SCORE = Setting("score", "Score method", "评价得分方法", "topsis", ("topsi
                 "best of each column, grade = Σ w·ξ with the indicator weights",
                 "topsis：TOPSIS 贴近度（论文000）；grey：以理想解为参考序列的灰色关联度（邓聚龙，ρ = 0.5），"
                 "极差标准化，关联度 = Σ 权重·关联系数")
+
+MISSING = Setting("missing", "Missing values", "缺失值", "refuse", ("refuse", "drop", "interpolate"),
+                  "refuse: a blank Data cell is an error; drop: region-years with a blank are left "
+                  "out; interpolate: linear over the years of the same region (blanks before the first "
+                  "or after the last known year are not extrapolated: those rows are left out). "
+                  "Notes lists every cell filled or row left out",
+                  "refuse：空白单元格报错；drop：删除含空白的地区-年份行；interpolate：在同一地区内按年份"
+                  "线性插值（首尾年份不外推，这些行被删除）。Notes表列出每个插值单元格和删除的行")
+
+# ---------------------------------------------------------------- spellings the readers accept
+# Input sheets whose header row is matched against HEADER_SYNONYMS (jjj_xl.methods._matrix):
+# sheet -> (synonym group, headers that identify the header row)
+INPUT_HEADERS = {"Data": ("panel", ("region", "year")),
+                 "Indicators": ("indicators", ("code", "direction"))}
+HEADER_SEARCH_ROWS = 10   # a title above the header: the header row is looked for this far down
+# columns whose merged cells are read as the top-left value in every row of the merge
+FILL_MERGED = {"Data": ("region", "year"), "Indicators": ("dimension",)}
+
 SCHEME_BLOCK = Block(SETTINGS_SHEET, row=2, col=8, title=None, table="tblScheme", is_input=True)
 SCHEME_COLUMNS = ("lower bound 下限", "label", "标签")
 
@@ -196,7 +216,8 @@ ENTROPY_TOPSIS_CCD = Template(
                 "entropy：熵权（论文000）；ahp：AHP表的权重；entropy+ahp：0.5·熵权+0.5·AHP；"
                 "entropy*ahp：乘法合成 熵权·AHP/Σ。AHP项目为指标代码，或各维度（维度权重在其指标间平分）"),
         TRANSLATE,      # issue 9 (methods9): SPSSAU's non-negative translation for entropy
-        SCORE),         # issue 9 (methods9): TOPSIS closeness or grey relational grade
+        SCORE,         # issue 9 (methods9): TOPSIS closeness or grey relational grade
+        MISSING),
     outputs={
         "weights": Block("Weights", row=2, title="Entropy weights (paper 000 Table 2 layout) 熵权"),
         "scores": Block("Scores", row=2, title="TOPSIS closeness by region and year 贴近度"),
@@ -235,7 +256,7 @@ IDEAL_SOLUTION_INDEX = Template(
         Setting("ideal", "Ideal solution", "理想解", "group", ("group", "data"),
                 "group: each region's own best and worst years (paper 004); data: pooled panel",
                 "group：各地区自身最优/最劣年份（论文004）；data：全部样本"),
-        DISTANCE, LANG),
+        DISTANCE, LANG, MISSING),
     outputs={
         "scores": Block("Index", row=2, title="Index I and sub-indices by region and year 指数"),
         "tables": Block("IndexTables", row=2, title="Index tables, region × year 指数表"),

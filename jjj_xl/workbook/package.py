@@ -352,6 +352,24 @@ class PackageBook(BookAdapter):
                         self._tables[(sname, key)] = ref
         return self._tables.get((sheet, name))
 
+    def merged_ranges(self, sheet: str):
+        """Merged areas from the sheet's <mergeCells> (after sheetData; found by a byte search)."""
+        part = self.sheet_part(sheet)
+        if part is None or part not in self.pkg.names:
+            return []
+        data = self.pkg.read(part)
+        close = data.rfind(b"mergeCells")          # </mergeCells>
+        if close < 0:
+            return []
+        start = max(data.rfind(b"mergeCells", 0, close), 0)   # <mergeCells count="…">
+        out = []
+        for ref in re.findall(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"', data[start:close]):
+            try:
+                out.append(parse_range(ref.decode("ascii")))
+            except (ValueError, UnicodeDecodeError):
+                continue
+        return out
+
     def hidden_value(self, sheet: str, row: int, col: int):
         """What calamine shows as an empty cell but is not: ``("error", "#DIV/0!")`` for an
         error value, ``("formula", "=A1*2")`` for a formula without a saved value, else None.

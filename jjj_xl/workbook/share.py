@@ -63,7 +63,7 @@ import numpy as np
 from .. import __version__
 from . import layout
 from ..methods._matrix import _BENEFIT, _COST      # direction spellings the engine accepts
-from .actions import book_lang, detect_template, read_scheme, read_settings, run_action
+from .actions import book_lang, detect_template, read_scheme, read_settings, run_action, share_refusal
 from .book import OpenpyxlBook
 from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, lag_label, make_scheme
 from ..errors import InputError, JJJWarning, column_letter
@@ -2022,6 +2022,9 @@ def share_book(wb, *, steps: bool | None = None, lang: str | None = None):
     if "lang" in settings:
         settings["lang"] = lang
     scheme = read_scheme(book, tpl, settings)
+    refusal = share_refusal(book, tpl)   # title rows, merged cells, text numbers, missing ≠ refuse
+    if refusal:
+        raise InputError(refusal)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", JJJWarning)
         run_action(book, "compute_all", lang="en")   # validates; writes layout, structure, notes
