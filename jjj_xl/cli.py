@@ -184,6 +184,9 @@ def cmd_demo(args) -> int:
     if len(result.coupling_dimensions):   # the schematic map and the grade table by region and year
         from .workbook.maps import add_map_sheet
         add_map_sheet(wb, result.coupling_dimensions)
+    from .workbook.printing import DEMO_BANNER
+    from .workbook.templates import print_setup_book
+    print_setup_book(wb, "entropy_topsis_ccd", header=DEMO_BANNER)   # marked on every page
     path = book.save(target)
     print(sample.description)
     print(_summary(result))
@@ -231,6 +234,9 @@ def cmd_new(args) -> int:
             warnings.simplefilter("ignore", JJJWarning)
             run_action(book, "compute_all")
         restore_charts(wb, args.template)
+        from .workbook.printing import DEMO_BANNER
+        from .workbook.templates import print_setup_book
+        print_setup_book(wb, args.template, header=DEMO_BANNER)
         book.save(target)
     else:
         from openpyxl import load_workbook

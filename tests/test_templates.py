@@ -15,7 +15,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from jjj_xl.workbook import layout
 from jjj_xl.methods.coupling import CCD10_LABELS
 from jjj_xl.datasets import load_sample
-from jjj_xl.workbook.templates import (CHARTS_SHEET, FORMULAS_SHEET, OUTPUT_NOTE, SAMPLE_FOR, U_HEADER,
+from jjj_xl.workbook.templates import (unguard, CHARTS_SHEET, FORMULAS_SHEET, OUTPUT_NOTE, SAMPLE_FOR, U_HEADER,
                               build_template, snapshot, write_template)
 
 from .conftest import ROOT, SHARED
@@ -286,10 +286,10 @@ def test_formulas_sheet(built):
     arrays = {}
     for coord, v in _cells(ws).items():
         if isinstance(v, ArrayFormula):
-            arrays[coord] = v
-            texts[coord] = v.text
+            arrays[coord] = ArrayFormula(v.ref, unguard(v.text))
+            texts[coord] = unguard(v.text)
         elif isinstance(v, str) and v.startswith("="):
-            texts[coord] = v
+            texts[coord] = unguard(v)
     joined = " ".join(texts.values())
     codes = list(load_sample("paper000").indicators["code"])
     data = f"tblData[[{codes[0]}]:[{codes[-1]}]]"

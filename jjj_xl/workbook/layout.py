@@ -267,5 +267,8 @@ def output_note_cell(template: Template, sheet: str) -> tuple[int, int]:
 
 # number formats of result columns
 NUMBER_FORMATS = {"e": "0.0000", "d": "0.0000", "w": "0.0000", "dimension_weight": "0.000",
-                  "C": "0.000", "T": "0.000", "D": "0.000", "E": "0.000", "closeness": "0.0000"}
+                  "C": "0.000", "T": "0.000", "D": "0.000", "E": "0.000", "closeness": "0.0000",
+                  # the grade level, padded so that it never runs into the label (issue 11)
+                  "level": "0_0_0"}
+GROWTH_FORMAT = "0.00%"   # average annual growth rates (issue 11)
 SCORE_FORMAT = "0.0000"

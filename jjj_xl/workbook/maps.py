@@ -240,8 +240,8 @@ def _scatter(year, blocks, ranges, lon_col, lat_col, name_col, head_sheet, size=
         x=_PLOT[0] + (_PLOT[2] - w) / 2, y=_PLOT[1] + (_PLOT[3] - h) / 2, w=w, h=h))
     ch.legend.position = "b"
 
-    small = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=800)),
-                                  endParaRPr=CharacterProperties(sz=800))])
+    small = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=1000)),
+                                  endParaRPr=CharacterProperties(sz=1000))])
     n_grade_series = 0
     # 1) one series per grade level present: the coloured markers and the legend
     for level, label, color, r0, r1 in blocks["levels"]:
@@ -392,7 +392,7 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
             c.fill = PatternFill("solid", fgColor=INPUT_FILL)
             c.border = box
         c = write_cell(ws, r, 4, src)
-        c.font = _font(size=9, color="C00000" if lon is None else "595959")
+        c.font = _font(size=10, color="C00000" if lon is None else "595959")
     last_coord = _COORD_HEAD_ROW + len(regions)
 
     # grade table: regions down, years across
@@ -418,9 +418,9 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
                 write_cell(ws, top + i, j, str(cell_of.loc[(name, y), "label"]))
                 color = colors[min(lvl, n_levels) - 1]
                 c.fill = PatternFill("solid", fgColor=color)
-                c.font = _font(size=9, color="FFFFFF" if _luminance(color) < _DARK_TEXT_MIN else "000000")
+                c.font = _font(size=10, color="FFFFFF" if _luminance(color) < _DARK_TEXT_MIN else "000000")
             else:
-                write_cell(ws, top + i, j, TEXT["blank_year"]).font = _font(size=9, color="7F7F7F")
+                write_cell(ws, top + i, j, TEXT["blank_year"]).font = _font(size=10, color="7F7F7F")
     last_grade = top + len(regions)
 
     # legend (levels of the scheme that occur anywhere in the table)
@@ -451,7 +451,7 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
     ranges = _axis_ranges([a for a, _ in known] or [113.0, 120.0], [b for _, b in known] or [36.0, 42.7],
                           _PLOT[2], _PLOT[3], chart_w, chart_h)
     note = write_cell(ws, 2, 1, TEXT["coords_note"] + " " + TEXT["aspect"].format(lat=ranges[5]))
-    note.font = _font(italic=True, size=9, color="595959")
+    note.font = _font(italic=True, size=10, color="595959")
     note.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[2].height = 26
 

@@ -63,7 +63,7 @@ from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, make_schem
 from ..errors import InputError, JJJWarning, column_letter
 from .templates import CHARTS_SHEET, FORMULAS_SHEET, restore_charts
 from .cells import INPUT_FILL, save_atomically, write_cell
-from .styles import fill as _fill, font as _font, print_setup as _print_setup, validation
+from .styles import fill as _fill, font as _font, validation
 
 __all__ = ["share_workbook", "share_book", "SHARE_FUNCTIONS", "HELPER_SHEETS"]
 
@@ -1649,11 +1649,13 @@ def share_book(wb, *, steps: bool | None = None):
     restore_charts(wb, tpl.name)
     if CHARTS_NOTE[0] in wb.sheetnames:
         write_cell(wb[CHARTS_NOTE[0]], CHARTS_NOTE[1], CHARTS_NOTE[2],
+                   "图表通过右侧灰色标题区域的公式读取结果表，随数据修改自动更新。"
+                   ).font = _font(italic=True, color="C00000")
+        write_cell(wb[CHARTS_NOTE[0]], CHARTS_NOTE[1] + 1, 1,
                    "Charts read the result sheets through the formulas in the grey-titled areas on the "
-                   "right; they follow the data as you edit it. 图表通过右侧灰色标题区域的公式读取结果表，"
-                   "随数据修改自动更新。").font = _font(italic=True, color="C00000")
-    for ws in wb.worksheets:
-        _print_setup(ws)
+                   "right; they follow the data as you edit it.").font = _font(italic=True, color="C00000")
+    from .templates import print_setup_book
+    print_setup_book(wb, tpl.name)   # hand-over printing (issue 11): A4, readable, one table per page
     _protect(wb, tpl, p, settings)
     _check_formulas(wb)
     # helper sheets grouped at the end, in HELPER_SHEETS order
