@@ -163,6 +163,15 @@ def test_printed_pdf_is_readable_and_error_free(books, pdfs, label):
     for sheet, n in per_sheet.items():
         assert n <= PAGE_BOUND.get(sheet, DEFAULT_BOUND), (label, sheet, n)
     wb = load_workbook(books[label])
+    if label in layout.TEMPLATES:   # print areas cut no written table's title
+        titles = [b.title for b in layout.TEMPLATES[label].outputs.values()
+                  if b.title and wb[b.sheet].cell(b.row, b.col).value is not None]
+        if label == "entropy_topsis_ccd":
+            from jjj_xl.workbook.after_d import TITLES
+            titles += list(TITLES.values())
+        flat = re.sub(r"\s+", "", "".join(texts))
+        for title in titles:
+            assert re.sub(r"\s+", "", title) in flat, (label, title)
     visible = {ws.title for ws in wb.worksheets if ws.sheet_state == "visible"}
     assert visible <= set(per_sheet), f"{label}: sheets not printed {visible - set(per_sheet)}"
 

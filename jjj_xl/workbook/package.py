@@ -14,7 +14,9 @@ package itself:
   number-format styles *appended* to ``styles.xml`` (existing style indices never move),
   the chart parts of the Charts sheet (trimmed to the results), the workbook/rels/content
   type entries of an output sheet that did not exist yet, ``fullCalcOnLoad`` in
-  ``workbook.xml`` so formulas over the results refresh, and ``calcChain.xml`` only when it
+  ``workbook.xml`` so formulas over the results refresh, the print setup of a rewritten
+  output sheet (scale, orientation, column breaks in its XML; its ``_xlnm.Print_Area`` in
+  ``workbook.xml``), planned from the results (:mod:`.printing`, issue 11), and ``calcChain.xml`` only when it
   lists cells of a rewritten output sheet (it is then dropped; Excel rebuilds it). Every
   other zip entry is copied byte for byte, in the same order; an ``.xlsm`` keeps its VBA
   project. Input sheets are never re-serialised.
@@ -498,14 +500,18 @@ class PackageBook(BookAdapter):
         return parts, removed, added
 
     def _refit_print(self, sheet: str, text: str, areas: dict) -> str:
-        """Hand-over printing follows the results (issue 11): scale, orientation and column
-        breaks of a rewritten sheet planned from its cells (:mod:`.printing`); sheets with
-        charts keep the template's plan."""
-        from .printing import refit_xml, widths_xml
-        if re.search(r"<(?:\w+:)?drawing\b", text):
-            return text
+        """Hand-over printing follows the results (issue 11): scale, orientation, column
+        breaks and print area of a rewritten sheet planned from its cells and its charts'
+        anchors (:mod:`.printing`)."""
+        from .printing import drawing_anchors, refit_xml, widths_xml
+        anchors = []
+        part = self.sheet_part(sheet)
+        if part is not None and part in self.pkg.names:
+            for typ, target in self.pkg.rels(part).values():
+                if typ == REL_DRAWING and target in self.pkg.names:
+                    anchors += drawing_anchors(self.pkg.read(target).decode("utf-8", "replace"))
         cells = {k: v for k, (v, _) in self._model(sheet).items()}
-        text, area = refit_xml(text, cells, widths_xml(text))
+        text, area = refit_xml(text, cells, widths_xml(text), anchors)
         if area is not None:
             areas[sheet] = area
         return text

@@ -35,17 +35,20 @@ A4_PORTRAIT = (595.28, 841.89)   # points (210 × 297 mm)
 MARGIN_LR = 0.5           # inches, left and right
 MARGIN_TB = 0.75          # inches, top and bottom (header / footer at 0.3)
 DEFAULT_WIDTH = 8.43      # Excel's default column width (characters)
-SLACK = 0.94              # LibreOffice and Excel measure columns a little differently
+SLACK = 0.97              # a little room for rounding
 FOOTER_CENTER = "&A"      # sheet name
 FOOTER_RIGHT = "&P / &N"  # page n of N
 DEMO_BANNER = "示例数据 / illustrative data: invented numbers under real names"
 
 
 def column_points(width: float | None) -> float:
-    """Printed width (points, at 100 %) of a column ``width`` characters wide (Excel: 7 px
-    per character plus 5 px padding at 96 dpi)."""
+    """Printed width (points, at 100 %) of a column ``width`` characters wide.
+
+    LibreOffice prints one character of column width as 7 pt (measured on its PDFs: a width
+    of 22 prints 154 pt wide); Excel as about 5.25 pt (7 px of 0.75 pt, plus 5 px padding).
+    Planning with the wider measure keeps the table inside the page in both."""
     w = DEFAULT_WIDTH if not width else float(width)
-    return (w * 7 + 5) * 0.75
+    return max(w * 7.0, (w * 7 + 5) * 0.75)
 
 
 def tables(cells: dict, max_gap: int = 1) -> list[tuple[int, int]]:
@@ -68,6 +71,58 @@ def tables(cells: dict, max_gap: int = 1) -> list[tuple[int, int]]:
         else:
             spans.append([c, c])
     return [tuple(s) for s in spans]
+
+
+ROW_POINTS = 15.0          # default row height (points)
+EMU_PER_POINT = 12700
+
+
+def chart_cells(anchors, widths: dict) -> dict:
+    """Pseudo-cells {(row, col): "chart"} covering charts, so that a chart counts as a table
+    of its own in :func:`plan`. ``anchors``: (row, col, width pt, height pt), 1-based cell
+    of the top-left corner."""
+    out = {}
+    for row, col, w_pt, h_pt in anchors:
+        c2, acc = col, column_points(widths.get(col))
+        while acc < w_pt:
+            c2 += 1
+            acc += column_points(widths.get(c2))
+        r2 = row + max(1, math.ceil(h_pt / ROW_POINTS)) - 1
+        for r in (row, r2):
+            for c in range(col, c2 + 1):
+                out[(r, c)] = "chart"
+    return out
+
+
+def openpyxl_anchors(ws) -> list[tuple]:
+    """(row, col, width pt, height pt) of the charts of an openpyxl worksheet."""
+    from openpyxl.utils import coordinate_to_tuple
+
+    out = []
+    for ch in getattr(ws, "_charts", ()):
+        a = ch.anchor
+        r, c = coordinate_to_tuple(a) if isinstance(a, str) else (a._from.row + 1, a._from.col + 1)
+        out.append((r, c, ch.width / 2.54 * 72, ch.height / 2.54 * 72))
+    return out
+
+
+def drawing_anchors(xml: str) -> list[tuple]:
+    """(row, col, width pt, height pt) of the one-cell and two-cell anchors of a drawing part."""
+    out = []
+    for m in re.finditer(r"<(?:\w+:)?(oneCellAnchor|twoCellAnchor)\b.*?</(?:\w+:)?\1>", xml, re.S):
+        body = m.group(0)
+        fr = re.search(r"<(?:\w+:)?from>.*?<(?:\w+:)?col>(\d+)<.*?<(?:\w+:)?row>(\d+)<", body, re.S)
+        if fr is None:
+            continue
+        col, row = int(fr.group(1)) + 1, int(fr.group(2)) + 1
+        ext = re.search(r'<(?:\w+:)?ext\b[^>]*cx="(\d+)"[^>]*cy="(\d+)"', body)
+        to = re.search(r"<(?:\w+:)?to>.*?<(?:\w+:)?col>(\d+)<.*?<(?:\w+:)?row>(\d+)<", body, re.S)
+        if ext is not None:
+            out.append((row, col, int(ext.group(1)) / EMU_PER_POINT, int(ext.group(2)) / EMU_PER_POINT))
+        elif to is not None:
+            c2, r2 = int(to.group(1)) + 1, int(to.group(2)) + 1
+            out.append((row, col, (c2 - col + 1) * column_points(None), (r2 - row + 1) * ROW_POINTS))
+    return out
 
 
 def plan(cells: dict, widths: dict, area: tuple | None = None) -> dict:
@@ -125,6 +180,7 @@ def apply(ws, *, title_rows: str | None = None, header: str | None = None,
             hi = dim.max or lo
             for c in range(lo, hi + 1):
                 widths[c] = dim.width
+    cells = {**cells, **chart_cells(openpyxl_anchors(ws), widths)}
     p = plan(cells, widths, area)
     ps = ws.page_setup
     ps.paperSize = ws.PAPERSIZE_A4
@@ -139,6 +195,13 @@ def apply(ws, *, title_rows: str | None = None, header: str | None = None,
     ws.col_breaks = ColBreak()
     for b in p["breaks"]:
         ws.col_breaks.append(Break(id=b))
+    # a chart below other content starts a new page rather than being cut by a page end
+    have = {b.id for b in ws.row_breaks.brk}
+    for r, _, _, _ in openpyxl_anchors(ws):
+        if r > 4 and not any(r - 4 <= b <= r - 1 for b in have) and \
+                (area is None or area[0] <= r <= area[2]):
+            ws.row_breaks.append(Break(id=r - 1))
+            have.add(r - 1)
     if p["area"] is not None and set_area:   # input sheets grow with the user's data: no area
         ws.print_area = area_ref(p["area"])
     if title_rows:
@@ -152,7 +215,7 @@ def apply(ws, *, title_rows: str | None = None, header: str | None = None,
 
 # ---------------------------------------------------------------- package XML (jjj-xl run)
 
-def refit_xml(text: str, cells: dict, widths: dict) -> tuple[str, tuple | None]:
+def refit_xml(text: str, cells: dict, widths: dict, anchors=()) -> tuple[str, tuple | None]:
     """A worksheet's XML with scale, orientation and column breaks planned for ``cells``
     ({(row, col): value}) and ``widths`` ({col: characters}); returns (xml, print area).
     Only ``pageSetup``'s scale/orientation and ``colBreaks`` are touched; a sheet without
@@ -163,7 +226,7 @@ def refit_xml(text: str, cells: dict, widths: dict) -> tuple[str, tuple | None]:
     ps = re.search(rf"<{pe}pageSetup\b[^>]*/>", text)
     if ps is None:
         return text, None
-    pl = plan(cells, widths)
+    pl = plan({**cells, **chart_cells(anchors, widths)}, widths)
     el = ps.group(0)
     for attr, value in (("orientation", pl["orientation"]), ("scale", str(pl["scale"]))):
         if re.search(rf'\b{attr}="', el):

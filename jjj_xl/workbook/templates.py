@@ -511,7 +511,7 @@ def _guide_rows(tpl: layout.Template) -> list[tuple]:
 def _write_guide(ws, tpl: layout.Template):
     from openpyxl.styles import Alignment
 
-    widths = {1: 26, 2: 100, 3: 28, 4: 14}
+    widths = {1: 21, 2: 80, 3: 22, 4: 10}   # 133 characters: one A4 landscape page width at 80 %
     _set_widths(ws, widths)
     r = 0
     for kind, *values in _guide_rows(tpl):
@@ -1169,18 +1169,21 @@ def build_template(name: str):
         write_cell(conf, i, 2, value)
     _set_widths(conf, {1: 16, 2: 20})
     conf.sheet_properties.tabColor = TAB_OTHER
-    print_setup_book(wb, name)
+    print_setup_book(wb, name, computed=False)
     wb.active = 0
     return wb
 
 
-def print_setup_book(wb, name: str, header: str | None = None):
+def print_setup_book(wb, name: str, header: str | None = None, computed: bool = True):
     """Hand-over printing on every sheet of template ``name``'s workbook ``wb`` (openpyxl):
     A4 at a readable fixed scale, one table per page width, repeated header rows, print areas
     that leave helper areas out, sheet name and page numbers in the footer, ``header`` (e.g.
     :data:`~jjj_xl.workbook.printing.DEMO_BANNER`) on every page. See
-    :mod:`jjj_xl.workbook.printing`."""
+    :mod:`jjj_xl.workbook.printing`. ``computed=False`` (a template before Compute all): the
+    output sheets get no print area yet (``jjj-xl run`` sets it from the results; in Excel
+    the whole used range prints)."""
     from . import printing
+    from .maps import MAP_SHEET
 
     tpl = layout.TEMPLATES[name]
     titles = {}
@@ -1190,34 +1193,32 @@ def print_setup_book(wb, name: str, header: str | None = None):
             titles[block.sheet] = f"{max(first, 1)}:{block.row}"
     inputs = {b.sheet for b in tpl.inputs} | {layout.SETTINGS_SHEET, layout.AHP_SHEET,
                                                *layout.AFTER_D_INPUTS}
+    if not computed:   # results not written yet: an area now would cut them off later
+        inputs |= {*tpl.output_sheets, *layout.AFTER_D_OUTPUTS}
+    headers = {}   # an input table's header counts as a table even before data is typed
+    for block in tpl.inputs:
+        if block.sheet in wb.sheetnames:
+            ws = wb[block.sheet]
+            for c in range(block.col, ws.max_column + 1):
+                if ws.cell(block.row, c).value is not None:
+                    headers.setdefault(block.sheet, {})[(block.row + 1, c)] = "header"
     for ws in wb.worksheets:
         area = None
         if ws.title == CHARTS_SHEET:     # the charts, not their helper formulas (#N/A)
             area = (1, 1, CHARTS_PRINT_ROWS, HELPER_COL - 1)
-        elif ws._charts:                 # sheets with charts (After D, Map) print whole
-            area = _chart_extent(ws)
+        elif ws.title == MAP_SHEET:      # tables and maps, not the helper area
+            from .maps import print_map
+            print_map(ws, header=header)
+            continue
+        cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row
+                 if c.value is not None}
         printing.apply(ws, title_rows=titles.get(ws.title), header=header, area=area,
+                       cells={**headers.get(ws.title, {}), **cells},
                        set_area=ws.title not in inputs)
     return wb
 
 
 CHARTS_PRINT_ROWS = 52   # the two charts of the Charts sheet end above this row
-
-
-def _chart_extent(ws):
-    """(1, 1, last row, last column) covering the cells and the charts of ``ws``."""
-    from openpyxl.utils import column_index_from_string, coordinate_to_tuple
-
-    r2, c2 = ws.max_row, ws.max_column
-    for ch in ws._charts:
-        a = ch.anchor
-        if isinstance(a, str):
-            r, c = coordinate_to_tuple(a)
-        else:
-            r, c = a._from.row + 1, a._from.col + 1
-        r2 = max(r2, r + math.ceil(ch.height / 0.53))      # cm per default row
-        c2 = max(c2, c + math.ceil(ch.width / 1.7) - 1)    # cm per default column
-    return (1, 1, r2, c2)
 
 
 def write_template(name: str, path) -> Path:
