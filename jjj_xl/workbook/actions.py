@@ -711,9 +711,11 @@ def run_action(book, action: str, *, more_hint: str | None = None) -> dict:
             "warnings": [str(v) for k, v in notes.items() if str(k).startswith("warning")]}
 
 
-GROWTH_NOTE = ("growth = (F_last / F_first)^(1/(years − 1)) − 1, in percent; a blank cell: "
-               "F_first = 0, the growth rate is undefined / 年均增长率 = (末年/首年)^(1/(年数−1)) − 1；"
-               "空白：首年值为 0，增长率无定义")
+GROWTH_NOTE = (   # short lines: each prints whole within the table's width
+    "growth = (F_last / F_first)^(1/(years − 1)) − 1, in percent",
+    "a blank cell: F_first = 0, the growth rate is undefined",
+    "年均增长率 = (末年/首年)^(1/(年数−1)) − 1",
+    "空白：首年值为 0，增长率无定义")
 
 
 def _growth_layout(book, block, frame):
@@ -726,7 +728,7 @@ def _growth_layout(book, block, frame):
         values = [[None if v is None or v != v else float(v)] for v in body[:, j]]
         book.write(block.sheet, block.row, block.col + j, [[str(frame.columns[j])], *values],
                    [layout.GROWTH_FORMAT])
-    book.write(block.sheet, block.row + len(frame) + 2, block.col, [[GROWTH_NOTE]])
+    book.write(block.sheet, block.row + len(frame) + 2, block.col, [[t] for t in GROWTH_NOTE])
 
 
 def _clear_sheet(book, tpl, sheet):

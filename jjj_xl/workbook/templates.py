@@ -603,11 +603,12 @@ def _write_ahp(ws, items: list[str]):
     """The AHP sheet: help, then the pairwise comparison matrix of ``items`` (diagonal 1,
     the rest blank, typed as text so that Excel keeps "1/3" instead of making it a date)."""
     b = layout.AHP_MATRIX
-    for k, text in enumerate(AHP_HELP, start=1):
+    span = max(len(items) + 1, 6)       # the help wraps over the matrix's width (issue 11:
+    for k, text in enumerate(AHP_HELP, start=1):   # it prints on the matrix's page)
         c = write_cell(ws, k, 1, text)
         c.alignment = _wrap()
-        ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=10)
-        ws.row_dimensions[k].height = 62
+        ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=span)
+        ws.row_dimensions[k].height = max(62, _text_height(text, 14 * span))
     write_cell(ws, b.row - 1, b.col, b.title).font = _font(bold=True)
     head = write_cell(ws, b.row, b.col, "item 项目")
     head.font = _font(bold=True)
@@ -973,7 +974,9 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
                ).alignment = _wrap()
     for r in (2, 3):
         ws.row_dimensions[r].height = _text_height(ws.cell(row=r, column=2).value, 60)
-    for j, h in enumerate(("function 函数", "what it shows 说明", "result 结果 →"), start=1):
+    for j, h in enumerate(("function 函数", "what it shows 说明",
+                           f"result 结果 → ({NOT_LOADED} : jjj-xl functions not loaded 未加载函数)"),
+                          start=1):
         c = write_cell(ws, 5, j, h)
         c.font = _font(bold=True)
         c.fill = _fill(TITLE_FILL)
@@ -1081,7 +1084,7 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
 
 # ---------------------------------------------------------------- the workbook
 
-NOT_LOADED = "jjj-xl functions not loaded? 未加载 jjj-xl 函数？"
+NOT_LOADED = "–"   # a result cell without the jjj-xl functions (the header says so)
 _GUARD_HEAD = "=IFERROR("
 _GUARD_TAIL = f',"{NOT_LOADED}")'
 
