@@ -711,15 +711,16 @@ def run_action(book, action: str, *, more_hint: str | None = None) -> dict:
             "warnings": [str(v) for k, v in notes.items() if str(k).startswith("warning")]}
 
 
-GROWTH_NOTE = (   # short lines: each prints whole within the table's width
-    "growth = (F_last / F_first)^(1/(years − 1)) − 1, in percent",
-    "a blank cell: F_first = 0, the growth rate is undefined",
+GROWTH_NOTE = (   # short lines in the column right of the table (its header cell blank, so
+    # read_block does not take it for a column); each line prints whole
+    "growth = (F_last/F_first)^(1/(years−1)) − 1",
+    "a blank cell: F_first = 0, growth undefined",
     "年均增长率 = (末年/首年)^(1/(年数−1)) − 1",
     "空白：首年值为 0，增长率无定义")
 
 
 def _growth_layout(book, block, frame):
-    """Growth rates as percentages (0.00%) and, under the table, what a blank cell means."""
+    """Growth rates as percentages (0.00%) and, right of the table, what a blank cell means."""
     rates = [j for j, c in enumerate(frame.columns) if c not in ("region", "first_year", "last_year")]
     if not rates:
         return
@@ -728,7 +729,9 @@ def _growth_layout(book, block, frame):
         values = [[None if v is None or v != v else float(v)] for v in body[:, j]]
         book.write(block.sheet, block.row, block.col + j, [[str(frame.columns[j])], *values],
                    [layout.GROWTH_FORMAT])
-    book.write(block.sheet, block.row + len(frame) + 2, block.col, [[t] for t in GROWTH_NOTE])
+    col = block.col + len(frame.columns)
+    book.write(block.sheet, block.row + 1, col, [["   " + t] for t in GROWTH_NOTE])   # indented
+    book.fit_columns(block.sheet, col, [["x" * 46]])
 
 
 def _clear_sheet(book, tpl, sheet):

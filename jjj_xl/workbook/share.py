@@ -934,9 +934,11 @@ def _write_ctd(ws, row, cols: dict, info, coupling: _Coupling, grades: _Grades):
     _set(ws, row, cols["T"], coupling.T(info))
     _set(ws, row, cols["D"], f"=SQRT({C}*{T})")
     if grades.closed == "right":   # (a, b]: the number of lower bounds below D, at least 1
-        _set(ws, row, cols["level"], f"=MAX(1,SUMPRODUCT(({grades.bounds}<ROUND({D},12))*1))")
+        _set(ws, row, cols["level"], f"=MAX(1,SUMPRODUCT(({grades.bounds}<ROUND({D},12))*1))",
+             layout.NUMBER_FORMATS["level"])   # padded: never runs into the label (issue 11)
     else:
-        _set(ws, row, cols["level"], f"=MATCH(ROUND({D},12),{grades.bounds},1)")
+        _set(ws, row, cols["level"], f"=MATCH(ROUND({D},12),{grades.bounds},1)",
+             layout.NUMBER_FORMATS["level"])
     _set(ws, row, cols["label"], f"=INDEX({grades.labels},{lvl})")
     if "stage" in cols:
         _set(ws, row, cols["stage"],
@@ -1120,7 +1122,7 @@ def _share_index(wb, tpl, p: _Panel, settings, steps: bool):
                 continue
             first, last = index_cell[(name, reg, ys[0])], index_cell[(name, reg, ys[-1])]
             _set(ws, blk.row + 1 + k, cols[name],
-                 f'=IF({first}<=0,"",({last}/{first})^(1/{span - 1})-1)', layout.SCORE_FORMAT)
+                 f'=IF({first}<=0,"",({last}/{first})^(1/{span - 1})-1)', layout.GROWTH_FORMAT)
     # Weights
     blk = tpl.outputs["weights"]
     ws = wb[blk.sheet]
