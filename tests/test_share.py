@@ -298,7 +298,9 @@ def _static_checks(path, name):
     notes = [c.value for row in wb[layout.NOTES_SHEET].iter_rows() for c in row]
     assert "settings frozen" in notes
     assert wb[block.sheet].freeze_panes
-    assert all(w.page_setup.orientation == "landscape" for w in wb.worksheets)
+    from jjj_xl.workbook.printing import MIN_SCALE   # issue 11: A4, fixed readable scale
+    assert all(str(w.page_setup.paperSize) == "9" and MIN_SCALE <= int(w.page_setup.scale) <= 100
+               and not w.sheet_properties.pageSetUpPr.fitToPage for w in wb.worksheets)
     return wb
 
 
