@@ -238,6 +238,9 @@ def cmd_demo(args) -> int:
         from .workbook.maps import add_map_sheet
         with language(args.lang):
             add_map_sheet(wb, result.coupling_dimensions)
+    from .workbook.printing import DEMO_BANNER
+    from .workbook.templates import print_setup_book
+    print_setup_book(wb, "entropy_topsis_ccd", header=DEMO_BANNER)   # marked on every page
     path = book.save(target)
     out(sample.description)
     print(_summary(result))
@@ -284,6 +287,9 @@ def cmd_new(args) -> int:
             warnings.simplefilter("ignore", JJJWarning)
             result = run_action(book, "compute_all")
         restore_charts(wb, args.template)
+        from .workbook.printing import DEMO_BANNER
+        from .workbook.templates import print_setup_book
+        print_setup_book(wb, args.template, header=DEMO_BANNER)
         book.save(target)
         _report(result, f"Wrote {target}", book)
         return 0

@@ -42,6 +42,17 @@ def mostly_cjk(text) -> bool:
 # ---------------------------------------------------------------- exact strings
 
 EXACT: dict[str, str] = {
+    # Settings Missing values (workbook/actions.py MISSING_NOTES)
+    "refuse: every Data cell of an indicator must be a number (Settings: Missing values)":
+        "refuse：指标的每个 Data 单元格都须为数值（设置：缺失值）",
+    "drop: region-years with a blank Data cell are left out (warnings name them)":
+        "drop：含空白 Data 单元格的地区-年份行被删除（警告逐一列出）",
+    "interpolate: blanks filled linearly over the years of the same region, "
+    "x = x₀ + (x₁ − x₀)(y − y₀)/(y₁ − y₀) between the nearest known years; blanks "
+    "before the first or after the last known year are not extrapolated, those "
+    "region-years are left out (warnings name every cell)":
+        "interpolate：在同一地区内按年份线性插值，x = x₀ + (x₁ − x₀)(y − y₀)/(y₁ − y₀)，取最近的已知年份；"
+        "首个已知年份之前或最后已知年份之后的空白不外推，这些地区-年份行被删除（警告列出每个单元格）",
     "macros": "宏",
     # ---- column headers of output tables
     "region": "地区", "year": "年份", "indicator": "指标", "dimension": "维度",

@@ -194,6 +194,20 @@ def posixpath_rels(part: str) -> str:
     return f"{folder}/_rels/{name}.rels"
 
 
+def without_output_print_areas(workbook_xml: bytes, sheets) -> bytes:
+    """workbook.xml without the print areas of ``sheets`` (jjj-xl run sets those from the
+    results, issue 11: jjj_xl/workbook/printing.py), for comparing the rest byte for byte."""
+    names = {s.replace("'", "''") for s in sheets}
+
+    def drop(m):
+        target = m.group(2).split(b"!")[0]
+        target = target[1:-1] if target.startswith(b"'") else target
+        return b"" if target.decode() in names else m.group(0)
+    out = re.sub(rb'<(?:\w+:)?definedName\b[^>]*name="_xlnm\.Print_Area"[^>]*>()([^<]*)</(?:\w+:)?definedName>',
+                 drop, workbook_xml)
+    return re.sub(rb"<((?:\w+:)?)definedNames>\s*</\1definedNames>", b"", out)
+
+
 def owned_parts(path, template: str) -> set[str]:
     """Parts jjj-xl may rewrite: output sheets, styles, workbook (calcPr only), charts."""
     items = parts(path)

@@ -560,7 +560,11 @@ def test_cli_run_action_after_d_writes_only_owned_parts(tmp_path):
     changed_sheets = {s for s, part in sheets.items() if part in changed}
     # Charts: its helper formulas only lose their saved results (tests/test_package.py)
     assert changed_sheets and changed_sheets <= owned | {"Charts"}, changed_sheets - owned
-    assert changed - {sheets[s] for s in changed_sheets} <= {"xl/styles.xml"}
+    assert changed - {sheets[s] for s in changed_sheets} <= {"xl/styles.xml", "xl/workbook.xml"}
+    with zipfile.ZipFile(path) as after:   # workbook.xml: only the owned sheets' print areas
+        from .rich_books import without_output_print_areas
+        assert without_output_print_areas(after.read("xl/workbook.xml"), owned) == \
+            without_output_print_areas(parts["xl/workbook.xml"], owned)
     book = PackageBook(path)
     regions = list(SAMPLE_COORDS)
     D = coupling_D(book).loc[regions]

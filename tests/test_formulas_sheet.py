@@ -16,6 +16,8 @@ import pytest
 from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
+from jjj_xl.workbook.templates import unguard
+
 from jjj_xl.datasets import load_sample
 from jjj_xl.excel import udfs
 from jjj_xl.workbook import layout
@@ -92,6 +94,7 @@ def formulas(ws):
         for c in row:
             v = c.value
             text = v.text if isinstance(v, ArrayFormula) else v
+            text = unguard(text) if isinstance(text, str) else text   # IFERROR(…) around it
             if isinstance(text, str) and text.startswith("=JJJ_"):
                 ref = v.ref if isinstance(v, ArrayFormula) else f"{c.coordinate}:{c.coordinate}"
                 yield c.coordinate, ref, text

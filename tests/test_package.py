@@ -23,7 +23,7 @@ from jjj_xl.workbook.actions import run_action
 from jjj_xl.workbook.package import PackageBook
 
 from .libreoffice import convert, require_soffice
-from .rich_books import filled, order, owned_parts, parts, rewrite, rich, sheet_part
+from .rich_books import filled, order, owned_parts, parts, rewrite, rich, sheet_part, without_output_print_areas
 
 ACTIONS = ("compute_all", "weights", "scores", "coupling", "validate", "clear_outputs")
 
@@ -68,9 +68,10 @@ def _assert_only_owned_changed(before: dict, after_path, template, order_before)
             assert after[name].count(b"<f") == data.count(b"<f")
         elif name not in owned:
             assert after[name] == data, f"{name} changed"
-    wb_before = re.sub(rb"<calcPr\b[^>]*>", b"", before["xl/workbook.xml"])
-    wb_after = re.sub(rb"<calcPr\b[^>]*>", b"", after["xl/workbook.xml"])
-    assert wb_before == wb_after, "workbook.xml changed beyond calcPr"
+    outputs = layout.TEMPLATES[template].output_sheets
+    wb_before = re.sub(rb"<calcPr\b[^>]*>", b"", without_output_print_areas(before["xl/workbook.xml"], outputs))
+    wb_after = re.sub(rb"<calcPr\b[^>]*>", b"", without_output_print_areas(after["xl/workbook.xml"], outputs))
+    assert wb_before == wb_after, "workbook.xml changed beyond calcPr and the output sheets' print areas"
     styles_b, styles_a = before["xl/styles.xml"], after["xl/styles.xml"]
     # styles are appended, never renumbered: every original cellXfs entry is still there, in order
     xf = re.compile(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", re.S)

@@ -386,8 +386,9 @@ def _static_checks(path, name):
         assert "SHARE WORKBOOK" in guide and "共享工作簿" in guide
         assert "settings frozen" in notes
     assert wb[block.sheet].freeze_panes
-    assert all(wb[s].page_setup.orientation == "landscape" for s in written & set(wb.sheetnames)
-               if s not in (layout.SETTINGS_SHEET, *(b.sheet for b in tpl.inputs)))
+    from jjj_xl.workbook.printing import MIN_SCALE   # issue 11: A4, fixed readable scale
+    assert all(str(w.page_setup.paperSize) == "9" and MIN_SCALE <= int(w.page_setup.scale) <= 100
+               and not w.sheet_properties.pageSetUpPr.fitToPage for w in wb.worksheets)
     return wb
 
 

@@ -15,7 +15,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from jjj_xl.workbook import layout
 from jjj_xl.methods.coupling import CCD10_LABELS
 from jjj_xl.datasets import load_sample
-from jjj_xl.workbook.templates import (CHARTS_SHEET, FORMULAS_SHEET, OUTPUT_NOTE, SAMPLE_FOR, U_HEADER,
+from jjj_xl.workbook.templates import (unguard, CHARTS_SHEET, FORMULAS_SHEET, OUTPUT_NOTE, SAMPLE_FOR, U_HEADER,
                               build_template, snapshot, write_template)
 
 from .conftest import ROOT, SHARED
@@ -286,10 +286,10 @@ def test_formulas_sheet(built):
     arrays = {}
     for coord, v in _cells(ws).items():
         if isinstance(v, ArrayFormula):
-            arrays[coord] = v
-            texts[coord] = v.text
+            arrays[coord] = ArrayFormula(v.ref, unguard(v.text))
+            texts[coord] = unguard(v.text)
         elif isinstance(v, str) and v.startswith("="):
-            texts[coord] = v
+            texts[coord] = unguard(v)
     joined = " ".join(texts.values())
     codes = list(load_sample("paper000").indicators["code"])
     data = f"tblData[[{codes[0]}]:[{codes[-1]}]]"
@@ -324,11 +324,12 @@ def test_xlwings_conf(built, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_print_setup_and_properties(built, name):
     wb = built[name]
-    for ws in wb.worksheets:
-        assert ws.page_setup.orientation == "landscape", ws.title
+    from jjj_xl.workbook.printing import MIN_SCALE
+    for ws in wb.worksheets:   # issue 11: A4 at a fixed readable scale (tests/test_printing.py)
+        assert ws.page_setup.orientation in ("portrait", "landscape"), ws.title
         assert str(ws.page_setup.paperSize) == "9", ws.title          # A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert MIN_SCALE <= int(ws.page_setup.scale) <= 100, ws.title
     assert wb.properties.creator == "jjj-xl"
     assert wb.properties.created == wb.properties.modified
 

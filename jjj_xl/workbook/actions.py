@@ -1235,10 +1235,35 @@ def run_action(book, action: str, *, more_hint: str | None = None, lang: str | N
     for key, block in blocks.items():
         if frames.get(key) is not None:
             book.write_frame(block, frames[key])
+            if key == "growth":
+                _growth_layout(book, block, frames[key])
     notes_frame = pd.DataFrame({"setting": list(notes), "value": [str(v) for v in notes.values()]})
     book.write_frame(tpl.outputs["notes"], notes_frame)
     return {"written": sheets, "problems": [],
             "warnings": [str(v) for k, v in notes.items() if str(k).startswith("warning")]}
+
+
+GROWTH_NOTE = (   # short lines in the column right of the table (its header cell blank, so
+    # read_block does not take it for a column); each line prints whole
+    "growth = (F_last/F_first)^(1/(years−1)) − 1",
+    "a blank cell: F_first = 0, growth undefined",
+    "年均增长率 = (末年/首年)^(1/(年数−1)) − 1",
+    "空白：首年值为 0，增长率无定义")
+
+
+def _growth_layout(book, block, frame):
+    """Growth rates as percentages (0.00%) and, right of the table, what a blank cell means."""
+    rates = [j for j, c in enumerate(frame.columns) if c not in ("region", "first_year", "last_year")]
+    if not rates:
+        return
+    body = frame.to_numpy(dtype=object)
+    for j in rates:
+        values = [[None if v is None or v != v else float(v)] for v in body[:, j]]
+        book.write(block.sheet, block.row, block.col + j, [[str(frame.columns[j])], *values],
+                   [layout.GROWTH_FORMAT])
+    col = block.col + len(frame.columns)
+    book.write(block.sheet, block.row + 1, col, [["   " + t] for t in GROWTH_NOTE])   # indented
+    book.fit_columns(block.sheet, col, [["x" * 46]])
 
 
 def _clear_sheet(book, tpl, sheet):

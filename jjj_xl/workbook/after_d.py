@@ -902,6 +902,10 @@ def build_sheets(wb, tpl) -> None:
                  bold, yellow)
     for col, width in zip("ABC", (18, 12, 12)):
         ws.column_dimensions[col].width = width
+    # the note wraps over the table's width, so that it prints on the table's page (issue 11)
+    ws.merge_cells("A1:C1")
+    ws["A1"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[1].height = 15.0 * math.ceil(len(ws["A1"].value) / 36)
     ws.sheet_properties.tabColor = "FFC000"
 
     for sheet in layout.AFTER_D_OUTPUTS:

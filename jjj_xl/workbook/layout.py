@@ -196,7 +196,7 @@ ENTROPY_TOPSIS_CCD = Template(
                 "cost min/x; share: x/Σx (directions ignored); zscore: (x−mean)/s, s the sample "
                 "standard deviation, cost (mean−x)/s (entropy needs Translation spssau)",
                 "minmax：极差标准化＋平移；max：x/max，负向 min/x；share：比重法（忽略方向）；"
-                "zscore：Z标准化 (x−均值)/样本标准差（熵权需选 Translation spssau）"),
+                "zscore：Z标准化 (x−均值)/样本标准差（熵权需将“熵权平移”设为 spssau）"),
         Setting("shift", "Shift after min-max", "平移量", 1.0, (),
                 "Added after min-max so that ln p is defined; paper 000 uses 1 (0.0001, 0.01 are common)",
                 "极差标准化后加上的平移量，论文000取1（常见0.0001、0.01）"),
@@ -308,5 +308,8 @@ def output_note_cell(template: Template, sheet: str) -> tuple[int, int]:
 
 # number formats of result columns
 NUMBER_FORMATS = {"e": "0.0000", "d": "0.0000", "w": "0.0000", "dimension_weight": "0.000",
-                  "C": "0.000", "T": "0.000", "D": "0.000", "E": "0.000", "closeness": "0.0000"}
+                  "C": "0.000", "T": "0.000", "D": "0.000", "E": "0.000", "closeness": "0.0000",
+                  # the grade level, padded so that it never runs into the label (issue 11)
+                  "level": "0_0_0"}
+GROWTH_FORMAT = "0.00%"   # average annual growth rates (issue 11)
 SCORE_FORMAT = "0.0000"

@@ -78,8 +78,9 @@ TEXT = {  # one place for the sheet's words (bilingual, like the templates)
 _COORD_HEAD_ROW = 4      # header row of the coordinates table
 _HELPER_COL = 30         # column AD: helper area, right of the print area
 # chart sizes (cm), sheet rows per row of charts (at 15 pt), charts per row:
-# two maps side by side for a few regions, one large map per page for many
-_SMALL = (15.5, 13.0, 28, 2)
+# one map per page, large for many regions
+_SMALL = (15.5, 13.0, 28, 1)   # one map per printed page (issue 11: two side by side did
+                               # not fit an A4 width at a readable 80 %)
 _LARGE = (24.0, 17.0, 37, 1)
 _LARGE_FROM = 16         # regions from which maps are drawn large
 _PLOT = (0.12, 0.13, 0.84, 0.58)  # manual inner plot layout: x, y, w, h (fractions of chart)
@@ -242,8 +243,8 @@ def _scatter(year, blocks, ranges, lon_col, lat_col, name_col, head_sheet, size=
         x=_PLOT[0] + (_PLOT[2] - w) / 2, y=_PLOT[1] + (_PLOT[3] - h) / 2, w=w, h=h))
     ch.legend.position = "b"
 
-    small = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=800)),
-                                  endParaRPr=CharacterProperties(sz=800))])
+    small = RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=1000)),
+                                  endParaRPr=CharacterProperties(sz=1000))])
     n_grade_series = 0
     # 1) one series per grade level present: the coloured markers and the legend
     for level, label, color, r0, r1 in blocks["levels"]:
@@ -317,7 +318,6 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
     bundled ones, ``coords`` wins over both) and the sheet is rebuilt in place.
     """
     from openpyxl.styles import Alignment, Border, PatternFill, Side
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     from ..datasets_geo import locate_regions
 
@@ -394,7 +394,7 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
             c.fill = PatternFill("solid", fgColor=INPUT_FILL)
             c.border = box
         c = write_cell(ws, r, 4, src)
-        c.font = _font(size=9, color="C00000" if lon is None else "595959")
+        c.font = _font(size=10, color="C00000" if lon is None else "595959")
     last_coord = _COORD_HEAD_ROW + len(regions)
 
     # grade table: regions down, years across
@@ -420,9 +420,9 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
                 write_cell(ws, top + i, j, str(cell_of.loc[(name, y), "label"]))
                 color = colors[min(lvl, n_levels) - 1]
                 c.fill = PatternFill("solid", fgColor=color)
-                c.font = _font(size=9, color="FFFFFF" if _luminance(color) < _DARK_TEXT_MIN else "000000")
+                c.font = _font(size=10, color="FFFFFF" if _luminance(color) < _DARK_TEXT_MIN else "000000")
             else:
-                write_cell(ws, top + i, j, TEXT["blank_year"]).font = _font(size=9, color="7F7F7F")
+                write_cell(ws, top + i, j, TEXT["blank_year"]).font = _font(size=10, color="7F7F7F")
     last_grade = top + len(regions)
 
     # legend (levels of the scheme that occur anywhere in the table)
@@ -453,7 +453,7 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
     ranges = _axis_ranges([a for a, _ in known] or [113.0, 120.0], [b for _, b in known] or [36.0, 42.7],
                           _PLOT[2], _PLOT[3], chart_w, chart_h)
     note = write_cell(ws, 2, 1, TEXT["coords_note"] + " " + TEXT["aspect"].format(lat=ranges[5]))
-    note.font = _font(italic=True, size=9, color="595959")
+    note.font = _font(italic=True, size=10, color="595959")
     note.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[2].height = 26
 
@@ -496,7 +496,8 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
     for j in range(5, max(leg_col + 2, 15)):
         ws.column_dimensions[_col(j)].width = 13
     for j in range(2, len(table_years) + 2):
-        ws.column_dimensions[_col(j)].width = max(ws.column_dimensions[_col(j)].width, 14)
+        ws.column_dimensions[_col(j)].width = max(ws.column_dimensions[_col(j)].width, 13)
+    ws.column_dimensions[_col(leg_col - 1)].width = 2    # gap: table and legend on one A4 width
     ws.column_dimensions[_col(leg_col)].width = 9
     ws.column_dimensions[_col(leg_col + 1)].width = 26
     if g["label"].astype(str).str.len().max() > 16:   # two-line labels (English)
@@ -519,18 +520,36 @@ def add_map_sheet(wb, grades: pd.DataFrame, years=None, *, sheet: str = MAP_SHEE
         ws.add_chart(ch, f"{_col(1 if pos == 0 else second)}{anchor_row}")
     last_col = max(leg_col + 1, chart_end)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
-    ws.print_area = f"A1:{_col(last_col)}{charts_bottom}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = None
     ws.sheet_view.showGridLines = False
-    # tables on the first page, then one row of two maps per page
-    from openpyxl.worksheet.pagebreak import Break
+    # tables on the first page, then one map per page; A4 at a readable fixed scale, the
+    # helper area left out (jjj_xl.workbook.printing)
+    from openpyxl.worksheet.pagebreak import Break, RowBreak
+    ws.row_breaks = RowBreak()
     for k in range(0, len(years), per_row):
         ws.row_breaks.append(Break(id=charts_top - 2 + (k // per_row) * chart_rows))
     from ..i18n import current, localize_sheet
     localize_sheet(ws, current())          # zh: the sheet's words in Chinese (no-op in en)
+    print_map(ws)
     return ws
+
+
+def map_print_area(ws) -> tuple[int, int, int, int]:
+    """(row1, col1, row2, col2) of the Map sheet's printed part: its tables and maps,
+    not the helper area (from column :data:`_HELPER_COL`)."""
+    from openpyxl.utils import column_index_from_string
+
+    from .printing import chart_cells, openpyxl_anchors
+
+    widths = {column_index_from_string(k): d.width for k, d in ws.column_dimensions.items()
+              if d.width}
+    anchors = openpyxl_anchors(ws)
+    keys = [(c.row, c.column) for row in ws.iter_rows(max_col=_HELPER_COL - 1) for c in row
+            if c.value is not None] + list(chart_cells(anchors, widths))
+    return (1, 1, max(r for r, _ in keys), max(c for _, c in keys))
+
+
+def print_map(ws, header: str | None = None) -> None:
+    """Page setup of the Map sheet (:mod:`jjj_xl.workbook.printing`): A4, fixed readable
+    scale, print area = tables and maps."""
+    from .printing import apply
+    apply(ws, header=header, area=map_print_area(ws))

@@ -14,7 +14,9 @@ package itself:
   number-format styles *appended* to ``styles.xml`` (existing style indices never move),
   the chart parts of the Charts sheet (trimmed to the results), the workbook/rels/content
   type entries of an output sheet that did not exist yet, ``fullCalcOnLoad`` in
-  ``workbook.xml`` so formulas over the results refresh, and ``calcChain.xml`` only when it
+  ``workbook.xml`` so formulas over the results refresh, the print setup of a rewritten
+  output sheet (scale, orientation, column breaks in its XML; its ``_xlnm.Print_Area`` in
+  ``workbook.xml``), planned from the results (:mod:`.printing`, issue 11), and ``calcChain.xml`` only when it
   lists cells of a rewritten output sheet (it is then dropped; Excel rebuilds it). Every
   other zip entry is copied byte for byte, in the same order; an ``.xlsm`` keeps its VBA
   project. Input sheets are never re-serialised.
@@ -476,6 +478,7 @@ class PackageBook(BookAdapter):
         styles = _Styles(self.pkg.read(self.styles_part).decode("utf-8")) \
             if self.styles_part else None
         new_sheets = []
+        print_areas: dict[str, tuple] = {}
         for sheet in self.written_sheets:
             part = self.sheet_part(sheet)
             if part is None:
@@ -487,7 +490,9 @@ class PackageBook(BookAdapter):
                             f'</worksheet>')
             else:
                 original = self.pkg.read(part).decode("utf-8")
-            parts[part] = _render_sheet(self, sheet, part, original, styles).encode("utf-8")
+            text = _render_sheet(self, sheet, part, original, styles)
+            text = self._refit_print(sheet, text, print_areas)
+            parts[part] = text.encode("utf-8")
         if styles is not None and styles.changed:
             parts[self.styles_part] = styles.text.encode("utf-8")
         wb_text = self.pkg.read(self.wb_part).decode("utf-8")
@@ -499,6 +504,7 @@ class PackageBook(BookAdapter):
             new_wb, wb_rels, ct = self._add_sheets(new_sheets, new_wb, wb_rels, ct)
         if self.written_sheets:
             new_wb = _full_calc_on_load(new_wb)
+            new_wb = self._print_areas(new_wb, print_areas)
             wb_rels, ct = self._drop_calc_chain(wb_rels, ct, removed)
         if new_wb != wb_text:
             parts[self.wb_part] = new_wb.encode("utf-8")
@@ -510,6 +516,31 @@ class PackageBook(BookAdapter):
             parts.update(self._charts(template))
             parts.update(self._stale_chart_helpers(parts))
         return parts, removed, added
+
+    def _refit_print(self, sheet: str, text: str, areas: dict) -> str:
+        """Hand-over printing follows the results (issue 11): scale, orientation, column
+        breaks and print area of a rewritten sheet planned from its cells and its charts'
+        anchors (:mod:`.printing`)."""
+        from .printing import drawing_anchors, refit_xml, widths_xml
+        anchors = []
+        part = self.sheet_part(sheet)
+        if part is not None and part in self.pkg.names:
+            for typ, target in self.pkg.rels(part).values():
+                if typ == REL_DRAWING and target in self.pkg.names:
+                    anchors += drawing_anchors(self.pkg.read(target).decode("utf-8", "replace"))
+        cells = {k: v for k, (v, _) in self._model(sheet).items()}
+        text, area = refit_xml(text, cells, widths_xml(text), anchors)
+        if area is not None:
+            areas[sheet] = area
+        return text
+
+    def _print_areas(self, wb_text: str, areas: dict) -> str:
+        from .printing import print_area_xml
+        names = [s[0] for s in self.sheets]
+        for sheet, area in areas.items():
+            if sheet in names:
+                wb_text = print_area_xml(wb_text, names.index(sheet), sheet, area)
+        return wb_text
 
     def _stale_chart_helpers(self, parts) -> dict[str, bytes]:
         """The Charts sheet's helper formulas (jjj-xl's own) lose their saved results, so every

@@ -69,7 +69,7 @@ from ..methods.coupling import LAG_LABELS, STAGE_LABELS, STAGE_UPPER, lag_label,
 from ..errors import InputError, JJJWarning, column_letter
 from .templates import CHARTS_SHEET, FORMULAS_SHEET, restore_charts
 from .cells import INPUT_FILL, write_cell
-from .styles import fill as _fill, font as _font, print_setup as _print_setup
+from .styles import fill as _fill, font as _font
 from .styles import validation as _validation
 
 __all__ = ["share_workbook", "share_book", "SHARE_FUNCTIONS", "HELPER_SHEETS"]
@@ -1121,9 +1121,11 @@ def _write_ctd(ws, row, cols: dict, info, coupling: _Coupling, grades: _Grades):
     _set(ws, row, cols["T"], coupling.T(info))
     _set(ws, row, cols["D"], f"=SQRT({C}*{T})")
     if grades.closed == "right":   # (a, b]: the number of lower bounds below D, at least 1
-        _set(ws, row, cols["level"], f"=MAX(1,SUMPRODUCT(({grades.bounds}<ROUND({D},12))*1))")
+        _set(ws, row, cols["level"], f"=MAX(1,SUMPRODUCT(({grades.bounds}<ROUND({D},12))*1))",
+             layout.NUMBER_FORMATS["level"])   # padded: never runs into the label (issue 11)
     else:
-        _set(ws, row, cols["level"], f"=MATCH(ROUND({D},12),{grades.bounds},1)")
+        _set(ws, row, cols["level"], f"=MATCH(ROUND({D},12),{grades.bounds},1)",
+             layout.NUMBER_FORMATS["level"])
     _set(ws, row, cols["label"], f"=INDEX({grades.labels},{lvl})")
     if "stage" in cols:
         _set(ws, row, cols["stage"],
@@ -1514,7 +1516,7 @@ def _share_index(wb, tpl, p: _Panel, settings, steps: bool):
                 continue
             first, last = index_cell[(name, reg, ys[0])], index_cell[(name, reg, ys[-1])]
             _set(ws, blk.row + 1 + k, cols[name],
-                 f'=IF({first}<=0,"",({last}/{first})^(1/{span - 1})-1)', layout.SCORE_FORMAT)
+                 f'=IF({first}<=0,"",({last}/{first})^(1/{span - 1})-1)', layout.GROWTH_FORMAT)
     # Weights
     blk = tpl.outputs["weights"]
     ws = wb[blk.sheet]
@@ -1737,13 +1739,13 @@ def _protect(wb, tpl, p: _Panel | None, settings: dict):
     guards = wb.__dict__.setdefault("_jjj_share_guards", {})
 
     def validation(ws, sqref, **kw):
-        from openpyxl.xml.functions import tostring
         first, *more = sqref.split()       # several ranges (columns or rows around blank rows)
         dv = _validation(ws, first, **kw)
         for ref in more:
             dv.add(ref)
-        guards.setdefault(ws.title, {}).setdefault("validations", []).append(
-            tostring(dv.to_tree()).decode("utf-8"))
+        # the DataValidation itself: serialised at assembly, after the language boundary
+        # (share_book translates prompts in zh)
+        guards.setdefault(ws.title, {}).setdefault("validations", []).append(dv)
         return dv
     if p is not None:
         ws = wb[p.data_sheet]
@@ -2060,11 +2062,11 @@ def share_book(wb, *, steps: bool | None = None, lang: str | None = None):
     restore_charts(wb, tpl.name, lang=lang)
     if CHARTS_NOTE[0] in wb.sheetnames:
         write_cell(wb[CHARTS_NOTE[0]], CHARTS_NOTE[1], CHARTS_NOTE[2],
+                   "图表通过右侧灰色标题区域的公式读取结果表，随数据修改自动更新。"
+                   ).font = _font(italic=True, color="C00000")
+        write_cell(wb[CHARTS_NOTE[0]], CHARTS_NOTE[1] + 1, 1,
                    "Charts read the result sheets through the formulas in the grey-titled areas on the "
-                   "right; they follow the data as you edit it. 图表通过右侧灰色标题区域的公式读取结果表，"
-                   "随数据修改自动更新。").font = _font(italic=True, color="C00000")
-    for ws in wb.worksheets:
-        _print_setup(ws)
+                   "right; they follow the data as you edit it.").font = _font(italic=True, color="C00000")
     _protect(wb, tpl, p, settings)
     _check_formulas(wb)
     if lang == "zh":                 # the language boundary: every label, title and note
@@ -2078,6 +2080,8 @@ def share_book(wb, *, steps: bool | None = None, lang: str | None = None):
                 localize_sheet(ws, "zh", names, skip=_typed_cells(ws, tpl),   # a zh template's
                                keep_chinese=ws.title not in written_here)       # text: once
                 localize_validations(ws, "zh")
+    from .templates import print_setup_book
+    print_setup_book(wb, tpl.name)   # hand-over printing (issue 11): A4, readable, one table per page
     # helper sheets grouped at the end, in HELPER_SHEETS order
     wb._sheets = [ws for ws in wb._sheets if ws.title not in HELPER_SHEETS] + \
         [wb[h] for h in HELPER_SHEETS if h in wb.sheetnames]
@@ -2126,7 +2130,12 @@ def share_workbook(src_path, out_path, *, steps: bool | None = None, lang: str |
         _note_dropped_macros(wb, tpl, src.name, book_lang(OpenpyxlBook(workbook=wb), lang))
     rendered = io.BytesIO()
     wb.save(rendered)
+    from openpyxl.xml.functions import tostring
     guards = {k: dict(v) for k, v in wb.__dict__.get("_jjj_share_guards", {}).items()}
+    for g in guards.values():
+        if "validations" in g:
+            g["validations"] = [x if isinstance(x, str) else tostring(x.to_tree()).decode("utf-8")
+                                for x in g["validations"]]
     sheet, row, col = SHARE_SETTINGS_NOTE
     guards.setdefault(sheet, {}).update(cells=[(row, col)], protect=True)
     owned = set(tpl.output_sheets) | {layout.GUIDE_SHEET, CHARTS_SHEET} | set(HELPER_SHEETS)

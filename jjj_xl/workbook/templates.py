@@ -13,6 +13,7 @@ against the builder with :func:`snapshot`.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ..i18n import INPUT_HEADERS_ZH, current as _lang_now, has_cjk as _has_cjk, 
 from ..methods.coupling import CCD10_LABELS, CCD10_THRESHOLDS
 from ..datasets import load_sample
 from .cells import INPUT_FILL, save_atomically, write_cell
-from .styles import (fill as _fill, font as _font, print_setup as _print_setup,
+from .styles import (fill as _fill, font as _font,
                      set_widths as _set_widths, text_height as _text_height,
                      validation as _validation, wrap as _wrap)
 
@@ -534,7 +535,7 @@ def _zh_guide(rows: list[tuple]) -> list[tuple]:
 def _write_guide(ws, tpl: layout.Template):
     from openpyxl.styles import Alignment
 
-    widths = {1: 26, 2: 100, 3: 28, 4: 14}
+    widths = {1: 21, 2: 80, 3: 22, 4: 10}   # 133 characters: one A4 landscape page width at 80 %
     _set_widths(ws, widths)
     r = 0
     rows = _guide_rows(tpl)
@@ -627,11 +628,12 @@ def _write_ahp(ws, items: list[str]):
     """The AHP sheet: help, then the pairwise comparison matrix of ``items`` (diagonal 1,
     the rest blank, typed as text so that Excel keeps "1/3" instead of making it a date)."""
     b = layout.AHP_MATRIX
-    for k, text in enumerate(AHP_HELP[1:] if _lang_now() == "zh" else AHP_HELP, start=1):
+    span = max(len(items) + 1, 6)       # the help wraps over the matrix's width (issue 11:
+    for k, text in enumerate(AHP_HELP[1:] if _lang_now() == "zh" else AHP_HELP, start=1):   # it prints on the matrix's page)
         c = write_cell(ws, k, 1, text)
         c.alignment = _wrap()
-        ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=10)
-        ws.row_dimensions[k].height = 62
+        ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=span)
+        ws.row_dimensions[k].height = max(62, _text_height(text, 14 * span))
     write_cell(ws, b.row - 1, b.col, b.title).font = _font(bold=True)
     head = write_cell(ws, b.row, b.col, "item 项目")
     head.font = _font(bold=True)
@@ -882,9 +884,11 @@ def _write_charts(ws, tpl: layout.Template, sizes: dict | None = None):
 
     write_cell(ws, 1, 1, "Charts 图表").font = _font(bold=True, size=12)
     ws.cell(row=1, column=1).fill = _fill(TITLE_FILL)
-    write_cell(ws, 1, 4, "Charts read the result sheets through the formulas in the grey-titled "
-                         "areas on the right; they fill in after Compute all. "
-                         "图表通过右侧灰色标题区域的公式读取结果表，执行“全部计算”后自动显示。"
+    # two short lines, so that the printed page (columns A:M) shows them whole
+    write_cell(ws, 1, 4, "图表通过右侧灰色标题区域的公式读取结果表，执行“全部计算”后自动显示。"
+               ).font = _font(italic=True, color=NOTE_COLOR)
+    write_cell(ws, 2, 1, "Charts read the result sheets through the formulas in the grey-titled "
+                         "areas on the right; they fill in after Compute all."
                ).font = _font(italic=True, color=NOTE_COLOR)
     col = HELPER_COL
     if tpl.name == "entropy_topsis_ccd":
@@ -920,6 +924,9 @@ def _write_charts(ws, tpl: layout.Template, sizes: dict | None = None):
         bar.width, bar.height = 18, 14
         _chart_data(bar, ws, whead, col, 1, sizes.get("rows", MAX_ROWS))
         ws.add_chart(bar, "A23")
+        from openpyxl.worksheet.pagebreak import Break, RowBreak
+        ws.row_breaks = RowBreak()
+        ws.row_breaks.append(Break(id=21))     # each chart on its own printed page
     elif tpl.name == "ideal_solution_index":
         src = tpl.outputs["tables"]
         _helper_title(ws, 2, col, "Chart data: I by region and year 图表数据（公式，请勿输入）",
@@ -991,17 +998,19 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
     write_cell(ws, 2, 2,
                f"Live formulas over {data_block.table} (sheet {data_block.sheet}) and "
                f"{ind.table}; they show results once {data_block.sheet} is filled and the jjj-xl "
-               f"functions are loaded (#NAME? otherwise; see the Guide). They are array formulas "
-               f"over fixed ranges; extra cells show #N/A. They assume the indicator columns "
+               f"functions are loaded (a note in each result cell otherwise; see the Guide). They "
+               f"are array formulas over fixed ranges; rows beyond the data stay blank. They assume the indicator columns "
                f"{codes[0]} … {codes[-1]}: edit them if you change the indicators.").alignment = _wrap()
     write_cell(ws, 3, 2,
                f"基于 {data_block.table}（{data_block.sheet} 表）和 {ind.table} 的实时公式；填好 "
-               f"{data_block.sheet} 表并加载 jjj-xl 函数后即显示结果（否则为 #NAME?，见 Guide）。这些是固定区域的"
-               f"数组公式，多余单元格显示 #N/A。公式假定指标列为 {codes[0]} … {codes[-1]}，修改指标后请相应修改公式。"
+               f"{data_block.sheet} 表并加载 jjj-xl 函数后即显示结果（否则结果单元格显示提示，见 Guide）。这些是固定区域的"
+               f"数组公式，超出数据的行留空。公式假定指标列为 {codes[0]} … {codes[-1]}，修改指标后请相应修改公式。"
                ).alignment = _wrap()
     for r in (2, 3):
         ws.row_dimensions[r].height = _text_height(ws.cell(row=r, column=2).value, 60)
-    for j, h in enumerate(("function 函数", "what it shows 说明", "result 结果 →"), start=1):
+    for j, h in enumerate(("function 函数", "what it shows 说明",
+                           f"result 结果 → ({NOT_LOADED} : jjj-xl functions not loaded 未加载函数)"),
+                          start=1):
         c = write_cell(ws, 5, j, h)
         c.font = _font(bold=True)
         c.fill = _fill(TITLE_FILL)
@@ -1102,11 +1111,59 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
     ws.cell(row=top, column=etop).value = ArrayFormula(
         ref, f"=JJJ_ENTROPY_TABLE({data},{dirs},{name['method']},{name['shift']},TRUE)")
     _set_widths(ws, {1: 22, 2: 60, **{c: 11 for c in range(first, max(last, etop + ENTROPY_TABLE_COLS - 1) + 1)}})
+    _guard_formulas(ws, (r1, r2, f"ROWS({data_block.table}[region])"))
     ws.freeze_panes = ws.cell(row=6, column=first)
     ws.sheet_properties.tabColor = TAB_OTHER
 
 
 # ---------------------------------------------------------------- the workbook
+
+NOT_LOADED = "–"   # a result cell without the jjj-xl functions (the header says so)
+_GUARD_HEAD = "=IFERROR("
+_GUARD_TAIL = f',"{NOT_LOADED}")'
+
+
+def guard(formula: str, rows: tuple | None = None) -> str:
+    """``=JJJ_X(...)`` wrapped so that no error value is shown or printed (issue 11): without
+    the jjj-xl functions (#NAME?) the cells say so in words; ``rows`` = (first row, last
+    row, count expression) blanks the rows of a fixed array range beyond the data (a legacy
+    array formula fills them with #N/A). :func:`unguard` gives the formula back."""
+    inner = formula[1:]
+    if rows is not None:
+        r1, r2, count = rows
+        inner = f'IF(ROW($A${r1}:$A${r2})-{r1 - 1}<={count},{inner},"")'
+    return _GUARD_HEAD + inner + _GUARD_TAIL
+
+
+def unguard(formula: str) -> str:
+    """The ``=JJJ_X(...)`` inside a :func:`guard` formula (other formulas unchanged)."""
+    if not (formula.startswith(_GUARD_HEAD) and formula.endswith(_GUARD_TAIL)):
+        return formula
+    inner = formula[len(_GUARD_HEAD):-len(_GUARD_TAIL)]
+    m = re.match(r"IF\(ROW\(\$A\$\d+:\$A\$\d+\)-\d+<=[^,]*,(.*),\"\"\)$", inner)
+    return "=" + (m.group(1) if m else inner)
+
+
+def _guard_formulas(ws, rows):
+    """Guard every formula of the Formulas sheet's examples; the fixed-length block (rows
+    rows[0]..rows[1]) also blanks the rows beyond the data."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    for row in ws.iter_rows():
+        for c in row:
+            v = c.value
+            text = v.text if isinstance(v, ArrayFormula) else v
+            if not (isinstance(text, str) and text.startswith("=")):
+                continue
+            r1, r2, count = rows
+            span = None
+            if isinstance(v, ArrayFormula):
+                top, bottom = (int(x) for x in re.findall(r"\d+", v.ref.split(":")[0] + " " +
+                                                         v.ref.split(":")[-1]))
+                span = rows if (top, bottom) == (r1, r2) else None
+            new = guard(text, span)
+            c.value = ArrayFormula(v.ref, new) if isinstance(v, ArrayFormula) else new
+
 
 def build_template(name: str, lang: str = "en"):
     """The template workbook ``name`` (a key of ``layout.TEMPLATES``) as an openpyxl Workbook.
@@ -1117,6 +1174,7 @@ def build_template(name: str, lang: str = "en"):
         wb = _build_template(name)
         if _lang_now() == "zh":
             _localize_template(wb, layout.TEMPLATES[name])
+        print_setup_book(wb, name, computed=False)   # after the words are final (widths)
     return wb
 
 
@@ -1227,8 +1285,6 @@ def _build_template(name: str):
         write_cell(conf, i, 2, value)
     _set_widths(conf, {1: 16, 2: 20})
     conf.sheet_properties.tabColor = TAB_OTHER
-    for ws in wb.worksheets:
-        _print_setup(ws)
     wb.active = 0
     return wb
 
@@ -1236,6 +1292,55 @@ def _build_template(name: str):
 def write_template(name: str, path, lang: str = "en") -> Path:
     """Build template ``name`` (in ``lang``) and save it to ``path`` (atomically)."""
     return save_atomically(build_template(name, lang=lang), path)
+
+
+def print_setup_book(wb, name: str, header: str | None = None, computed: bool = True):
+    """Hand-over printing on every sheet of template ``name``'s workbook ``wb`` (openpyxl):
+    A4 at a readable fixed scale, one table per page width, repeated header rows, print areas
+    that leave helper areas out, sheet name and page numbers in the footer, ``header`` (e.g.
+    :data:`~jjj_xl.workbook.printing.DEMO_BANNER`) on every page. See
+    :mod:`jjj_xl.workbook.printing`. ``computed=False`` (a template before Compute all): the
+    output sheets get no print area yet (``jjj-xl run`` sets it from the results; in Excel
+    the whole used range prints)."""
+    from . import printing
+    from .maps import MAP_SHEET
+
+    tpl = layout.TEMPLATES[name]
+    titles = {}
+    for block in (*tpl.inputs, *tpl.outputs.values()):
+        if block.sheet not in titles and block.sheet in wb.sheetnames:
+            first = block.row - 1 if block.title else block.row
+            titles[block.sheet] = f"{max(first, 1)}:{block.row}"
+    inputs = {b.sheet for b in tpl.inputs} | {layout.SETTINGS_SHEET, layout.AHP_SHEET,
+                                               *layout.AFTER_D_INPUTS}
+    if not computed:   # results not written yet: an area now would cut them off later
+        inputs |= {*tpl.output_sheets, *layout.AFTER_D_OUTPUTS}
+    headers = {}   # an input table's header counts as a table even before data is typed
+    for block in tpl.inputs:
+        if block.sheet in wb.sheetnames:
+            ws = wb[block.sheet]
+            for c in range(block.col, ws.max_column + 1):
+                if ws.cell(block.row, c).value is not None:
+                    headers.setdefault(block.sheet, {})[(block.row + 1, c)] = "header"
+    for ws in wb.worksheets:
+        area = None
+        if ws.title == CHARTS_SHEET:     # the charts, not their helper formulas (#N/A)
+            area = (1, 1, CHARTS_PRINT_ROWS, HELPER_COL - 1)
+        elif ws.title == MAP_SHEET:      # tables and maps, not the helper area
+            from .maps import print_map
+            print_map(ws, header=header)
+            continue
+        cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row
+                 if c.value is not None}
+        printing.apply(ws, title_rows=titles.get(ws.title), header=header, area=area,
+                       cells={**headers.get(ws.title, {}), **cells},
+                       set_area=ws.title not in inputs)
+    return wb
+
+
+CHARTS_PRINT_ROWS = 52   # the two charts of the Charts sheet end above this row
+
+
 
 
 def build_all(folder, lang: str = "en") -> list[Path]:
