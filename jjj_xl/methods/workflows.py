@@ -397,6 +397,10 @@ def _standardized_frame_quiet(panel: Panel, method, shift, groups=None):
     dirs = panel.indicators["direction"].to_numpy()
     if groups is None:
         return standardize(panel.values, dirs, method=method, shift=shift if method == "minmax" else 0.0)
+    from .topsis import grouped_standardize
+    fast = grouped_standardize(panel.values, dirs, groups, method=method, shift=0.0)
+    if fast is not None:
+        return fast
     parts = [standardize(panel.values[groups == g], dirs, method=method, shift=0.0)
              for g in pd.unique(groups)]
     return pd.concat(parts).reindex(panel.values.index)
