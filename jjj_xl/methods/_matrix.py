@@ -183,6 +183,14 @@ def describe_sheet_column(name, letter: str, sheet: str | None, col_word: str = 
 ORIGIN_ATTR = "jjj_origin"
 
 
+class SharedOrigin(dict):
+    """``attrs["jjj_origin"]``: built once and never changed, so pandas' deep copy of attrs on
+    every operation (a dict of 40,000 row labels cost seconds per run) just shares it."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 def sheet_origin(frame: pd.DataFrame, n_rows: int, names):
     """(sheet, letters, row numbers) from ``frame.attrs["jjj_origin"]``, if present.
 
@@ -261,6 +269,8 @@ def _cell_to_float(v) -> float:
 def _from_objects(obj: np.ndarray, names, index, what, row_word, col_word) -> np.ndarray:
     """Convert an object array cell by cell, refusing the first non-number."""
     m, n = obj.shape
+    if set(map(type, obj.ravel().tolist())) <= {float, int, type(None)}:
+        return obj.astype(float)   # only numbers and blanks (None → NaN): no cell to refuse
     out = np.empty((m, n), dtype=float)
     for i in range(m):
         row = obj[i]

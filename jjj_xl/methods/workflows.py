@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._matrix import ORIGIN_ATTR, as_matrix, direction_code, direction_symbol
+from ._matrix import ORIGIN_ATTR, SharedOrigin, as_matrix, direction_code, direction_symbol
 from .coupling import coupling, make_scheme
 from ..errors import InputError, JJJWarning, column_letter, warn
 from .topsis import topsis
@@ -125,10 +125,10 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
     positions = [list(df.columns).index(c) for c in columns]
     first_col = origin["first_col"] if origin else 1
     if origin:
-        block.attrs[ORIGIN_ATTR] = {
+        block.attrs[ORIGIN_ATTR] = SharedOrigin({
             "sheet": origin["sheet"],
             "columns": {c: column_letter(first_col - 1 + p) for c, p in zip(columns, positions)},
-            "rows": dict(zip(index, origin["rows"]))}
+            "rows": dict(zip(index, origin["rows"]))})
     try:
         mat = as_matrix(block, names=list(ind["name"]), missing=missing, min_rows=min_rows)
     except InputError as err:
@@ -142,10 +142,10 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
     values = pd.DataFrame(mat.values, index=mat.index, columns=list(ind["code"]))
     if origin:
         kept = mat.kept_rows if mat.kept_rows is not None else np.arange(len(index))
-        values.attrs[ORIGIN_ATTR] = {
+        values.attrs[ORIGIN_ATTR] = SharedOrigin({
             "sheet": origin["sheet"],
             "columns": {n: column_letter(first_col - 1 + p) for n, p in zip(ind["name"], positions)},
-            "rows": {index[k]: origin["rows"][k] for k in kept}}
+            "rows": {index[k]: origin["rows"][k] for k in kept}})
     keys = values.index.to_frame(index=False)
     dims = list(dict.fromkeys(ind["dimension"]))
     return Panel(indicators=ind, keys=keys, values=values, dimensions=dims)

@@ -13,9 +13,9 @@ import pandas as pd
 
 from .. import __version__
 from . import layout
-from ..methods._matrix import (DIRECTION_HELP, _describe_bad_cell, direction_spec,
+from ..methods._matrix import (DIRECTION_HELP, SharedOrigin, _describe_bad_cell, direction_spec,
                                positivize_column)
-from .book import BookAdapter, as_adapter
+from .book import BookAdapter, ExcelRows, as_adapter
 from ..methods.coupling import coupling, lag_type, make_scheme, rescale_columns
 from ..methods.development import relative_development
 
@@ -620,8 +620,8 @@ def _with_origin(frame: pd.DataFrame, block: layout.Block) -> pd.DataFrame:
     sheet coordinates itself; nothing here relocates them again. A shallow copy: the
     adapter's cached frame is left as read."""
     out = frame.copy(deep=False)
-    out.attrs = {**frame.attrs, "jjj_origin": {"sheet": block.sheet, "rows": _rows(frame, block),
-                                               "first_col": _left(frame, block)}}
+    out.attrs = {**frame.attrs, "jjj_origin": SharedOrigin(
+        {"sheet": block.sheet, "rows": ExcelRows(_rows(frame, block)), "first_col": _left(frame, block)})}
     return out
 
 

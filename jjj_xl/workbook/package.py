@@ -28,6 +28,7 @@ import io
 import math
 import posixpath
 import re
+import sys
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -289,16 +290,36 @@ class PackageBook(BookAdapter):
         if part is None:
             self._values[sheet] = []
             return []
-        self.pkg.read(part)   # a missing or unreadable sheet part: one line naming it
         try:
             rows = self._workbook().get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except InputError:
             raise
         except Exception as exc:
+            # a missing or unreadable part: one line naming it (the part is only decompressed
+            # here, on failure: kept in memory it would double the peak for a big Data sheet)
+            self.pkg.read(part)
             raise self.pkg.damaged(part, f"sheet {sheet}: {_short(exc)}") from None
         self.rows_read += len(rows)
-        self._values[sheet] = [[_value(v) for v in r] for r in rows]
-        return self._values[sheet]
+        # converted in place (calamine's lists are ours): no second list of lists in memory;
+        # plain non-whole floats, the bulk of a data sheet, stay as they are
+        for r in rows:
+            for j, v in enumerate(r):
+                if type(v) is not float or v.is_integer():
+                    r[j] = _value(v)
+        self._values[sheet] = rows
+        if len(rows) > 5000:
+            _trim_heap()   # calamine's own copy of the sheet is freed: give its pages back
+        return rows
+
+    def release_reads(self) -> None:
+        """Forget what was read and not written (sheet values, tables read by ``read_block``,
+        decompressed parts), so that saving does not hold the inputs in memory beside the
+        output XML. Reading again afterwards reads the file again."""
+        for sheet in [s for s in self._values if s not in self._edits]:
+            del self._values[sheet]
+        self.__dict__.pop("_blocks", None)
+        self.pkg._cache.clear()
+        _trim_heap()
 
     def _model(self, sheet: str) -> dict:
         """Cells of a written sheet: {(r, c): (value, fmt)}."""
@@ -328,9 +349,13 @@ class PackageBook(BookAdapter):
                     for r in range(row, row + nrows)]
         rows = self._sheet_values(sheet)
         out = []
+        a, b = col - 1, col - 1 + ncols
+        pad = [None] * ncols
         for r in range(row - 1, row - 1 + nrows):
-            src = rows[r] if r < len(rows) else []
-            out.append([src[c] if c < len(src) else None for c in range(col - 1, col - 1 + ncols)])
+            part = rows[r][a:b] if r < len(rows) else []
+            if len(part) < ncols:
+                part += pad[len(part):]
+            out.append(part)
         return out
 
     def table_ref(self, sheet: str, name: str):
@@ -434,6 +459,7 @@ class PackageBook(BookAdapter):
         """
         from .cells import atomic_write
         target = Path(path) if path is not None else self.path
+        self.release_reads()
         parts, removed, added = self._render(template)
 
         def write(fh):
@@ -469,7 +495,7 @@ class PackageBook(BookAdapter):
                             f'</worksheet>')
             else:
                 original = self.pkg.read(part).decode("utf-8")
-            parts[part] = _render_sheet(self, sheet, part, original, styles).encode("utf-8")
+            parts[part] = _render_sheet(self, sheet, part, original, styles)
         if styles is not None and styles.changed:
             parts[self.styles_part] = styles.text.encode("utf-8")
         wb_text = self.pkg.read(self.wb_part).decode("utf-8")
@@ -623,6 +649,27 @@ def check_package(path, display: str | None = None, *, deep: bool = False) -> No
 
 
 # ---------------------------------------------------------------- helpers
+
+def _trim_heap() -> None:
+    """Return freed heap pages to the system (glibc ``malloc_trim``; nothing elsewhere), so
+    that memory freed after reading a big sheet does not stay in the process's peak."""
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        _MALLOC_TRIM = False
+        try:
+            import ctypes
+            import ctypes.util
+            name = ctypes.util.find_library("c")
+            if name and sys.platform.startswith("linux"):
+                _MALLOC_TRIM = ctypes.CDLL(name).malloc_trim
+        except (OSError, AttributeError):
+            pass
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM = None
+
 
 def _short(exc) -> str:
     text = str(exc).strip().splitlines()
@@ -789,8 +836,8 @@ def _bump_count(text: str, tag: str) -> str:
     return text[:m.start()] + head + text[head_end:]
 
 
-def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, styles) -> str:
-    """The worksheet XML of a written output sheet: the original with a new sheetData."""
+def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, styles) -> bytes:
+    """The worksheet XML (UTF-8) of a written output sheet: the original with a new sheetData."""
     m = re.search(r"<(\w+:)?worksheet\b", original)
     p = (m.group(1) or "") if m else ""
     pe = re.escape(p)
@@ -815,27 +862,43 @@ def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, style
             if ref and s and s.group(1) != "0":
                 cell_style[parse_ref(ref.group(1))] = int(s.group(1))
     cells = book._model(sheet)
-    rows: dict[int, dict[int, str]] = {}
-    for (r, c), s in cell_style.items():
-        rows.setdefault(r, {})[c] = f'<{p}c r="{column_letter(c - 1)}{r}" s="{s}"/>'
-    fmt_style = {}
-    for (r, c), (v, fmt) in cells.items():
-        s = cell_style.get((r, c), 0)
-        if fmt and styles is not None and type(v) in (int, float):
-            key = (s, fmt)
-            if key not in fmt_style:
-                fmt_style[key] = styles.with_format(s, fmt)
-            s = fmt_style[key]
-        rows.setdefault(r, {})[c] = _cell_xml(p, r, c, v, s)
+    # the new sheetData is built row by row into encoded chunks (no XML string per cell kept
+    # for the whole sheet, no joined copy of it: the memory peak of saving a big sheet)
+    row_cols: dict[int, list[int]] = {}
+    for r, c in cells:
+        row_cols.setdefault(r, []).append(c)
+    for (r, c) in cell_style:
+        if (r, c) not in cells:
+            row_cols.setdefault(r, []).append(c)
     for r in row_attrs:
-        rows.setdefault(r, {})
-    out = [f"<{p}sheetData>"]
-    for r in sorted(rows):
+        row_cols.setdefault(r, [])
+    fmt_style = {}
+    chunks = [f"<{p}sheetData>".encode("utf-8")]
+    out = []
+    for r in sorted(row_cols):
         out.append(f'<{p}row r="{r}"{row_attrs.get(r, "")}>')
-        out.extend(rows[r][c] for c in sorted(rows[r]))
+        for c in sorted(row_cols[r]):
+            hit = cells.get((r, c))
+            s = cell_style.get((r, c), 0)
+            if hit is None:
+                out.append(f'<{p}c r="{_letter(c)}{r}" s="{s}"/>')
+                continue
+            v, fmt = hit
+            if fmt and styles is not None and type(v) in (int, float):
+                key = (s, fmt)
+                if key not in fmt_style:
+                    fmt_style[key] = styles.with_format(s, fmt)
+                s = fmt_style[key]
+            out.append(_cell_xml(p, r, c, v, s))
         out.append(f"</{p}row>")
+        if len(out) > 20000:
+            chunks.append("".join(out).encode("utf-8"))
+            out = []
     out.append(f"</{p}sheetData>")
-    text = original[:sd.start()] + "".join(out) + original[sd.end():]
+    chunks.append("".join(out).encode("utf-8"))
+    del out
+    mark = f"<{p}sheetData/>"
+    text = original[:sd.start()] + mark + original[sd.end():]
     # dimension
     if cells or cell_style:
         keys = list(cells) + list(cell_style)
@@ -848,7 +911,10 @@ def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, style
     widths = book._widths.get(sheet)
     if widths:
         text = _set_cols(text, p, widths)
-    return text
+    head, _, tail = text.partition(mark)
+    chunks[0] = head.encode("utf-8") + chunks[0]
+    chunks.append(tail.encode("utf-8"))
+    return b"".join(chunks)
 
 
 _LETTERS: dict[int, str] = {}
