@@ -143,7 +143,7 @@ class Package:
         n = int.from_bytes(data[h + 26:h + 28], "little")
         m = int.from_bytes(data[h + 28:h + 30], "little")
         start = h + 30 + n + m
-        raw = data[start:start + info.compress_size]
+        raw = memoryview(data)[start:start + info.compress_size]   # no copy of a big part
         if len(raw) != info.compress_size:
             raise self.damaged(info.filename, "truncated")
         zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
@@ -154,15 +154,7 @@ class Package:
         zi.create_version = max(info.create_version, 20)
         zi.extract_version = max(info.extract_version, 20)
         zi.extra = b""
-        fp = zout.fp
-        fp.seek(zout.start_dir)
-        zi.header_offset = fp.tell()
-        fp.write(zi.FileHeader(zip64=None))
-        fp.write(raw)
-        zout.start_dir = fp.tell()
-        zout.filelist.append(zi)
-        zout.NameToInfo[zi.filename] = zi
-        zout._didModify = True
+        _write_raw(zout, zi, raw)
 
     def xml(self, part: str):
         from defusedxml import DefusedXmlException
@@ -223,7 +215,9 @@ class PackageBook(BookAdapter):
         self._values: dict[str, list[list]] = {}
         self._formulas: dict[str, dict] = {}
         self._tables = None
-        self._edits: dict[str, dict] = {}      # sheet -> {(r, c): (value, fmt)}
+        # sheet -> {r·_KEY + c: (value, fmt)} (an int key, not an (r, c) tuple: a third less
+        # memory for a sheet of 300,000 result cells)
+        self._edits: dict[str, dict] = {}
         self._cleared: set[str] = set()
         self._widths: dict[str, dict[int, float]] = {}
         self.rows_read = 0                     # rows materialised by the reader (for tests)
@@ -329,14 +323,14 @@ class PackageBook(BookAdapter):
                 for i, r in enumerate(self._sheet_values(sheet), start=1):
                     for j, v in enumerate(r, start=1):
                         if v is not None:
-                            cells[(i, j)] = (v, None)
+                            cells[i * _KEY + j] = (v, None)
             self._edits[sheet] = cells
         return self._edits[sheet]
 
     def extent(self, sheet):
         if sheet in self._edits:
             cells = self._edits[sheet]
-            return (max((r for r, _ in cells), default=0), max((c for _, c in cells), default=0))
+            return (max(cells, default=0) // _KEY, max((k % _KEY for k in cells), default=0))
         rows = self._sheet_values(sheet)
         return len(rows), max((len(r) for r in rows), default=0)
 
@@ -345,7 +339,7 @@ class PackageBook(BookAdapter):
             return []
         if sheet in self._edits:
             cells = self._edits[sheet]
-            return [[cells.get((r, c), (None,))[0] for c in range(col, col + ncols)]
+            return [[cells.get(r * _KEY + c, (None,))[0] for c in range(col, col + ncols)]
                     for r in range(row, row + nrows)]
         rows = self._sheet_values(sheet)
         out = []
@@ -416,6 +410,7 @@ class PackageBook(BookAdapter):
         plain = (str, int)
         for i, r in enumerate(values):
             fmts = formats if formats and i > 0 else ()
+            base = (row + i) * _KEY + col
             for j, v in enumerate(r):
                 t = type(v)
                 if t is float:
@@ -424,9 +419,9 @@ class PackageBook(BookAdapter):
                     v = cell_value(v)
                 fmt = fmts[j] if j < len(fmts) else None
                 if v is None:
-                    cells.pop((row + i, col + j), None)
+                    cells.pop(base + j, None)
                 else:
-                    cells[(row + i, col + j)] = (v, fmt)
+                    cells[base + j] = (v, fmt)
 
     def clear(self, sheet):
         if sheet not in self.sheet_names():
@@ -471,9 +466,9 @@ class PackageBook(BookAdapter):
                     if data is None:
                         self.pkg.copy_raw(info, zout)
                     else:
-                        zout.writestr(_clone_info(info), data)
+                        _write_part(zout, _clone_info(info), data)
                 for name in added:
-                    zout.writestr(_new_info(name), parts[name])
+                    _write_part(zout, _new_info(name), parts[name])
 
         return atomic_write(target, write, display=str(path) if path is not None else self.display)
 
@@ -669,6 +664,7 @@ def _trim_heap() -> None:
 
 
 _MALLOC_TRIM = None
+_KEY = 1 << 15    # cell key r·_KEY + c (c ≤ 16,384 columns)
 
 
 def _short(exc) -> str:
@@ -693,6 +689,61 @@ def _clone_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     out.external_attr = info.external_attr
     out.create_system = info.create_system
     return out
+
+
+def _write_raw(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, raw: bytes) -> None:
+    """Append an entry whose compressed bytes, CRC and sizes are already in ``zi`` / ``raw``."""
+    fp = zout.fp
+    fp.seek(zout.start_dir)
+    zi.header_offset = fp.tell()
+    fp.write(zi.FileHeader(zip64=None))
+    fp.write(raw)
+    zout.start_dir = fp.tell()
+    zout.filelist.append(zi)
+    zout.NameToInfo[zi.filename] = zi
+    zout._didModify = True
+
+
+class _Deflated:
+    """A part deflated as it is produced (chunk by chunk), so a big output sheet is never held
+    uncompressed in memory; written into the zip as it is (:func:`_write_raw`)."""
+
+    def __init__(self):
+        import zlib
+        self._z = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self._crc32 = zlib.crc32
+        self.pieces: list[bytes] = []
+        self.crc = 0
+        self.size = 0
+
+    def feed(self, data: bytes) -> None:
+        self.crc = self._crc32(data, self.crc)
+        self.size += len(data)
+        out = self._z.compress(data)
+        if out:
+            self.pieces.append(out)
+
+    def close(self) -> "_Deflated":
+        self.pieces.append(self._z.flush())
+        self.raw = b"".join(self.pieces)
+        self.pieces = []
+        return self
+
+    def write_to(self, zout: zipfile.ZipFile, zi: zipfile.ZipInfo) -> None:
+        import zlib
+        if zi.compress_type != zipfile.ZIP_DEFLATED:
+            zout.writestr(zi, zlib.decompress(self.raw, -15))
+            return
+        zi.CRC, zi.compress_size, zi.file_size = self.crc, len(self.raw), self.size
+        zi.flag_bits &= ~0x08
+        _write_raw(zout, zi, self.raw)
+
+
+def _write_part(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, data) -> None:
+    if isinstance(data, _Deflated):
+        data.write_to(zout, zi)
+    else:
+        zout.writestr(zi, data)
 
 
 def _new_info(name: str) -> zipfile.ZipInfo:
@@ -836,8 +887,9 @@ def _bump_count(text: str, tag: str) -> str:
     return text[:m.start()] + head + text[head_end:]
 
 
-def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, styles) -> bytes:
-    """The worksheet XML (UTF-8) of a written output sheet: the original with a new sheetData."""
+def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, styles) -> "_Deflated":
+    """The worksheet XML (UTF-8, deflated) of a written output sheet: the original with a new
+    sheetData."""
     m = re.search(r"<(\w+:)?worksheet\b", original)
     p = (m.group(1) or "") if m else ""
     pe = re.escape(p)
@@ -862,23 +914,42 @@ def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, style
             if ref and s and s.group(1) != "0":
                 cell_style[parse_ref(ref.group(1))] = int(s.group(1))
     cells = book._model(sheet)
-    # the new sheetData is built row by row into encoded chunks (no XML string per cell kept
-    # for the whole sheet, no joined copy of it: the memory peak of saving a big sheet)
+    mark = f"<{p}sheetData/>"
+    text = original[:sd.start()] + mark + original[sd.end():]
+    # dimension
+    if cells or cell_style:
+        keys = [divmod(k, _KEY) for k in cells] + list(cell_style)
+        r1, c1 = min(k[0] for k in keys), min(k[1] for k in keys)
+        r2, c2 = max(k[0] for k in keys), max(k[1] for k in keys)
+        del keys
+        ref = f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}"
+    else:
+        ref = "A1"
+    text = re.sub(rf'(<{pe}dimension\b[^>]*\bref=")[^"]*(")', rf"\g<1>{ref}\g<2>", text, count=1)
+    widths = book._widths.get(sheet)
+    if widths:
+        text = _set_cols(text, p, widths)
+    head, _, tail = text.partition(mark)
+    # the new sheetData is built row by row and deflated chunk by chunk: no XML string per
+    # cell kept for the whole sheet, no uncompressed copy of the part (the memory peak of
+    # saving a big sheet)
     row_cols: dict[int, list[int]] = {}
-    for r, c in cells:
+    for k in cells:
+        r, c = divmod(k, _KEY)
         row_cols.setdefault(r, []).append(c)
     for (r, c) in cell_style:
-        if (r, c) not in cells:
+        if r * _KEY + c not in cells:
             row_cols.setdefault(r, []).append(c)
     for r in row_attrs:
         row_cols.setdefault(r, [])
     fmt_style = {}
-    chunks = [f"<{p}sheetData>".encode("utf-8")]
-    out = []
+    sink = _Deflated()
+    sink.feed(head.encode("utf-8"))
+    out = [f"<{p}sheetData>"]
     for r in sorted(row_cols):
         out.append(f'<{p}row r="{r}"{row_attrs.get(r, "")}>')
         for c in sorted(row_cols[r]):
-            hit = cells.get((r, c))
+            hit = cells.get(r * _KEY + c)
             s = cell_style.get((r, c), 0)
             if hit is None:
                 out.append(f'<{p}c r="{_letter(c)}{r}" s="{s}"/>')
@@ -892,29 +963,12 @@ def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, style
             out.append(_cell_xml(p, r, c, v, s))
         out.append(f"</{p}row>")
         if len(out) > 20000:
-            chunks.append("".join(out).encode("utf-8"))
+            sink.feed("".join(out).encode("utf-8"))
             out = []
     out.append(f"</{p}sheetData>")
-    chunks.append("".join(out).encode("utf-8"))
-    del out
-    mark = f"<{p}sheetData/>"
-    text = original[:sd.start()] + mark + original[sd.end():]
-    # dimension
-    if cells or cell_style:
-        keys = list(cells) + list(cell_style)
-        r1, c1 = min(k[0] for k in keys), min(k[1] for k in keys)
-        r2, c2 = max(k[0] for k in keys), max(k[1] for k in keys)
-        ref = f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}"
-    else:
-        ref = "A1"
-    text = re.sub(rf'(<{pe}dimension\b[^>]*\bref=")[^"]*(")', rf"\g<1>{ref}\g<2>", text, count=1)
-    widths = book._widths.get(sheet)
-    if widths:
-        text = _set_cols(text, p, widths)
-    head, _, tail = text.partition(mark)
-    chunks[0] = head.encode("utf-8") + chunks[0]
-    chunks.append(tail.encode("utf-8"))
-    return b"".join(chunks)
+    out.append(tail)
+    sink.feed("".join(out).encode("utf-8"))
+    return sink.close()
 
 
 _LETTERS: dict[int, str] = {}
