@@ -696,6 +696,9 @@ def run_action(book, action: str, *, more_hint: str | None = None) -> dict:
         more = f" (and {len(problems) - 1} more: {hint})" if len(problems) > 1 else ""
         raise InputError(problems[0] + more)
     frames, notes = book.__dict__.pop("_last_compute", None) or _compute(book, tpl)
+    release = getattr(book, "release_reads", None)
+    if release is not None:   # inputs read and computed: free them before the outputs are built
+        release()
     blocks = {k: tpl.outputs[k] for k in keys}
     sheets = list(dict.fromkeys([b.sheet for b in blocks.values()] + [layout.NOTES_SHEET]))
     for sheet in sheets:
