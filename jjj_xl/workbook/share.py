@@ -797,7 +797,9 @@ class _Builder:
         dp = _ref(H_DISTANCES, self.d_top + i, dp_col)
         dm = _ref(H_DISTANCES, self.d_top + i, dm_col)
         tol = self.tol[(name, self.p.group_of(i) if self.kind == "group" else None)]
-        core = f"{dm}/({dp}+{dm})" if self.s["closeness"] == "ratio" else f"{dm}^2/({dp}^2+{dm}^2)"
+        # d⁻/(d⁺ + d⁻) = 1/(1 + d⁺/d⁻) and d⁻²/(d⁺² + d⁻²) = 1/(1 + (d⁺/d⁻)²), each distance named
+        # once (d⁺, d⁻ ≥ tol > 0 here; the same number to an ulp or two)
+        core = f"1/(1+{dp}/{dm})" if self.s["closeness"] == "ratio" else f"1/(1+({dp}/{dm})^2)"
         return f"=IF({dp}<{tol},1,IF({dm}<{tol},0,{core}))"   # tol > 0: see distances()
 
 
