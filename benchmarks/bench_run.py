@@ -133,10 +133,9 @@ def main(argv=None):
                 build(name, r, y, k, far, far_cell=True)
                 floor, run = {}, {}
                 for _ in range(max(1, args.repeat)):
-                    f = child(FLOOR, book)
-                    r = child(RUN, "run", book, "--out", tmp / f"out-{size}-{name}.xlsx", "--force")
-                    floor = _best(floor, f)
-                    run = _best(run, r)
+                    floor = _best(floor, child(FLOOR, book))
+                    run = _best(run, child(RUN, "run", book, "--out",
+                                           tmp / f"out-{size}-{name}.xlsx", "--force"))
                 run_far = child(RUN, "run", far, "--out", tmp / f"out-far-{size}-{name}.xlsx")
                 inp = input_sheet_bytes(book)
                 note = run.get("error") or run_far.get("error") or floor.get("error") or ""
