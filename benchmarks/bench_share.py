@@ -157,14 +157,19 @@ def main(argv=None):
     ap.add_argument("--steps", action=argparse.BooleanOptionalAction, default=None,
                     help="show the steps (full z and p·ln p matrices); default: the share default "
                          "(on up to STEPS_MAX_CELLS data cells)")
+    ap.add_argument("--keep", default=None,
+                    help="keep the workbooks (filled, values-only, share, recalculated) in this "
+                         "folder, e.g. to time LibreOffice on edited copies")
     args = ap.parse_args(argv)
     ind, data = synthetic(args.regions, args.years, args.indicators, args.dimensions)
     print(f"panel: {args.regions} regions × {args.years} years = {len(data)} rows, "
           f"{args.indicators} indicators in {args.dimensions} dimensions; {os.cpu_count()} CPUs")
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-share-") as tmp:
+        folder = Path(args.keep) if args.keep else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         for name in args.templates.split(","):
-            rows.append(run(name.strip(), ind, data, Path(tmp), args.steps))
+            rows.append(run(name.strip(), ind, data, folder, args.steps))
     table = pd.DataFrame(rows).set_index("template")
     with pd.option_context("display.float_format", "{:.3g}".format, "display.width", 120):
         print(table.to_string())

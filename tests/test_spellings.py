@@ -540,10 +540,11 @@ SHARE_REFUSALS = {
              "Data!C4 (row 4, Beijing 2016); share formulas need numbers: retype them as numbers "
              "(or Data > Text to Columns) and export again"),
     "missing": (lambda wb: _setting(wb, "missing", "interpolate"),
-                "Settings!C13 (Missing values 缺失值) is interpolate; share formulas need every Data "
+                "Settings!C{row} (Missing values 缺失值) is interpolate; share formulas need every Data "
                 "cell filled: fill the blanks and set it to refuse, or use Compute all"),
-    "ind_header": (lambda wb: wb["Indicators"].__setitem__("E1", "方向"),
-                   'sheet Indicators: header "方向" is read as "direction" by Compute all, but share '
+    # (方向, the header a zh template writes, is read by share too: jjj_xl.i18n.HEADER_SYNONYMS)
+    "ind_header": (lambda wb: wb["Indicators"].__setitem__("E1", "指标属性"),
+                   'sheet Indicators: header "指标属性" is read as "direction" by Compute all, but share '
                    "formulas look for the template's headers: rename it to \"direction\" and export "
                    "again"),
     "direction_space": (lambda wb: wb["Indicators"].__setitem__("E2", "正向指标\u3000"),
@@ -559,7 +560,8 @@ def test_share_export_refuses_what_its_formulas_cannot_read(tmp_path, clean_book
     path = _edit(clean_book, tmp_path / f"{case}.xlsx", edit)
     with pytest.raises(jx.InputError) as err:
         share_workbook(path, tmp_path / f"{case}-share.xlsx")
-    assert str(err.value) == message
+    row = layout.ENTROPY_TOPSIS_CCD.setting_cell("missing")[1]
+    assert str(err.value) == message.replace("{row}", str(row))
 
 
 def test_share_workbook_of_chinese_headers_and_text_years_in_libreoffice(tmp_path, clean_book):
@@ -613,7 +615,8 @@ def test_cli_validate_and_run_on_pasted_data(tmp_path, clean_book):
     assert ok.returncode == 0, ok.stdout + ok.stderr
     run = subprocess.run(env_cmd + ["run", str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert 'note: sheet Data, indicator "GDP" (column C): 1 number stored as text read as number: ' \
+    # the run's report lists every warning, one line each (issue 11 item 5)
+    assert ': sheet Data, indicator "GDP" (column C): 1 number stored as text read as number: ' \
            '"23,373.03" at Data!C4 (row 4, Beijing 2015)' in run.stdout
     pct = _edit(clean_book, tmp_path / "pct.xlsx", lambda wb: wb["Data"].__setitem__("C5", "6.3%"))
     bad = subprocess.run(env_cmd + ["validate", str(pct)], capture_output=True, text=True)

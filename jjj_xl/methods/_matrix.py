@@ -304,6 +304,14 @@ def describe_sheet_column(name, letter: str, sheet: str | None, col_word: str = 
 ORIGIN_ATTR = "jjj_origin"
 
 
+class SharedOrigin(dict):
+    """``attrs["jjj_origin"]``: built once and never changed, so pandas' deep copy of attrs on
+    every operation (a dict of 40,000 row labels cost seconds per run) just shares it."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 def sheet_origin(frame: pd.DataFrame, n_rows: int, names):
     """(sheet, letters, row numbers) from ``frame.attrs["jjj_origin"]``, if present.
 
@@ -388,6 +396,8 @@ def _from_objects(obj: np.ndarray, names, index, what, row_word, col_word,
     as text ("6.3", "226,113", "６．３") are read as numbers and listed in ``as_text`` as
     (row, column, text) so the caller can warn; percent text is refused."""
     m, n = obj.shape
+    if set(map(type, obj.ravel().tolist())) <= {float, int, type(None)}:
+        return obj.astype(float)   # only numbers and blanks (None → NaN): no cell to refuse
     out = np.empty((m, n), dtype=float)
     for i in range(m):
         row = obj[i]

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._matrix import (DIRECTION_HELP, ORIGIN_ATTR, as_matrix, direction_code, direction_spec,
-                      direction_symbol, parse_year, positivize_column, resolve_headers)
+from ._matrix import (DIRECTION_HELP, ORIGIN_ATTR, SharedOrigin, as_matrix, direction_code,
+                      direction_spec, direction_symbol, parse_year, positivize_column,
+                      resolve_headers)
 from .coupling import coupling, make_scheme
 from ..errors import InputError, JJJWarning, column_letter, warn
 from .topsis import topsis
@@ -139,13 +140,13 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
     positions = [list(df.columns).index(c) for c in columns]
     first_col = origin["first_col"] if origin else 1
     if origin:
-        block.attrs[ORIGIN_ATTR] = {
+        block.attrs[ORIGIN_ATTR] = SharedOrigin({
             "sheet": origin["sheet"],
             "columns": {c: column_letter(first_col - 1 + p) for c, p in zip(columns, positions)},
-            "rows": dict(zip(index, origin["rows"]))}
+            "rows": dict(zip(index, origin["rows"]))})
     elif not long:   # warnings name the user's column letter, not the block's
-        block.attrs[ORIGIN_ATTR] = {"sheet": None, "columns": {
-            c: column_letter(p) for c, p in zip(columns, positions)}}
+        block.attrs[ORIGIN_ATTR] = SharedOrigin({"sheet": None, "columns": {
+            c: column_letter(p) for c, p in zip(columns, positions)}})
     try:
         mat = as_matrix(block, names=list(ind["name"]), missing=missing, min_rows=min_rows)
     except InputError as err:
@@ -161,10 +162,10 @@ def read_panel(data, indicators, *, region_col: str = "region", year_col: str = 
         values[code] = positivize_column(values[code].to_numpy(dtype=float), spec)
     if origin:
         kept = mat.kept_rows if mat.kept_rows is not None else np.arange(len(index))
-        values.attrs[ORIGIN_ATTR] = {
+        values.attrs[ORIGIN_ATTR] = SharedOrigin({
             "sheet": origin["sheet"],
             "columns": {n: column_letter(first_col - 1 + p) for n, p in zip(ind["name"], positions)},
-            "rows": {index[k]: origin["rows"][k] for k in kept}}
+            "rows": {index[k]: origin["rows"][k] for k in kept}})
     keys = values.index.to_frame(index=False)
     dims = list(dict.fromkeys(ind["dimension"]))
     return Panel(indicators=ind, keys=keys, values=values, dimensions=dims)
@@ -462,6 +463,10 @@ def _standardized_frame_quiet(panel: Panel, method, shift, groups=None):
     dirs = panel.indicators["direction"].to_numpy()
     if groups is None:
         return standardize(panel.values, dirs, method=method, shift=shift if method == "minmax" else 0.0)
+    from .topsis import grouped_standardize
+    fast = grouped_standardize(panel.values, dirs, groups, method=method, shift=0.0)
+    if fast is not None:
+        return fast
     parts = [standardize(panel.values[groups == g], dirs, method=method, shift=0.0)
              for g in pd.unique(groups)]
     return pd.concat(parts).reindex(panel.values.index)

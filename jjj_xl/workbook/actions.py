@@ -14,10 +14,10 @@ import pandas as pd
 
 from .. import __version__
 from . import layout
-from ..methods._matrix import (DIRECTION_HELP, _describe_bad_cell, direction_spec,
+from ..methods._matrix import (DIRECTION_HELP, SharedOrigin, _describe_bad_cell, direction_spec,
                                number_from_text, parse_year, positivize_column, resolve_headers,
                                synonyms_hint)
-from .book import BookAdapter, as_adapter
+from .book import BookAdapter, ExcelRows, as_adapter
 from ..methods.coupling import coupling, lag_type, make_scheme, rescale_columns
 from ..methods.development import relative_development
 
@@ -1038,8 +1038,8 @@ def _with_origin(frame: pd.DataFrame, block: layout.Block) -> pd.DataFrame:
     sheet coordinates itself; nothing here relocates them again. A shallow copy: the
     adapter's cached frame is left as read."""
     out = frame.copy(deep=False)
-    out.attrs = {**frame.attrs, "jjj_origin": {"sheet": block.sheet, "rows": _rows(frame, block),
-                                               "first_col": _left(frame, block)}}
+    out.attrs = {**frame.attrs, "jjj_origin": SharedOrigin(
+        {"sheet": block.sheet, "rows": ExcelRows(_rows(frame, block)), "first_col": _left(frame, block)})}
     return out
 
 
@@ -1228,6 +1228,9 @@ def run_action(book, action: str, *, more_hint: str | None = None, lang: str | N
         more = f" (and {len(problems) - 1} more: {hint})" if len(problems) > 1 else ""
         raise InputError(problems[0] + more)
     frames, notes = book.__dict__.pop("_last_compute", None) or _compute(book, tpl)
+    release = getattr(book, "release_reads", None)
+    if release is not None:   # inputs read and computed: free them before the outputs are built
+        release()
     blocks = {k: tpl.outputs[k] for k in keys}
     sheets = list(dict.fromkeys([b.sheet for b in blocks.values()] + [layout.NOTES_SHEET]))
     for sheet in sheets:

@@ -101,7 +101,11 @@ class BookAdapter:
         for v in header:
             if v is None or str(v).strip() == "":
                 break
-            names.append(canonical_header(str(v).strip()) if block.is_input else str(v).strip())
+            names.append(str(v).strip())
+        if block.is_input:     # headers a zh template writes (代码, 地区 …) read back; two
+            canon = [canonical_header(n) for n in names]      # that would become one name stay
+            names = [c if canon.count(c) == 1 and c not in names[:k] + names[k + 1:] else n
+                     for k, (n, c) in enumerate(zip(names, canon))]   # as typed (ambiguous)
         if not names:
             raise InputError(f"sheet {block.sheet}: no header row at {column_letter(left - 1)}"
                              f"{top}")

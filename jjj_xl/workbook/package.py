@@ -30,6 +30,7 @@ import io
 import math
 import posixpath
 import re
+import sys
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -144,7 +145,7 @@ class Package:
         n = int.from_bytes(data[h + 26:h + 28], "little")
         m = int.from_bytes(data[h + 28:h + 30], "little")
         start = h + 30 + n + m
-        raw = data[start:start + info.compress_size]
+        raw = memoryview(data)[start:start + info.compress_size]   # no copy of a big part
         if len(raw) != info.compress_size:
             raise self.damaged(info.filename, "truncated")
         zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
@@ -155,15 +156,7 @@ class Package:
         zi.create_version = max(info.create_version, 20)
         zi.extract_version = max(info.extract_version, 20)
         zi.extra = b""
-        fp = zout.fp
-        fp.seek(zout.start_dir)
-        zi.header_offset = fp.tell()
-        fp.write(zi.FileHeader(zip64=None))
-        fp.write(raw)
-        zout.start_dir = fp.tell()
-        zout.filelist.append(zi)
-        zout.NameToInfo[zi.filename] = zi
-        zout._didModify = True
+        _write_raw(zout, zi, raw)
 
     def xml(self, part: str):
         from defusedxml import DefusedXmlException
@@ -224,7 +217,9 @@ class PackageBook(BookAdapter):
         self._values: dict[str, list[list]] = {}
         self._formulas: dict[str, dict] = {}
         self._tables = None
-        self._edits: dict[str, dict] = {}      # sheet -> {(r, c): (value, fmt)}
+        # sheet -> {r·_KEY + c: (value, fmt)} (an int key, not an (r, c) tuple: a third less
+        # memory for a sheet of 300,000 result cells)
+        self._edits: dict[str, dict] = {}
         self._cleared: set[str] = set()
         self._widths: dict[str, dict[int, float]] = {}
         self.rows_read = 0                     # rows materialised by the reader (for tests)
@@ -291,16 +286,36 @@ class PackageBook(BookAdapter):
         if part is None:
             self._values[sheet] = []
             return []
-        self.pkg.read(part)   # a missing or unreadable sheet part: one line naming it
         try:
             rows = self._workbook().get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except InputError:
             raise
         except Exception as exc:
+            # a missing or unreadable part: one line naming it (the part is only decompressed
+            # here, on failure: kept in memory it would double the peak for a big Data sheet)
+            self.pkg.read(part)
             raise self.pkg.damaged(part, f"sheet {sheet}: {_short(exc)}") from None
         self.rows_read += len(rows)
-        self._values[sheet] = [[_value(v) for v in r] for r in rows]
-        return self._values[sheet]
+        # converted in place (calamine's lists are ours): no second list of lists in memory;
+        # plain non-whole floats, the bulk of a data sheet, stay as they are
+        for r in rows:
+            for j, v in enumerate(r):
+                if type(v) is not float or v.is_integer():
+                    r[j] = _value(v)
+        self._values[sheet] = rows
+        if len(rows) > 5000:
+            _trim_heap()   # calamine's own copy of the sheet is freed: give its pages back
+        return rows
+
+    def release_reads(self) -> None:
+        """Forget what was read and not written (sheet values, tables read by ``read_block``,
+        decompressed parts), so that saving does not hold the inputs in memory beside the
+        output XML. Reading again afterwards reads the file again."""
+        for sheet in [s for s in self._values if s not in self._edits]:
+            del self._values[sheet]
+        self.__dict__.pop("_blocks", None)
+        self.pkg._cache.clear()
+        _trim_heap()
 
     def _model(self, sheet: str) -> dict:
         """Cells of a written sheet: {(r, c): (value, fmt)}."""
@@ -310,14 +325,14 @@ class PackageBook(BookAdapter):
                 for i, r in enumerate(self._sheet_values(sheet), start=1):
                     for j, v in enumerate(r, start=1):
                         if v is not None:
-                            cells[(i, j)] = (v, None)
+                            cells[i * _KEY + j] = (v, None)
             self._edits[sheet] = cells
         return self._edits[sheet]
 
     def extent(self, sheet):
         if sheet in self._edits:
             cells = self._edits[sheet]
-            return (max((r for r, _ in cells), default=0), max((c for _, c in cells), default=0))
+            return (max(cells, default=0) // _KEY, max((k % _KEY for k in cells), default=0))
         rows = self._sheet_values(sheet)
         return len(rows), max((len(r) for r in rows), default=0)
 
@@ -326,13 +341,17 @@ class PackageBook(BookAdapter):
             return []
         if sheet in self._edits:
             cells = self._edits[sheet]
-            return [[cells.get((r, c), (None,))[0] for c in range(col, col + ncols)]
+            return [[cells.get(r * _KEY + c, (None,))[0] for c in range(col, col + ncols)]
                     for r in range(row, row + nrows)]
         rows = self._sheet_values(sheet)
         out = []
+        a, b = col - 1, col - 1 + ncols
+        pad = [None] * ncols
         for r in range(row - 1, row - 1 + nrows):
-            src = rows[r] if r < len(rows) else []
-            out.append([src[c] if c < len(src) else None for c in range(col - 1, col - 1 + ncols)])
+            part = rows[r][a:b] if r < len(rows) else []
+            if len(part) < ncols:
+                part += pad[len(part):]
+            out.append(part)
         return out
 
     def table_ref(self, sheet: str, name: str):
@@ -411,6 +430,7 @@ class PackageBook(BookAdapter):
         plain = (str, int)
         for i, r in enumerate(values):
             fmts = formats if formats and i > 0 else ()
+            base = (row + i) * _KEY + col
             for j, v in enumerate(r):
                 t = type(v)
                 if t is float:
@@ -419,9 +439,9 @@ class PackageBook(BookAdapter):
                     v = cell_value(v)
                 fmt = fmts[j] if j < len(fmts) else None
                 if v is None:
-                    cells.pop((row + i, col + j), None)
+                    cells.pop(base + j, None)
                 else:
-                    cells[(row + i, col + j)] = (v, fmt)
+                    cells[base + j] = (v, fmt)
 
     def clear(self, sheet):
         if sheet not in self.sheet_names():
@@ -454,6 +474,7 @@ class PackageBook(BookAdapter):
         """
         from .cells import atomic_write
         target = Path(path) if path is not None else self.path
+        self.release_reads()
         parts, removed, added = self._render(template)
 
         def write(fh):
@@ -465,9 +486,9 @@ class PackageBook(BookAdapter):
                     if data is None:
                         self.pkg.copy_raw(info, zout)
                     else:
-                        zout.writestr(_clone_info(info), data)
+                        _write_part(zout, _clone_info(info), data)
                 for name in added:
-                    zout.writestr(_new_info(name), parts[name])
+                    _write_part(zout, _new_info(name), parts[name])
 
         return atomic_write(target, write, display=str(path) if path is not None else self.display)
 
@@ -490,9 +511,7 @@ class PackageBook(BookAdapter):
                             f'</worksheet>')
             else:
                 original = self.pkg.read(part).decode("utf-8")
-            text = _render_sheet(self, sheet, part, original, styles)
-            text = self._refit_print(sheet, text, print_areas)
-            parts[part] = text.encode("utf-8")
+            parts[part] = _render_sheet(self, sheet, part, original, styles, print_areas)
         if styles is not None and styles.changed:
             parts[self.styles_part] = styles.text.encode("utf-8")
         wb_text = self.pkg.read(self.wb_part).decode("utf-8")
@@ -528,7 +547,7 @@ class PackageBook(BookAdapter):
             for typ, target in self.pkg.rels(part).values():
                 if typ == REL_DRAWING and target in self.pkg.names:
                     anchors += drawing_anchors(self.pkg.read(target).decode("utf-8", "replace"))
-        cells = {k: v for k, (v, _) in self._model(sheet).items()}
+        cells = {divmod(k, _KEY): v for k, (v, _) in self._model(sheet).items()}
         text, area = refit_xml(text, cells, widths_xml(text), anchors)
         if area is not None:
             areas[sheet] = area
@@ -674,6 +693,28 @@ def check_package(path, display: str | None = None, *, deep: bool = False) -> No
 
 # ---------------------------------------------------------------- helpers
 
+def _trim_heap() -> None:
+    """Return freed heap pages to the system (glibc ``malloc_trim``; nothing elsewhere), so
+    that memory freed after reading a big sheet does not stay in the process's peak."""
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        _MALLOC_TRIM = False
+        try:
+            import ctypes
+            import ctypes.util
+            name = ctypes.util.find_library("c")
+            if name and sys.platform.startswith("linux"):
+                _MALLOC_TRIM = ctypes.CDLL(name).malloc_trim
+        except (OSError, AttributeError):
+            pass
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM = None
+_KEY = 1 << 15    # cell key r·_KEY + c (c ≤ 16,384 columns)
+
+
 def _short(exc) -> str:
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:200]
@@ -696,6 +737,61 @@ def _clone_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     out.external_attr = info.external_attr
     out.create_system = info.create_system
     return out
+
+
+def _write_raw(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, raw: bytes) -> None:
+    """Append an entry whose compressed bytes, CRC and sizes are already in ``zi`` / ``raw``."""
+    fp = zout.fp
+    fp.seek(zout.start_dir)
+    zi.header_offset = fp.tell()
+    fp.write(zi.FileHeader(zip64=None))
+    fp.write(raw)
+    zout.start_dir = fp.tell()
+    zout.filelist.append(zi)
+    zout.NameToInfo[zi.filename] = zi
+    zout._didModify = True
+
+
+class _Deflated:
+    """A part deflated as it is produced (chunk by chunk), so a big output sheet is never held
+    uncompressed in memory; written into the zip as it is (:func:`_write_raw`)."""
+
+    def __init__(self, level: int = -1):
+        import zlib
+        self._z = zlib.compressobj(level, zlib.DEFLATED, -15)
+        self._crc32 = zlib.crc32
+        self.pieces: list[bytes] = []
+        self.crc = 0
+        self.size = 0
+
+    def feed(self, data: bytes) -> None:
+        self.crc = self._crc32(data, self.crc)
+        self.size += len(data)
+        out = self._z.compress(data)
+        if out:
+            self.pieces.append(out)
+
+    def close(self) -> "_Deflated":
+        self.pieces.append(self._z.flush())
+        self.raw = b"".join(self.pieces)
+        self.pieces = []
+        return self
+
+    def write_to(self, zout: zipfile.ZipFile, zi: zipfile.ZipInfo) -> None:
+        import zlib
+        if zi.compress_type != zipfile.ZIP_DEFLATED:
+            zout.writestr(zi, zlib.decompress(self.raw, -15))
+            return
+        zi.CRC, zi.compress_size, zi.file_size = self.crc, len(self.raw), self.size
+        zi.flag_bits &= ~0x08
+        _write_raw(zout, zi, self.raw)
+
+
+def _write_part(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, data) -> None:
+    if isinstance(data, _Deflated):
+        data.write_to(zout, zi)
+    else:
+        zout.writestr(zi, data)
 
 
 def _new_info(name: str) -> zipfile.ZipInfo:
@@ -839,8 +935,11 @@ def _bump_count(text: str, tag: str) -> str:
     return text[:m.start()] + head + text[head_end:]
 
 
-def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, styles) -> str:
-    """The worksheet XML of a written output sheet: the original with a new sheetData."""
+def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, styles,
+                  print_areas: dict | None = None) -> "_Deflated":
+    """The worksheet XML (UTF-8, deflated) of a written output sheet: the original with a new
+    sheetData; its page setup re-planned for the results (``print_areas`` collects the new
+    print area, :meth:`PackageBook._refit_print`)."""
     m = re.search(r"<(\w+:)?worksheet\b", original)
     p = (m.group(1) or "") if m else ""
     pe = re.escape(p)
@@ -865,32 +964,14 @@ def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, style
             if ref and s and s.group(1) != "0":
                 cell_style[parse_ref(ref.group(1))] = int(s.group(1))
     cells = book._model(sheet)
-    rows: dict[int, dict[int, str]] = {}
-    for (r, c), s in cell_style.items():
-        rows.setdefault(r, {})[c] = f'<{p}c r="{column_letter(c - 1)}{r}" s="{s}"/>'
-    fmt_style = {}
-    for (r, c), (v, fmt) in cells.items():
-        s = cell_style.get((r, c), 0)
-        if fmt and styles is not None and type(v) in (int, float):
-            key = (s, fmt)
-            if key not in fmt_style:
-                fmt_style[key] = styles.with_format(s, fmt)
-            s = fmt_style[key]
-        rows.setdefault(r, {})[c] = _cell_xml(p, r, c, v, s)
-    for r in row_attrs:
-        rows.setdefault(r, {})
-    out = [f"<{p}sheetData>"]
-    for r in sorted(rows):
-        out.append(f'<{p}row r="{r}"{row_attrs.get(r, "")}>')
-        out.extend(rows[r][c] for c in sorted(rows[r]))
-        out.append(f"</{p}row>")
-    out.append(f"</{p}sheetData>")
-    text = original[:sd.start()] + "".join(out) + original[sd.end():]
+    mark = f"<{p}sheetData/>"
+    text = original[:sd.start()] + mark + original[sd.end():]
     # dimension
     if cells or cell_style:
-        keys = list(cells) + list(cell_style)
+        keys = [divmod(k, _KEY) for k in cells] + list(cell_style)
         r1, c1 = min(k[0] for k in keys), min(k[1] for k in keys)
         r2, c2 = max(k[0] for k in keys), max(k[1] for k in keys)
+        del keys
         ref = f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}"
     else:
         ref = "A1"
@@ -898,7 +979,58 @@ def _render_sheet(book: PackageBook, sheet: str, part: str, original: str, style
     widths = book._widths.get(sheet)
     if widths:
         text = _set_cols(text, p, widths)
-    return text
+    if print_areas is not None:
+        text = book._refit_print(sheet, text, print_areas)
+    head, _, tail = text.partition(mark)
+    # the new sheetData is built row by row and deflated chunk by chunk: no XML string per
+    # cell kept for the whole sheet, no uncompressed copy of the part (the memory peak of
+    # saving a big sheet)
+    row_cols: dict[int, list[int]] = {}
+    for k in cells:
+        r, c = divmod(k, _KEY)
+        row_cols.setdefault(r, []).append(c)
+    for (r, c) in cell_style:
+        if r * _KEY + c not in cells:
+            row_cols.setdefault(r, []).append(c)
+    for r in row_attrs:
+        row_cols.setdefault(r, [])
+    fmt_style = {}
+    st_attr = {0: ""}           # style index -> ' s="N"'
+    sink = _Deflated(level=1)   # a results sheet: fast deflate (the file is ~20% larger)
+    sink.feed(head.encode("utf-8"))
+    out = [f"<{p}sheetData>"]
+    append = out.append
+    for r in sorted(row_cols):
+        append(f'<{p}row r="{r}"{row_attrs.get(r, "")}>')
+        base = r * _KEY
+        for c in sorted(row_cols[r]):
+            hit = cells.get(base + c)
+            s = cell_style.get((r, c), 0) if cell_style else 0
+            if hit is None:
+                append(f'<{p}c r="{_letter(c)}{r}" s="{s}"/>')
+                continue
+            v, fmt = hit
+            t = type(v)
+            if fmt and styles is not None and (t is float or t is int):
+                key = (s, fmt)
+                if key not in fmt_style:
+                    fmt_style[key] = styles.with_format(s, fmt)
+                s = fmt_style[key]
+            if t is float and v - v == 0:     # finite float, the bulk: as _cell_xml writes it
+                st = st_attr.get(s)
+                if st is None:
+                    st = st_attr[s] = f' s="{s}"'
+                append(f'<{p}c r="{_LETTERS.get(c) or _letter(c)}{r}"{st}><{p}v>{v!r}</{p}v></{p}c>')
+            else:
+                append(_cell_xml(p, r, c, v, s))
+        append(f"</{p}row>")
+        if len(out) > 20000:
+            sink.feed("".join(out).encode("utf-8"))
+            out.clear()      # (append is bound to this list)
+    out.append(f"</{p}sheetData>")
+    out.append(tail)
+    sink.feed("".join(out).encode("utf-8"))
+    return sink.close()
 
 
 _LETTERS: dict[int, str] = {}

@@ -403,7 +403,7 @@ class _Builder:
             self.y_span(self.span(p.data_sheet, p.data_rows[i], cols), cols),
             *(self.span(H_STANDARDISED, rk, cols) for rk in (rA, rR, rS, rE))) + ")"
 
-    def dist_sq(self, i, kind, W, which, cols) -> str:
+    def dist_sq(self, i, kind, W, which, cols, name=None) -> str:
         """Σ W·(z − z*)² of Data row i (which: "best" / "worst"); W is "W" or "W,W" (w2)."""
         p = self.p
         if self.steps:
@@ -416,6 +416,11 @@ class _Builder:
         if self.method == "max":
             x = f"{x}^{self.span(H_STANDARDISED, STD_ROWS['sign'], cols)}"
         B = self.span(H_STANDARDISED, rows["B" + which], cols)
+        fold = getattr(self, "fold_rows", {}).get(name)
+        if fold is not None and kind == "pooled":     # K = w/R (or √w/R) on h_Distances
+            return f"SUMPRODUCT((({x}-{B})*{self.span(None, fold, cols)})^2)"
+        if fold is not None:                          # w² on h_Distances
+            W = self.span(None, fold, cols)
         R = self.span(H_STANDARDISED, rows["R"], cols)
         return f"SUMPRODUCT({W},(({x}-{B})/{R})^2)"
 
@@ -843,8 +848,28 @@ class _Builder:
                     ws.cell(r, self.col(j)).value = 0
         if self.grey:
             return self._grey(ws, score_names, hdr + len(score_names) + 2)
-        # zero tolerance per score (columns) and group (rows)
+        # the weights folded into per-column constants, so that each row formula names three or
+        # four ranges instead of five or six (LibreOffice's cost grows with the references):
+        # pooled ideal K = w/R (w2) or √w/R (w), d² = Σ ((x^E − B)·K)²; within-region ideal
+        # (R per region) w² (w2), d² = Σ w²·((x^E − B)/R)²
+        self.fold_rows = {}
         r = hdr + len(score_names) + 2
+        if not self.steps and (kind == "pooled" or distance == "w2"):
+            _head(ws, r, 1, "K = w/R per column 权重/R" if kind == "pooled" else "w² per column 权重平方")
+            for k, name in enumerate(score_names):
+                rf = r + 1 + k
+                self.fold_rows[name] = rf
+                write_cell(ws, rf, 1, name)
+                a, b = self.spans[name]
+                for c in range(a, b + 1):
+                    w = _ref(None, self.weight_rows[name], c)
+                    if kind == "pooled":
+                        Rc = _ref(H_STANDARDISED, STD_ROWS["R"], c, "r")
+                        _set(ws, rf, c, f"={w}/{Rc}" if distance == "w2" else f"=SQRT({w})/{Rc}")
+                    else:
+                        _set(ws, rf, c, f"={w}*{w}")
+            r += len(score_names) + 2
+        # zero tolerance per score (columns) and group (rows)
         _head(ws, r, 1, "zero tolerance 1E−12·‖A⁺ − A⁻‖ 零容差")
         _head(ws, r, 2, "group 组")
         for k, name in enumerate(score_names):
@@ -862,7 +887,12 @@ class _Builder:
                 B1, B0, Rr = (self.span(H_STANDARDISED, rows[key], cols) for key in ("Bbest", "Bworst", "R"))
                 W = self.span(None, self.weight_rows[name], cols)
                 W = f"{W},{W}" if distance == "w2" else W
-                _set(ws, rr, F + k, f"=1E-12*SQRT(SUMPRODUCT({W},(({B1}-{B0})/{Rr})^2))")
+                # + 1E-200: the same number whenever the tolerance is > 0 (it is then at least
+                # 1E-12·√(smallest double) ≈ 2E-174, where 1E-200 is below half an ulp), and
+                # 1E-200 when A⁺ = A⁻, so that "d < tolerance" alone also catches d = 0 (a
+                # distance that is not 0 is at least √(smallest double) ≈ 2E-162): the closeness
+                # formulas need no OR(d < tol, d = 0), a third of LibreOffice's time on them
+                _set(ws, rr, F + k, f"=1E-12*SQRT(SUMPRODUCT({W},(({B1}-{B0})/{Rr})^2))+1E-200")
                 self.tol[(name, g)] = _ref(H_DISTANCES, rr, F + k, "rc")
         r = r + 1 + len(groups) + 1
         _head(ws, r, 1, "d⁺ and d⁻ of every row 各行距离")
@@ -886,7 +916,8 @@ class _Builder:
                 W = self.span(None, self.weight_rows[name], cols)
                 W = f"{W},{W}" if distance == "w2" else W
                 for which, col in zip(("best", "worst"), self.d_cols[name]):
-                    _set(ws, rr, col, f"=SQRT({self.dist_sq(i, kind, W, which, cols)})", "0.000000")
+                    _set(ws, rr, col, f"=SQRT({self.dist_sq(i, kind, W, which, cols, name)})",
+                         "0.000000")
         ws.freeze_panes = ws.cell(row=hdr + 1, column=F)
         for c in range(F, F + 2 * len(score_names)):
             ws.column_dimensions[_L(c)].width = 12
@@ -953,8 +984,10 @@ class _Builder:
         dp = _ref(H_DISTANCES, self.d_top + i, dp_col)
         dm = _ref(H_DISTANCES, self.d_top + i, dm_col)
         tol = self.tol[(name, self.p.group_of(i) if self.kind == "group" else None)]
-        core = f"{dm}/({dp}+{dm})" if self.s["closeness"] == "ratio" else f"{dm}^2/({dp}^2+{dm}^2)"
-        return f"=IF(OR({dp}<{tol},{dp}=0),1,IF(OR({dm}<{tol},{dm}=0),0,{core}))"
+        # d⁻/(d⁺ + d⁻) = 1/(1 + d⁺/d⁻) and d⁻²/(d⁺² + d⁻²) = 1/(1 + (d⁺/d⁻)²), each distance named
+        # once (d⁺, d⁻ ≥ tol > 0 here; the same number to an ulp or two)
+        core = f"1/(1+{dp}/{dm})" if self.s["closeness"] == "ratio" else f"1/(1+({dp}/{dm})^2)"
+        return f"=IF({dp}<{tol},1,IF({dm}<{tol},0,{core}))"   # tol > 0: see distances()
 
 
 # ---------------------------------------------------------------- grades and coupling
