@@ -42,6 +42,15 @@ def mostly_cjk(text) -> bool:
 # ---------------------------------------------------------------- exact strings
 
 EXACT: dict[str, str] = {
+    # English lines whose Chinese is written on the next line (print11): blank in zh
+    "Charts read the result sheets through the formulas in the grey-titled areas on the right; they "
+    "fill in after Compute all.": None,
+    "Charts read the result sheets through the formulas in the grey-titled areas on the right; they "
+    "follow the data as you edit it.": None,
+    "growth = (F_last/F_first)^(1/(years−1)) − 1": None,
+    "a blank cell: F_first = 0, growth undefined": None,
+    "result 结果 → (– : jjj-xl functions not loaded 未加载函数)": "结果 →（–：未加载 jjj-xl 函数）",
+    "How to 说明": "说明",
     # Settings Missing values (workbook/actions.py MISSING_NOTES)
     "refuse: every Data cell of an indicator must be a number (Settings: Missing values)":
         "refuse：指标的每个 Data 单元格都须为数值（设置：缺失值）",

@@ -995,19 +995,21 @@ def _write_formulas(ws, tpl: layout.Template, codes: list[str]):
 
     write_cell(ws, 1, 1, "Excel functions at work 公式示例").font = _font(bold=True, size=12)
     write_cell(ws, 2, 1, "How to 说明").font = _font(bold=True)
-    write_cell(ws, 2, 2,
-               f"Live formulas over {data_block.table} (sheet {data_block.sheet}) and "
+    en_how = (f"Live formulas over {data_block.table} (sheet {data_block.sheet}) and "
                f"{ind.table}; they show results once {data_block.sheet} is filled and the jjj-xl "
                f"functions are loaded (a note in each result cell otherwise; see the Guide). They "
                f"are array formulas over fixed ranges; rows beyond the data stay blank. They assume the indicator columns "
-               f"{codes[0]} … {codes[-1]}: edit them if you change the indicators.").alignment = _wrap()
+               f"{codes[0]} … {codes[-1]}: edit them if you change the indicators.")
+    if _lang_now() != "zh":   # zh: the Chinese paragraph only (row 3)
+        write_cell(ws, 2, 2, en_how).alignment = _wrap()
     write_cell(ws, 3, 2,
                f"基于 {data_block.table}（{data_block.sheet} 表）和 {ind.table} 的实时公式；填好 "
                f"{data_block.sheet} 表并加载 jjj-xl 函数后即显示结果（否则结果单元格显示提示，见 Guide）。这些是固定区域的"
                f"数组公式，超出数据的行留空。公式假定指标列为 {codes[0]} … {codes[-1]}，修改指标后请相应修改公式。"
                ).alignment = _wrap()
     for r in (2, 3):
-        ws.row_dimensions[r].height = _text_height(ws.cell(row=r, column=2).value, 60)
+        if ws.cell(row=r, column=2).value:
+            ws.row_dimensions[r].height = _text_height(ws.cell(row=r, column=2).value, 60)
     for j, h in enumerate(("function 函数", "what it shows 说明",
                            f"result 结果 → ({NOT_LOADED} : jjj-xl functions not loaded 未加载函数)"),
                           start=1):
