@@ -501,7 +501,58 @@ def read_input(book, block, numeric=(), label=None, names=None):
                          f'{"s" if len(hits) != 1 else ""} stored as text read as number'
                          f'{"s" if len(hits) != 1 else ""}: {shown}{more}; retype them as numbers '
                          f"(or Data > Text to Columns) to silence this warning")
+    if numeric and len(frame):
+        problems += _percent_format_problems(book, frame, sheet, left, rows, numeric, names,
+                                             label, unit=group == "panel")
     return frame, warns, problems
+
+
+def _pct(v: float) -> str:
+    return f"{round(float(v) * 100, 10):.12g}"
+
+
+def _percent_format_problems(book, frame, sheet, left, rows, numeric, names, label, unit=True):
+    """A column mixing percent-formatted numbers with plain ones (a typed "3%" is stored as
+    0.03 in a cell formatted 0%): one problem per column naming its minority's first cell."""
+    pct = book.percent_cells(sheet)
+    if not pct:
+        return []
+    out = []
+    for col in dict.fromkeys(numeric):
+        if col not in frame.columns:
+            continue
+        k = frame.columns.get_loc(col)
+        if not isinstance(k, int):
+            continue
+        c = left + k
+        values = frame.iloc[:, k]
+        shown, plain = [], []
+        for i, v in enumerate(values):
+            if not _is_number(v) or v is None or (isinstance(v, float) and np.isnan(v)):
+                continue
+            (shown if (rows[i], c) in pct else plain).append(i)
+        if not shown or not plain:
+            continue            # one format for the whole column: consistent
+        what = (names or {}).get(col, col)
+        at = (lambda i: f" ({label(frame, i)})") if label else (lambda i: "")
+        odd = shown if len(shown) <= len(plain) else plain
+        i = odd[0]
+        more = ""
+        if len(odd) > 1:
+            more = (f"; the same in row{'s' if len(odd) > 2 else ''} "
+                    + ", ".join(str(rows[j]) for j in odd[1:6]) + (", …" if len(odd) > 6 else ""))
+        v = float(values.iat[i])
+        if odd is shown:
+            out.append(f"{cell_ref(sheet, rows[i], c)}: {what} shows {_pct(v)}% (the number {v:.12g}) "
+                       f"in row {rows[i]}{at(i)} while its other cells are plain numbers: type "
+                       f"{_pct(v)} as a plain number"
+                       + (" (and state the unit in the Indicators sheet)" if unit else "")
+                       + ", or enter the whole column as percentages" + more)
+        else:
+            out.append(f"{cell_ref(sheet, rows[i], c)}: {what} is the plain number {v:.12g} in row "
+                       f"{rows[i]}{at(i)} while its other cells are formatted as percentages: type it as "
+                       f"{v:.12g}% if that is meant, or type the whole column as plain numbers" + more)
+    return out
 
 
 NUMERIC_KINDS = ("floating", "integer", "mixed-integer-float", "empty")   # pandas infer_dtype
@@ -1114,6 +1165,9 @@ class LocalizedBook(BookAdapter):
 
     def merged_ranges(self, sheet):
         return self.inner.merged_ranges(sheet)
+
+    def percent_cells(self, sheet):
+        return self.inner.percent_cells(sheet)
 
     def clear(self, sheet):
         return self.inner.clear(sheet)

@@ -6,6 +6,7 @@ same code runs in Excel, in xlwings Lite/Server and in ``jjj-xl run``.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -67,6 +68,12 @@ class BookAdapter:
         """Merged cell areas of a sheet as (row1, col1, row2, col2); [] when the adapter cannot
         tell. A merged area's value is in its top-left cell (the others read blank)."""
         return []
+
+    def percent_cells(self, sheet: str) -> set:
+        """(row, column) of the cells formatted as a percentage (number format 0%, 0.00% or
+        any code with an unquoted %): a typed "3%" is stored as the number 0.03 in such a cell.
+        An empty set when there are none or the adapter cannot tell."""
+        return set()
 
     def _block_cache_drop(self, sheet: str) -> None:
         cache = self.__dict__.get("_blocks")
@@ -141,6 +148,13 @@ class BookAdapter:
 
     def fit_columns(self, sheet: str, col: int, values: list[list]) -> None:
         """Widen columns to their content where the host allows it (no-op by default)."""
+
+
+def is_percent_format(code) -> bool:
+    """A number format that shows a percentage: a % outside quotes and not escaped."""
+    if not isinstance(code, str) or "%" not in code:
+        return False
+    return "%" in re.sub(r'"[^"]*"|\\.', "", code)
 
 
 class ExcelRows(tuple):
@@ -230,6 +244,16 @@ class OpenpyxlBook(BookAdapter):
             return []
         return [(r.min_row, r.min_col, r.max_row, r.max_col)
                 for r in self.wb[sheet].merged_cells.ranges]
+
+    def percent_cells(self, sheet):
+        if sheet not in self.wb.sheetnames:
+            return set()
+        out = set()
+        for row in self.wb[sheet].iter_rows():
+            for c in row:
+                if c.data_type == "n" and c.value is not None and is_percent_format(c.number_format):
+                    out.add((c.row, c.column))
+        return out
 
     def read(self, sheet, row, col, nrows, ncols):
         """Values as Excel shows them: a formula cell gives its saved (cached) result, read
