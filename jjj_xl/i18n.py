@@ -302,6 +302,16 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
      r"cells are formatted as percentages: type it as (?P<p>\S+)% if that is meant, or type the whole column as "
      r"plain numbers",
      "{what}第 {row} 行为普通数值 {v}，而该列其他单元格均为百分数格式：如需百分数请输入 {p}%，或把整列都输入为普通数值"),
+    (r"\"(?P<t>.+)\" below the table \(after a blank row\) is read as a note and left out",
+     "表格下方的“{t}”（空行之后）按注释读取，不参与计算"),
+    (r"region \"(?P<reg>[^\"]+)\" appears in (?P<n>\d+) years? only while the other regions have (?P<m>\d+): "
+     r"is it \"(?P<o>[^\"]+)\"\? use one spelling per region",
+     "地区“{reg}”只出现在 {n} 个年份，而其他地区有 {m} 个：是否就是“{o}”？同一地区请只用一种写法"),
+    (r"region \"(?P<reg>[^\"]+)\" appears in (?P<n>\d+) years? only \((?P<ys>[^)]*)\) while the other regions "
+     r"have up to (?P<m>\d+), and no year has every region, so the regions cannot be coupled per year: check "
+     r"its spelling \(one spelling per region\) or fill its other years",
+     "地区“{reg}”只出现在 {n} 个年份（{ys}），而其他地区最多有 {m} 个；没有哪一年包含全部地区，无法逐年计算地区间耦合："
+     "请检查其写法（同一地区只用一种写法）或补齐其他年份"),
     (r"has the percent text \"(?P<t>[^\"]*)\"", "为百分数文本“{t}”"),
     (r" ?type (?P<a>\S+) or (?P<b>\S+) as a number and state the unit \(% or share\) in the Indicators unit "
      r"column", "请输入数字 {a} 或 {b}，并在 Indicators 表的单位列注明单位（% 或比例）"),

@@ -6,6 +6,8 @@ about where things are comes from :mod:`jjj_xl.workbook.layout`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import warnings
 from dataclasses import replace
 
@@ -163,7 +165,9 @@ def validate_book(book, *, dry_run: bool = True, warnings_out: list | None = Non
     if tpl.name == "coupling_coordination":
         _validate_u(book, tpl, problems, rescaled=settings.get("rescale") is not None)
     else:
-        _validate_panel(book, tpl, problems, missing=settings.get("missing") or "refuse")
+        _validate_panel(book, tpl, problems, missing=settings.get("missing") or "refuse",
+                        per_year=tpl.name == "entropy_topsis_ccd"
+                        and settings.get("orientation") != "dimensions")
     if tpl.name == "entropy_topsis_ccd":
         _validate_ahp(book, settings, problems, warnings_out)
     if not problems and dry_run:
@@ -427,6 +431,10 @@ def read_input(book, block, numeric=(), label=None, names=None):
     if frame is None:
         raise err
     top, left = frame.attrs.get("origin", (block.row, block.col))
+    for r, text in frame.attrs.get("notes_below", ()):
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        warns.append(f'{cell_ref(sheet, r, left)}: "{shown}" below the table (after a blank row) '
+                     f"is read as a note and left out")
     if numeric == SYSTEMS:             # U: every column after the observation column
         numeric = list(frame.columns[1:])
         names = {c: f'system "{c}"' for c in numeric}
@@ -688,7 +696,7 @@ def _validate_indicators(book, block, problems, ind=None) -> pd.DataFrame:
 YEAR_RANGE = (1000, 9999)
 
 
-def _validate_panel(book, tpl, problems, missing: str = "refuse"):
+def _validate_panel(book, tpl, problems, missing: str = "refuse", per_year: bool = False):
     ind_block, data_block = tpl.inputs
     ind, data, _, read_problems = read_panel_inputs(book, tpl)
     problems += read_problems
@@ -761,6 +769,63 @@ def _validate_panel(book, tpl, problems, missing: str = "refuse"):
                 problems.append(f"{cell_ref(sheet, r, left)}: {key[0]} {key[1]} "
                                 f"appears twice (first in row {seen[key]})")
             seen[key] = r
+        problems += _region_spelling_problems(seen, sheet, rc, per_year)
+
+
+_REGION_SUFFIX = re.compile(r"(?:特别行政区|自治区|省|市|地区)$")
+
+
+def _region_key(name: str) -> str:
+    """A region name as compared for spellings: NFKC, no spaces (also the full-width 　),
+    case-folded, without a trailing 省/市/自治区/特别行政区/地区."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
+    return _REGION_SUFFIX.sub("", text) or text
+
+
+def _region_spelling_problems(seen: dict, sheet: str, rc: int, per_year: bool) -> list[str]:
+    """A region typed two ways ("北京" in four years, "北京市" or "北　京" in the fifth): the
+    variant makes an unbalanced panel whose per-year coupling has no complete year. One line
+    per variant naming its first cell and the region it looks like; with ``per_year`` (regions
+    coupled per year) a panel where no year has every region is refused naming the region
+    with the fewest years."""
+    years: dict[str, dict[int, int]] = {}
+    for (reg, yr), r in seen.items():
+        if reg:
+            years.setdefault(reg, {})[yr] = r
+    if len(years) < 2:
+        return []
+    most = max(len(v) for v in years.values())
+    out, named = [], set()
+    for reg, ys in years.items():
+        if len(ys) >= most:
+            continue
+        like = [o for o, oy in years.items() if o != reg and not set(oy) & set(ys)
+                and len(oy) >= len(ys)
+                and (_region_key(o) == _region_key(reg)
+                     or (min(len(_region_key(o)), len(_region_key(reg))) >= 2
+                         and (_region_key(o).startswith(_region_key(reg))
+                              or _region_key(reg).startswith(_region_key(o)))))]
+        if like:
+            r = min(ys.values())
+            n = len(ys)
+            out.append(f'{cell_ref(sheet, r, rc)}: region "{reg}" appears in {n} year'
+                       f'{"s" if n != 1 else ""} only while the other regions have {most}: is it '
+                       f'"{like[0]}"? use one spelling per region')
+            named.add(reg)
+    if out or not per_year:
+        return out
+    every = set(years)
+    complete = [y for y in {y for v in years.values() for y in v}
+                if all(y in years[g] for g in every)]
+    if complete:
+        return []
+    reg = min(years, key=lambda g: (len(years[g]), min(years[g].values())))
+    ys = years[reg]
+    n = len(ys)
+    return [f'{cell_ref(sheet, min(ys.values()), rc)}: region "{reg}" appears in {n} year'
+            f'{"s" if n != 1 else ""} only ({", ".join(map(str, sorted(ys)))}) while the other regions '
+            f"have up to {most}, and no year has every region, so the regions cannot be coupled "
+            f"per year: check its spelling (one spelling per region) or fill its other years"]
 
 
 def _validate_u(book, tpl, problems, rescaled: bool = False):

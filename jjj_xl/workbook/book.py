@@ -125,6 +125,11 @@ class BookAdapter:
                 continue
             rows.append(r)
             where.append(top + 1 + i)
+        notes = []
+        if block.is_input and blank and len(rows) > 1:
+            notes = _notes_below(rows, where, blank)
+            if notes:
+                rows, where = rows[:-len(notes)], where[:-len(notes)]
         last = where[-1] if where else top
         blank = [r for r in blank if r < last]
         frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else \
@@ -132,6 +137,7 @@ class BookAdapter:
         frame.attrs["rows"] = ExcelRows(where)
         frame.attrs["blank_rows"] = ExcelRows(blank)
         frame.attrs["origin"] = (top, left)
+        frame.attrs["notes_below"] = tuple(notes)
         cache[block] = frame
         return frame.copy()
 
@@ -148,6 +154,28 @@ class BookAdapter:
 
     def fit_columns(self, sheet: str, col: int, values: list[list]) -> None:
         """Widen columns to their content where the host allows it (no-op by default)."""
+
+
+def _notes_below(rows: list, where: list, blank: list) -> list:
+    """The last rows of a table that are notes below it ("资料来源：中国统计年鉴" typed under
+    the data after a blank row): only the first cell filled, with text that is not a number
+    and not one of the table's first-column values, and a blank row between them and the
+    data. [(excel row, text)] in order; [] when the table ends with data."""
+    from ..methods._matrix import number_from_text
+    k = len(rows)
+    while k > 1:
+        r = rows[k - 1]
+        first = r[0] if r else None
+        if not (isinstance(first, str) and first.strip()
+                and all(v is None or (isinstance(v, str) and not v.strip()) for v in r[1:])
+                and number_from_text(first)[1] == "text"):
+            break
+        k -= 1
+    if k == len(rows) or not any(where[k - 1] < b < where[k] for b in blank):
+        return []
+    tail = [(where[i], rows[i][0].strip()) for i in range(k, len(rows))]
+    known = {str(r[0]).strip() for r in rows[:k] if r and r[0] is not None}
+    return [] if any(t in known for _, t in tail) else tail
 
 
 def is_percent_format(code) -> bool:
