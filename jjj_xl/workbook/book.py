@@ -276,12 +276,12 @@ class OpenpyxlBook(BookAdapter):
     def percent_cells(self, sheet):
         if sheet not in self.wb.sheetnames:
             return set()
-        out = set()
-        for row in self.wb[sheet].iter_rows():
-            for c in row:
-                if c.data_type == "n" and c.value is not None and is_percent_format(c.number_format):
-                    out.add((c.row, c.column))
-        return out
+        memo = self.__dict__.setdefault("_pct_cells", {})
+        if sheet not in memo:
+            memo[sheet] = {(c.row, c.column) for row in self.wb[sheet].iter_rows() for c in row
+                           if c.data_type == "n" and c.value is not None
+                           and is_percent_format(c.number_format)}
+        return memo[sheet]
 
     def read(self, sheet, row, col, nrows, ncols):
         """Values as Excel shows them: a formula cell gives its saved (cached) result, read
@@ -335,6 +335,7 @@ class OpenpyxlBook(BookAdapter):
     def write(self, sheet, row, col, values, formats=None):
         from .cells import write_cell
         self._block_cache_drop(sheet)
+        self.__dict__.get("_pct_cells", {}).pop(sheet, None)
         if sheet not in self.wb.sheetnames:
             self.wb.create_sheet(sheet)
         ws = self.wb[sheet]
