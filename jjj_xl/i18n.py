@@ -283,6 +283,40 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
     (r"the year \"(?P<y>[^\"]*)\" is not a whole number from (?P<a>\d+) to (?P<b>\d+)",
      "年份“{y}”不是 {a} 到 {b} 之间的整数"),
     (r"(?P<what>.+) appears twice \(first in row (?P<row>\d+)\)", "{what} 出现两次（首次在第 {row} 行）"),
+    # trialfix: percent-formatted numbers among plain ones, a region spelled two ways, notes below
+    (r"(?P<msg>.+); the same in rows? (?P<rows>[\d, …]+)", "{msg}；第 {rows} 行同样如此"),
+    (r"(?P<what>.+) shows (?P<p>\S+)% \(the number (?P<v>\S+)\) in row (?P<row>\d+) \((?P<label>[^)]*)\) "
+     r"while its other cells are plain numbers: type (?P<p2>\S+) as a plain number \(and state the unit in the "
+     r"Indicators sheet\), or enter the whole column as percentages",
+     "{what}第 {row} 行（{label}）显示为 {p}%（即数值 {v}），而该列其他单元格均为普通数值：请输入普通数值 {p2}"
+     "（并在 Indicators 表注明单位），或把整列都输入为百分数"),
+    (r"(?P<what>.+) shows (?P<p>\S+)% \(the number (?P<v>\S+)\) in row (?P<row>\d+) "
+     r"while its other cells are plain numbers: type (?P<p2>\S+) as a plain number, or enter the whole column "
+     r"as percentages",
+     "{what}第 {row} 行显示为 {p}%（即数值 {v}），而该列其他单元格均为普通数值：请输入普通数值 {p2}，或把整列都输入为百分数"),
+    (r"(?P<what>.+) is the plain number (?P<v>\S+) in row (?P<row>\d+) \((?P<label>[^)]*)\) while its other "
+     r"cells are formatted as percentages: type it as (?P<p>\S+)% if that is meant, or type the whole column as "
+     r"plain numbers",
+     "{what}第 {row} 行（{label}）为普通数值 {v}，而该列其他单元格均为百分数格式：如需百分数请输入 {p}%，或把整列都输入为普通数值"),
+    (r"(?P<what>.+) is the plain number (?P<v>\S+) in row (?P<row>\d+) while its other "
+     r"cells are formatted as percentages: type it as (?P<p>\S+)% if that is meant, or type the whole column as "
+     r"plain numbers",
+     "{what}第 {row} 行为普通数值 {v}，而该列其他单元格均为百分数格式：如需百分数请输入 {p}%，或把整列都输入为普通数值"),
+    (r"\"(?P<t>.+)\" below the table \(after a blank row\) is read as a note and left out",
+     "表格下方的“{t}”（空行之后）按注释读取，不参与计算"),
+    (r"region \"(?P<reg>[^\"]+)\" appears in (?P<n>\d+) years? only while the other regions have (?P<m>\d+): "
+     r"is it \"(?P<o>[^\"]+)\"\? use one spelling per region",
+     "地区“{reg}”只出现在 {n} 个年份，而其他地区有 {m} 个：是否就是“{o}”？同一地区请只用一种写法"),
+    (r"region \"(?P<reg>[^\"]+)\" appears in (?P<n>\d+) years? only \((?P<ys>[^)]*)\) while the other regions "
+     r"have up to (?P<m>\d+), and no year has every region, so the regions cannot be coupled per year: check "
+     r"its spelling \(one spelling per region\) or fill its other years",
+     "地区“{reg}”只出现在 {n} 个年份（{ys}），而其他地区最多有 {m} 个；没有哪一年包含全部地区，无法逐年计算地区间耦合："
+     "请检查其写法（同一地区只用一种写法）或补齐其他年份"),
+    (r"has the percent text \"(?P<t>[^\"]*)\"", "为百分数文本“{t}”"),
+    (r" ?type (?P<a>\S+) or (?P<b>\S+) as a number and state the unit \(% or share\) in the Indicators unit "
+     r"column", "请输入数字 {a} 或 {b}，并在 Indicators 表的单位列注明单位（% 或比例）"),
+    (r"indicator \"(?P<name>[^\"]+)\"", "指标“{name}”"),
+    (r"system \"(?P<name>[^\"]+)\"", "系统“{name}”"),
     (r"the (?P<key>region|year|code|dimension)", "{key}"),
     (r"indicator \"(?P<name>[^\"]+)\" \(column (?P<col>[A-Z]+)\) in row (?P<row>\d+) \((?P<label>[^)]*)\)",
      "指标“{name}”（{col} 列）第 {row} 行（{label}）"),

@@ -36,6 +36,25 @@ _YEAR_TEXT = re.compile(r"^(\d{4})(?:\.0+)?\s*(?:年度|年)?$")
 PERCENT_FIX = "type 6.3 or 0.063 as a number and state the unit (% or share) in the Indicators unit column"
 
 
+def percent_fix(text: str) -> str:
+    """The fix for a percent text, with the analyst's own number: "3%" -> "type 3 or 0.03 …"
+    (:data:`PERCENT_FIX` when the number cannot be read back)."""
+    from decimal import Decimal, InvalidOperation
+    body = _normal_text(text).rstrip("%").strip().replace(",", "")
+    try:
+        x = Decimal(body)
+    except InvalidOperation:
+        return PERCENT_FIX
+    if not x.is_finite():
+        return PERCENT_FIX
+
+    def show(d):
+        t = format(d, "f")
+        return t.rstrip("0").rstrip(".") if "." in t else t
+    return (f"type {show(x)} or {show(x.scaleb(-2))} as a number and state the unit (% or share) "
+            f"in the Indicators unit column")
+
+
 def _normal_text(text: str) -> str:
     """NFKC (full-width digits, ．，％ and spaces to ASCII), minus signs to '-', trimmed."""
     text = unicodedata.normalize("NFKC", text).strip().strip(_EXTRA_SPACE).strip()
@@ -375,7 +394,7 @@ def _describe_bad_cell(value) -> str:
             return "is blank"
         _, kind = number_from_text(value)
         if kind == "percent":
-            return f'has the percent text "{text}"; {PERCENT_FIX}'
+            return f'has the percent text "{text}"; {percent_fix(text)}'
         return f'has text "{value}"; numbers only'
     return f"has {type(value).__name__} value {value!r}; numbers only"
 

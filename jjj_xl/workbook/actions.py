@@ -6,6 +6,8 @@ about where things are comes from :mod:`jjj_xl.workbook.layout`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import warnings
 from dataclasses import replace
 
@@ -163,7 +165,9 @@ def validate_book(book, *, dry_run: bool = True, warnings_out: list | None = Non
     if tpl.name == "coupling_coordination":
         _validate_u(book, tpl, problems, rescaled=settings.get("rescale") is not None)
     else:
-        _validate_panel(book, tpl, problems, missing=settings.get("missing") or "refuse")
+        _validate_panel(book, tpl, problems, missing=settings.get("missing") or "refuse",
+                        per_year=tpl.name == "entropy_topsis_ccd"
+                        and settings.get("orientation") != "dimensions")
     if tpl.name == "entropy_topsis_ccd":
         _validate_ahp(book, settings, problems, warnings_out)
     if not problems and dry_run:
@@ -427,6 +431,10 @@ def read_input(book, block, numeric=(), label=None, names=None):
     if frame is None:
         raise err
     top, left = frame.attrs.get("origin", (block.row, block.col))
+    for r, text in frame.attrs.get("notes_below", ()):
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        warns.append(f'{cell_ref(sheet, r, left)}: "{shown}" below the table (after a blank row) '
+                     f"is read as a note and left out")
     if numeric == SYSTEMS:             # U: every column after the observation column
         numeric = list(frame.columns[1:])
         names = {c: f'system "{c}"' for c in numeric}
@@ -501,7 +509,58 @@ def read_input(book, block, numeric=(), label=None, names=None):
                          f'{"s" if len(hits) != 1 else ""} stored as text read as number'
                          f'{"s" if len(hits) != 1 else ""}: {shown}{more}; retype them as numbers '
                          f"(or Data > Text to Columns) to silence this warning")
+    if numeric and len(frame):
+        problems += _percent_format_problems(book, frame, sheet, left, rows, numeric, names,
+                                             label, unit=group == "panel")
     return frame, warns, problems
+
+
+def _pct(v: float) -> str:
+    return f"{round(float(v) * 100, 10):.12g}"
+
+
+def _percent_format_problems(book, frame, sheet, left, rows, numeric, names, label, unit=True):
+    """A column mixing percent-formatted numbers with plain ones (a typed "3%" is stored as
+    0.03 in a cell formatted 0%): one problem per column naming its minority's first cell."""
+    pct = book.percent_cells(sheet)
+    if not pct:
+        return []
+    out = []
+    for col in dict.fromkeys(numeric):
+        if col not in frame.columns:
+            continue
+        k = frame.columns.get_loc(col)
+        if not isinstance(k, int):
+            continue
+        c = left + k
+        values = frame.iloc[:, k]
+        shown, plain = [], []
+        for i, v in enumerate(values):
+            if not _is_number(v) or v is None or (isinstance(v, float) and np.isnan(v)):
+                continue
+            (shown if (rows[i], c) in pct else plain).append(i)
+        if not shown or not plain:
+            continue            # one format for the whole column: consistent
+        what = (names or {}).get(col, col)
+        at = (lambda i: f" ({label(frame, i)})") if label else (lambda i: "")
+        odd = shown if len(shown) <= len(plain) else plain
+        i = odd[0]
+        more = ""
+        if len(odd) > 1:
+            more = (f"; the same in row{'s' if len(odd) > 2 else ''} "
+                    + ", ".join(str(rows[j]) for j in odd[1:6]) + (", …" if len(odd) > 6 else ""))
+        v = float(values.iat[i])
+        if odd is shown:
+            out.append(f"{cell_ref(sheet, rows[i], c)}: {what} shows {_pct(v)}% (the number {v:.12g}) "
+                       f"in row {rows[i]}{at(i)} while its other cells are plain numbers: type "
+                       f"{_pct(v)} as a plain number"
+                       + (" (and state the unit in the Indicators sheet)" if unit else "")
+                       + ", or enter the whole column as percentages" + more)
+        else:
+            out.append(f"{cell_ref(sheet, rows[i], c)}: {what} is the plain number {v:.12g} in row "
+                       f"{rows[i]}{at(i)} while its other cells are formatted as percentages: type it as "
+                       f"{v:.12g}% if that is meant, or type the whole column as plain numbers" + more)
+    return out
 
 
 NUMERIC_KINDS = ("floating", "integer", "mixed-integer-float", "empty")   # pandas infer_dtype
@@ -637,7 +696,7 @@ def _validate_indicators(book, block, problems, ind=None) -> pd.DataFrame:
 YEAR_RANGE = (1000, 9999)
 
 
-def _validate_panel(book, tpl, problems, missing: str = "refuse"):
+def _validate_panel(book, tpl, problems, missing: str = "refuse", per_year: bool = False):
     ind_block, data_block = tpl.inputs
     ind, data, _, read_problems = read_panel_inputs(book, tpl)
     problems += read_problems
@@ -710,6 +769,63 @@ def _validate_panel(book, tpl, problems, missing: str = "refuse"):
                 problems.append(f"{cell_ref(sheet, r, left)}: {key[0]} {key[1]} "
                                 f"appears twice (first in row {seen[key]})")
             seen[key] = r
+        problems += _region_spelling_problems(seen, sheet, rc, per_year)
+
+
+_REGION_SUFFIX = re.compile(r"(?:特别行政区|自治区|省|市|地区)$")
+
+
+def _region_key(name: str) -> str:
+    """A region name as compared for spellings: NFKC, no spaces (also the full-width 　),
+    case-folded, without a trailing 省/市/自治区/特别行政区/地区."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
+    return _REGION_SUFFIX.sub("", text) or text
+
+
+def _region_spelling_problems(seen: dict, sheet: str, rc: int, per_year: bool) -> list[str]:
+    """A region typed two ways ("北京" in four years, "北京市" or "北　京" in the fifth): the
+    variant makes an unbalanced panel whose per-year coupling has no complete year. One line
+    per variant naming its first cell and the region it looks like; with ``per_year`` (regions
+    coupled per year) a panel where no year has every region is refused naming the region
+    with the fewest years."""
+    years: dict[str, dict[int, int]] = {}
+    for (reg, yr), r in seen.items():
+        if reg:
+            years.setdefault(reg, {})[yr] = r
+    if len(years) < 2:
+        return []
+    most = max(len(v) for v in years.values())
+    out, named = [], set()
+    for reg, ys in years.items():
+        if len(ys) >= most:
+            continue
+        like = [o for o, oy in years.items() if o != reg and not set(oy) & set(ys)
+                and len(oy) >= len(ys)
+                and (_region_key(o) == _region_key(reg)
+                     or (min(len(_region_key(o)), len(_region_key(reg))) >= 2
+                         and (_region_key(o).startswith(_region_key(reg))
+                              or _region_key(reg).startswith(_region_key(o)))))]
+        if like:
+            r = min(ys.values())
+            n = len(ys)
+            out.append(f'{cell_ref(sheet, r, rc)}: region "{reg}" appears in {n} year'
+                       f'{"s" if n != 1 else ""} only while the other regions have {most}: is it '
+                       f'"{like[0]}"? use one spelling per region')
+            named.add(reg)
+    if out or not per_year:
+        return out
+    every = set(years)
+    complete = [y for y in {y for v in years.values() for y in v}
+                if all(y in years[g] for g in every)]
+    if complete:
+        return []
+    reg = min(years, key=lambda g: (len(years[g]), min(years[g].values())))
+    ys = years[reg]
+    n = len(ys)
+    return [f'{cell_ref(sheet, min(ys.values()), rc)}: region "{reg}" appears in {n} year'
+            f'{"s" if n != 1 else ""} only ({", ".join(map(str, sorted(ys)))}) while the other regions '
+            f"have up to {most}, and no year has every region, so the regions cannot be coupled "
+            f"per year: check its spelling (one spelling per region) or fill its other years"]
 
 
 def _validate_u(book, tpl, problems, rescaled: bool = False):
@@ -1114,6 +1230,9 @@ class LocalizedBook(BookAdapter):
 
     def merged_ranges(self, sheet):
         return self.inner.merged_ranges(sheet)
+
+    def percent_cells(self, sheet):
+        return self.inner.percent_cells(sheet)
 
     def clear(self, sheet):
         return self.inner.clear(sheet)

@@ -6,6 +6,7 @@ same code runs in Excel, in xlwings Lite/Server and in ``jjj-xl run``.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -68,6 +69,12 @@ class BookAdapter:
         tell. A merged area's value is in its top-left cell (the others read blank)."""
         return []
 
+    def percent_cells(self, sheet: str) -> set:
+        """(row, column) of the cells formatted as a percentage (number format 0%, 0.00% or
+        any code with an unquoted %): a typed "3%" is stored as the number 0.03 in such a cell.
+        An empty set when there are none or the adapter cannot tell."""
+        return set()
+
     def _block_cache_drop(self, sheet: str) -> None:
         cache = self.__dict__.get("_blocks")
         if cache:
@@ -118,6 +125,11 @@ class BookAdapter:
                 continue
             rows.append(r)
             where.append(top + 1 + i)
+        notes = []
+        if block.is_input and blank and len(rows) > 1:
+            notes = _notes_below(rows, where, blank)
+            if notes:
+                rows, where = rows[:-len(notes)], where[:-len(notes)]
         last = where[-1] if where else top
         blank = [r for r in blank if r < last]
         frame = pd.DataFrame(rows, columns=names, dtype=object) if rows else \
@@ -125,6 +137,7 @@ class BookAdapter:
         frame.attrs["rows"] = ExcelRows(where)
         frame.attrs["blank_rows"] = ExcelRows(blank)
         frame.attrs["origin"] = (top, left)
+        frame.attrs["notes_below"] = tuple(notes)
         cache[block] = frame
         return frame.copy()
 
@@ -141,6 +154,35 @@ class BookAdapter:
 
     def fit_columns(self, sheet: str, col: int, values: list[list]) -> None:
         """Widen columns to their content where the host allows it (no-op by default)."""
+
+
+def _notes_below(rows: list, where: list, blank: list) -> list:
+    """The last rows of a table that are notes below it ("资料来源：中国统计年鉴" typed under
+    the data after a blank row): only the first cell filled, with text that is not a number
+    and not one of the table's first-column values, and a blank row between them and the
+    data. [(excel row, text)] in order; [] when the table ends with data."""
+    from ..methods._matrix import number_from_text
+    k = len(rows)
+    while k > 1:
+        r = rows[k - 1]
+        first = r[0] if r else None
+        if not (isinstance(first, str) and first.strip()
+                and all(v is None or (isinstance(v, str) and not v.strip()) for v in r[1:])
+                and number_from_text(first)[1] == "text"):
+            break
+        k -= 1
+    if k == len(rows) or not any(where[k - 1] < b < where[k] for b in blank):
+        return []
+    tail = [(where[i], rows[i][0].strip()) for i in range(k, len(rows))]
+    known = {str(r[0]).strip() for r in rows[:k] if r and r[0] is not None}
+    return [] if any(t in known for _, t in tail) else tail
+
+
+def is_percent_format(code) -> bool:
+    """A number format that shows a percentage: a % outside quotes and not escaped."""
+    if not isinstance(code, str) or "%" not in code:
+        return False
+    return "%" in re.sub(r'"[^"]*"|\\.', "", code)
 
 
 class ExcelRows(tuple):
@@ -231,6 +273,16 @@ class OpenpyxlBook(BookAdapter):
         return [(r.min_row, r.min_col, r.max_row, r.max_col)
                 for r in self.wb[sheet].merged_cells.ranges]
 
+    def percent_cells(self, sheet):
+        if sheet not in self.wb.sheetnames:
+            return set()
+        memo = self.__dict__.setdefault("_pct_cells", {})
+        if sheet not in memo:
+            memo[sheet] = {(c.row, c.column) for row in self.wb[sheet].iter_rows() for c in row
+                           if c.data_type == "n" and c.value is not None
+                           and is_percent_format(c.number_format)}
+        return memo[sheet]
+
     def read(self, sheet, row, col, nrows, ncols):
         """Values as Excel shows them: a formula cell gives its saved (cached) result, read
         with python-calamine from the file (None when it has none: see hidden_value)."""
@@ -283,6 +335,7 @@ class OpenpyxlBook(BookAdapter):
     def write(self, sheet, row, col, values, formats=None):
         from .cells import write_cell
         self._block_cache_drop(sheet)
+        self.__dict__.get("_pct_cells", {}).pop(sheet, None)
         if sheet not in self.wb.sheetnames:
             self.wb.create_sheet(sheet)
         ws = self.wb[sheet]

@@ -307,6 +307,52 @@ class PackageBook(BookAdapter):
             _trim_heap()   # calamine's own copy of the sheet is freed: give its pages back
         return rows
 
+    def _percent_styles(self) -> set:
+        """Indexes into cellXfs whose number format shows a percentage (builtin 9 "0%", 10
+        "0.00%", or a custom numFmt with an unquoted %)."""
+        if "_pct_styles" in self.__dict__:
+            return self._pct_styles
+        from .book import is_percent_format
+        found = set()
+        if self.styles_part is not None:
+            text = self.pkg.read(self.styles_part).decode("utf-8", "replace")
+            ids = {9, 10}
+            for m in re.finditer(r"<(?:\w+:)?numFmt\b([^>]*)/?>", text):
+                a = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+                if a.get("numFmtId", "").isdigit() and is_percent_format(_unescape(a.get("formatCode", ""))):
+                    ids.add(int(a["numFmtId"]))
+            m = re.search(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", text, re.S)
+            xfs = re.findall(r"<(?:\w+:)?xf\b([^>]*)>", m.group(1)) if m else []
+            for k, attrs in enumerate(xfs):
+                n = re.search(r'numFmtId="(\d+)"', attrs)
+                if n and int(n.group(1)) in ids:
+                    found.add(k)
+        self._pct_styles = found
+        return found
+
+    def percent_cells(self, sheet):
+        """Cells whose style shows a percentage; the sheet XML is scanned only when styles.xml
+        has such a style (one regular-expression pass, no parse)."""
+        styles = self._percent_styles()
+        part = self.sheet_part(sheet)
+        if not styles or part is None or sheet in self._cleared or sheet in self._edits:
+            return set()
+        memo = self.__dict__.setdefault("_pct_cells", {})
+        if sheet in memo:
+            return memo[sheet]
+        cached = part in self.pkg._cache
+        data = self.pkg.read(part)
+        if not cached:        # not kept: a big Data sheet's XML would double the reader's peak
+            self.pkg._cache.pop(part, None)
+        alt = "|".join(str(k) for k in sorted(styles)).encode()
+        out = set()
+        for m in re.finditer(rb'<(?:\w+:)?c\b(?=[^>]*\ss="(?:' + alt + rb')")[^>]*>', data):
+            ref = re.search(rb'\sr="([A-Z]+)(\d+)"', m.group(0))
+            if ref:
+                out.add((int(ref.group(2)), col_index(ref.group(1).decode())))
+        memo[sheet] = out
+        return out
+
     def release_reads(self) -> None:
         """Forget what was read and not written (sheet values, tables read by ``read_block``,
         decompressed parts), so that saving does not hold the inputs in memory beside the
