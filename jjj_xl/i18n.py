@@ -123,6 +123,7 @@ EXACT: dict[str, str] = {
     "Synchronous": "同步", "synchronous": "同步",
     # ---- Charts sheet
     "Charts 图表": "图表",
+    "D by year per dimension 各维度协调度 D": "各维度逐年协调度 D",   # "D by" is not a symbol
     "rows per series": "每个系列的行数", "rows": "行数", "region column": "地区列",
     "regions": "地区数", "years": "年数",
     # ---- After D output (after_d.py) column headers written in English only

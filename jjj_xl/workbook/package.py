@@ -699,12 +699,35 @@ class PackageBook(BookAdapter):
             return {r.replace(b"'", b"").replace(b"$", b"") for r in pattern.findall(xml)}
         for name, ours in zip(charts, full):
             theirs = refs(self.pkg.read(name))
-            if not theirs or not theirs <= refs(ours):
+            if not theirs or not all(_ref_within(r, refs(ours)) for r in theirs):
                 return {}
         from .actions import book_lang
         trimmed = chart_parts(template, chart_sizes(self, template), book_lang(self))
         return {name: xml for name, xml in zip(charts, trimmed)
                 if xml != self.pkg.read(name)}
+
+
+_SPAN = re.compile(rb"(.+)!([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?")
+
+
+def _ref_within(ref: bytes, full: set) -> bool:
+    """``ref`` (quotes and $ removed) is one of the full-size chart's references, or one of its
+    ranges cut short at the bottom: a chart jjj-xl trimmed before (``new --sample``, an earlier
+    ``run``) is still jjj-xl's, so the next run trims it to the new results again."""
+    if ref in full:
+        return True
+    m = _SPAN.fullmatch(ref)
+    if m is None:
+        return False
+    sheet, c1, r1, c2, r2 = m.group(1), m.group(2), m.group(3), m.group(4) or m.group(2), \
+        m.group(5) or m.group(3)
+    for f in full:
+        o = _SPAN.fullmatch(f)
+        if o is not None and o.group(4) is not None \
+                and (o.group(1), o.group(2), o.group(3), o.group(4)) == (sheet, c1, r1, c2) \
+                and int(r1) <= int(r2) <= int(o.group(5)):
+            return True
+    return False
 
 
 _CACHED_FORMULA = re.compile(

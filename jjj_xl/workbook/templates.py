@@ -865,14 +865,34 @@ def _pivot_wide(ws, top: int, col: int, src: layout.Block, n_series: int, n_cats
     return head
 
 
+# Series colours written into the chart (Office 2007 accents 1-6, then their darker shades, as
+# Excel's default chart style draws them): a chart that leaves its colours to the workbook theme
+# draws no lines at all in a workbook without a theme part (one LibreOffice saved; trial item 3).
+SERIES_COLOURS = ("4F81BD", "C0504D", "9BBB59", "8064A2", "4BACC6", "F79646",
+                  "2C4D75", "772C2A", "5F7530", "4D3B62", "276A7C", "B65708", "7F7F7F")
+GRID_COLOUR, AXIS_COLOUR = "D9D9D9", "868686"
+
+
 def _chart_data(ch, ws, head: int, col: int, n_series: int, n_cats: int):
-    from openpyxl.chart import Reference
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.axis import ChartLines
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.drawing.line import LineProperties
 
     ch.add_data(Reference(ws, min_col=col + 1, max_col=col + n_series, min_row=head,
                           max_row=head + n_cats), titles_from_data=True)
     ch.set_categories(Reference(ws, min_col=col, min_row=head + 1, max_row=head + n_cats))
-    for s in ch.series:
+    bar = isinstance(ch, BarChart)
+    for k, s in enumerate(ch.series):
         s.smooth = False   # openpyxl's line series default to smoothed curves
+        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
+        s.graphicalProperties = (
+            GraphicalProperties(solidFill=colour, ln=LineProperties(solidFill=colour)) if bar
+            else GraphicalProperties(ln=LineProperties(solidFill=colour, w=28575, prstDash="solid")))
+    ch.y_axis.majorGridlines = ChartLines(
+        spPr=GraphicalProperties(ln=LineProperties(solidFill=GRID_COLOUR, w=9525)))
+    for ax in (ch.x_axis, ch.y_axis):
+        ax.spPr = GraphicalProperties(ln=LineProperties(solidFill=AXIS_COLOUR, w=9525))
 
 
 def _write_charts(ws, tpl: layout.Template, sizes: dict | None = None):
@@ -1460,12 +1480,15 @@ def chart_sizes(wb, name: str) -> dict:
     BookAdapter) hold, for trimming charts."""
     from .book import BookAdapter, OpenpyxlBook
 
+    from ..i18n import canonical_header
+
     tpl = layout.TEMPLATES[name]
     book = wb if isinstance(wb, BookAdapter) else OpenpyxlBook(workbook=wb)
     sizes = {}
     try:
         if name == "entropy_topsis_ccd":
-            c = book.read_block(tpl.outputs["coupling"])
+            # a zh workbook's result headers are Chinese (维度, 年份): read them by the same key
+            c = book.read_block(tpl.outputs["coupling"]).rename(columns=canonical_header)
             w = book.read_block(tpl.outputs["weights"])
             if len(c):
                 sizes.update(series=min(c["dimension"].nunique(), MAX_SERIES),
