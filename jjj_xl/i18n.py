@@ -522,6 +522,9 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
      "share 方法使用原始比重、忽略指标方向：{names} 的负向方向未生效"),
     (r"the VBA project of (?P<f>.+) is not in this share workbook \(an \.xlsx has no macros\); the original "
      r"workbook keeps it", "共享工作簿（.xlsx，不含宏）未包含 {f} 的 VBA 工程；原工作簿保留它"),
+    (r"(?P<d>.+) scores: no year has every region \((?P<r>.+) has no data for (?P<y>\S+)\), so the regions are "
+     r"not coupled year by year; fill or interpolate the missing region-years to couple them",
+     "{d} 得分：没有哪一年包含全部地区（{r} 缺少 {y} 年的数据），因此不做逐年的地区耦合；补全或插值缺失的地区-年份后即可耦合"),
     # sensitivity rows: "<indicator> −20%"
     (r"(?P<name>.+) (?P<pct>[−+]\d+%)", "{name} {pct}"),
     (r"(?P<region>\S.*) (?P<y>\d{4})", "{region} {y}"),

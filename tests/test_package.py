@@ -274,12 +274,13 @@ def test_far_formatted_empty_cell_costs_nothing(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jx.JJJWarning)
         run_action(book, "compute_all")
+    rows_read = book.rows_read        # what Compute read (saving reads the output sheets back)
     book.save(template="entropy_topsis_ccd")
     normal = PackageBook(src)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jx.JJJWarning)
         run_action(normal, "compute_all")
-    assert book.rows_read == normal.rows_read < 1000     # the far cell adds no row at all
+    assert rows_read == normal.rows_read < 1000     # the far cell adds no row at all
     after = parts(path)
     data = sheet_part(before, "Data")
     assert after[data] == before[data]

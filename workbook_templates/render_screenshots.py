@@ -19,34 +19,51 @@ from jjj_xl import cli
 
 HERE = Path(__file__).resolve().parent
 SHOTS = HERE / "screenshots"
-VIEWS = [("entropy_topsis_ccd", "Guide"), ("entropy_topsis_ccd", "Coupling"),
-         ("entropy_topsis_ccd", "Charts"), ("ideal_solution_index", "IndexTables"),
-         ("ideal_solution_index", "Charts"), ("coupling_coordination", "Results")]
+VIEWS = [("entropy_topsis_ccd", "Guide", "en"), ("entropy_topsis_ccd", "Coupling", "en"),
+         ("entropy_topsis_ccd", "Charts", "en"), ("ideal_solution_index", "IndexTables", "en"),
+         ("ideal_solution_index", "Charts", "en"), ("coupling_coordination", "Results", "en"),
+         # the same workbooks in Chinese (Settings lang = zh: headers, notes, titles)
+         ("entropy_topsis_ccd", "Guide", "zh"), ("entropy_topsis_ccd", "Coupling", "zh"),
+         ("entropy_topsis_ccd", "Charts", "zh"), ("ideal_solution_index", "IndexTables", "zh"),
+         ("coupling_coordination", "Results", "zh")]
 
 
-def render(template: str, sheet: str, work: Path) -> Path:
-    book = work / f"{template}.xlsx"
+def render(template: str, sheet: str, work: Path, lang: str = "en") -> Path:
+    book = work / f"{template}-{lang}.xlsx"
     if not book.exists():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            cli.main(["new", template, str(book), "--sample"])
-    # LibreOffice prints every sheet: hide all but one so the PDF is that sheet alone
-    wb = load_workbook(book)
-    if sheet == "Charts":
-        from jjj_xl.workbook.templates import restore_charts
-        restore_charts(wb, template)
-    for ws in wb.worksheets:
-        ws.sheet_state = "visible" if ws.title == sheet else "hidden"
-    wb.active = wb.sheetnames.index(sheet)
-    one = work / f"{template}-{sheet}.xlsx"
-    wb.save(one)
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(work), str(one)],
-                       check=True, capture_output=True, timeout=300)
-    png = SHOTS / f"{template}-{sheet}"
-    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile",
-                    str(work / f"{one.stem}.pdf"), str(png)], check=True)
+            cli.main(["new", template, str(book), "--sample", "--lang", lang])
+    # the whole workbook to PDF once; the sheet's first page is found by its footer (every
+    # printed page names its sheet: hand-over printing)
+    tag = "" if lang == "en" else f"-{lang}"
+    pdf = work / f"{book.stem}.pdf"
+    if not pdf.exists():
+        if sheet == "Charts":
+            from jjj_xl.workbook.templates import restore_charts
+            wb = load_workbook(book)
+            restore_charts(wb, template, lang=lang)
+            wb.save(book)
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                            "--convert-to", "pdf", "--outdir", str(work), str(book)],
+                           check=True, capture_output=True, timeout=600)
+    pages = int(next(line.split()[-1] for line in subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
+        if line.startswith("Pages:")))
+    page = None
+    for k in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-layout", "-f", str(k), "-l", str(k), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+        if lines and lines[-1].split()[0] == sheet:
+            page = k
+            break
+    if page is None:
+        raise SystemExit(f"{template} ({lang}): no printed page of sheet {sheet}")
+    png = SHOTS / f"{template}-{sheet}{tag}"
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", str(page), "-l", str(page), "-singlefile",
+                    str(pdf), str(png)], check=True)
     return png.with_suffix(".png")
 
 
@@ -56,8 +73,8 @@ def main() -> int:
         return 1
     SHOTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for template, sheet in VIEWS:
-            print(render(template, sheet, Path(tmp)))
+        for template, sheet, lang in VIEWS:
+            print(render(template, sheet, Path(tmp), lang))
     return 0
 
 

@@ -384,14 +384,20 @@ def entropy_topsis_coupling(data, indicators, *, method: str = "minmax", shift: 
                                  f"year needs every region in every year")
             warn(f"years with a region missing are left out of the coupling ({region} {year})")
             U = U.dropna()
+            if U.empty:      # a defined answer: the scores stand, this coupling has no year
+                warn(f"{dim} scores: no year has every region ({region} has no data for {year}), "
+                     f"so the regions are not coupled year by year; fill or interpolate the "
+                     f"missing region-years to couple them")
+                continue
         with _prefixed_warnings(f"{dim} scores, regions coupled per year"):
             res = coupling(U, weights=region_alpha, model=coupling_model, scheme=sch, lang=lang,
                            closed=closed)
         t = res.table.reset_index()
         t.insert(0, "dimension", dim)
         rows.append(t)
-    coupling_regions = pd.concat(rows, ignore_index=True)[
-        ["dimension", "year", "C", "T", "D", "level", "label", "stage"]]
+    cols = ["dimension", "year", "C", "T", "D", "level", "label", "stage"]
+    coupling_regions = (pd.concat(rows, ignore_index=True)[cols] if rows
+                        else pd.DataFrame(columns=cols))
 
     if len(panel.dimensions) >= 2:
         dim_w = _resolve_dimension_alpha(dimension_alpha, wres, panel)
