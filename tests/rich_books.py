@@ -230,3 +230,22 @@ def u_book(tmp_path, U, **settings):
     path = Path(tmp_path) / "u.xlsx"
     wb.save(path)
     return OpenpyxlBook(path)
+
+
+def put_ahp_matrix(wb, items, cells):
+    """Replace the AHP sheet's comparison matrix by one over ``items`` (diagonal 1);
+    ``cells`` = {(i, j): value} (0-based item positions; text such as "1/3" kept as typed)."""
+    from jjj_xl.workbook import layout
+    ws = wb[layout.AHP_SHEET]
+    b = layout.AHP_MATRIX
+    for r in range(b.row, b.row + 20):
+        for c in range(b.col, b.col + 20):
+            ws.cell(r, c).value = None
+    ws.cell(b.row, b.col).value = "item"
+    for k, name in enumerate(items):
+        ws.cell(b.row, b.col + 1 + k).value = name
+        ws.cell(b.row + 1 + k, b.col).value = name
+        ws.cell(b.row + 1 + k, b.col + 1 + k).value = 1
+    for (i, j), v in cells.items():
+        ws.cell(b.row + 1 + i, b.col + 1 + j).value = v
+    return ws

@@ -112,18 +112,8 @@ def _ahp_book(tmp_path, items, cells, weights=None):
     s = load_sample("paper000")
     wb = build_template("entropy_topsis_ccd")
     fill_inputs(wb, "entropy_topsis_ccd", s.indicators, s.data)
-    ws = wb[layout.AHP_SHEET]
-    b = layout.AHP_MATRIX
-    for r in range(b.row, b.row + 20):
-        for c in range(b.col, b.col + 20):
-            ws.cell(r, c).value = None
-    ws.cell(b.row, b.col).value = "item"
-    for k, name in enumerate(items):
-        ws.cell(b.row, b.col + 1 + k).value = name
-        ws.cell(b.row + 1 + k, b.col).value = name
-        ws.cell(b.row + 1 + k, b.col + 1 + k).value = 1
-    for (i, j), v in cells.items():
-        ws.cell(b.row + 1 + i, b.col + 1 + j).value = v
+    from .rich_books import put_ahp_matrix
+    put_ahp_matrix(wb, items, cells)
     if weights:
         sheet, row, col = ETC.setting_cell("weights")
         wb[sheet].cell(row, col).value = weights

@@ -195,19 +195,9 @@ AHP = {
 
 
 def _ahp_fill(wb, items, upper):
-    ws = wb[layout.AHP_SHEET]
-    b = layout.AHP_MATRIX
-    for r in range(b.row, b.row + 20):
-        for c in range(b.col, b.col + 20):
-            ws.cell(r, c).value = None
-    ws.cell(b.row, b.col).value = "item"
-    for k, name in enumerate(items):
-        ws.cell(b.row, b.col + 1 + k).value = name
-        ws.cell(b.row + 1 + k, b.col).value = name
-        ws.cell(b.row + 1 + k, b.col + 1 + k).value = 1
-    for i, row in enumerate(upper):
-        for k, v in enumerate(row):
-            ws.cell(b.row + 1 + i, b.col + 2 + i + k).value = v
+    from .rich_books import put_ahp_matrix
+    put_ahp_matrix(wb, items, {(i, i + 1 + k): v for i, row in enumerate(upper)
+                               for k, v in enumerate(row)})
 
 # methods9: middle / interval directions typed on the Indicators sheet (share formulas positivise)
 DIRECTIONS = {

@@ -130,20 +130,9 @@ def _etc_book(tmp_path, items, upper, numbers=False):
     s = load_sample("paper000")
     wb = build_template("entropy_topsis_ccd")
     fill_inputs(wb, "entropy_topsis_ccd", s.indicators, s.data)
-    ws = wb[layout.AHP_SHEET]
-    b = layout.AHP_MATRIX
-    for r in range(b.row, b.row + 20):              # replace the template's dimension matrix
-        for c in range(b.col, b.col + 20):
-            ws.cell(r, c).value = None
-    ws.cell(b.row, b.col).value = "item"
-    for k, name in enumerate(items):
-        ws.cell(b.row, b.col + 1 + k).value = name
-        ws.cell(b.row + 1 + k, b.col).value = name
-        ws.cell(b.row + 1 + k, b.col + 1 + k).value = 1
-    for i, row in enumerate(upper):
-        for k, v in enumerate(row):
-            j = i + 1 + k
-            ws.cell(b.row + 1 + i, b.col + 1 + j).value = eval(v) if numbers else v
+    from .rich_books import put_ahp_matrix      # replaces the template's dimension matrix
+    put_ahp_matrix(wb, items, {(i, i + 1 + k): eval(v) if numbers else v
+                               for i, row in enumerate(upper) for k, v in enumerate(row)})
     path = tmp_path / "etc.xlsx"
     wb.save(path)
     return OpenpyxlBook(path)
