@@ -365,6 +365,13 @@ def cmd_run(args) -> int:
             result = run_action(book, args.action, lang=args.lang,
                                 more_hint=f"jjj-xl validate {src.name} lists them all")
     path = book.save(None if target == src else target, template=tpl.name)
+    from .workbook.maps import MAP_SHEET, refresh_map_package
+    if getattr(book, "map_grades", None) is not None or getattr(book, "map_clear", False):
+        # the Map sheet, with its charts, transplanted into the saved package (issue 11)
+        if refresh_map_package(path, getattr(book, "map_grades", None),
+                               lang=book_lang(book, args.lang), display=src.name,
+                               clear=getattr(book, "map_clear", False)):
+            result = {**result, "written": list(dict.fromkeys([*result["written"], MAP_SHEET]))}
     _report(result, f"{tpl.name}: wrote {', '.join(result['written'])} in {path}", book)
     return 0
 
