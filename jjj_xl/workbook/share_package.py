@@ -659,7 +659,9 @@ def assemble(src, rendered: bytes, *, owned: set, guards: dict, remove: set = fr
         n in remove or "macrosheet" in book.wb_rels.get(p_sheets[n][1], ("", ""))[0].lower())]
     drop_rids = {p_sheets[n][1] for n in removed_names if p_sheets[n][1]}
     for rid, (typ, target) in book.wb_rels.items():
-        if (typ == REL_VBA and not keep_macros) or typ.endswith("/calcChain"):
+        if (typ == REL_VBA and not keep_macros) or (typ.endswith("/calcChain") and (
+                not keep_macros or _chain_lists(P, target, {p_sheets[n][0] for n in owned
+                                                            if n in p_sheets}))):
             drop_rids.add(rid)
 
     def keep_rel(m):
@@ -800,6 +802,21 @@ def write(book, parts: dict, removed: set, added: list, target, display: str | N
             for name in added:
                 zout.writestr(_new_info(name), parts[name])
     return atomic_write(target, writer, display=display)
+
+
+def _chain_lists(P, chain: str, sheet_ids: set) -> bool:
+    """Whether calcChain.xml lists a cell of a sheet with one of ``sheet_ids`` (then it goes:
+    Excel rebuilds it; an entry pointing at a rewritten cell makes Excel repair the file)."""
+    if chain not in P.names:
+        return False
+    current = None
+    for m in re.finditer(r"<(?:\w+:)?c\b([^>]*)/?>", P.read(chain).decode("utf-8", "replace")):
+        i = re.search(r'\bi="(\d+)"', m.group(1))
+        if i:
+            current = i.group(1)
+        if current in sheet_ids:
+            return True
+    return False
 
 
 def _user_styles(xml: str) -> dict[tuple[int, int], int]:
