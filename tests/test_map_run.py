@@ -238,6 +238,8 @@ def test_other_adapters_are_told_where_the_map_comes_from():
     notes = {}
     assert _map_step(Other(), _engine().coupling_dimensions, notes) == []
     assert notes == {"map": MAP_NOTE}
+    from jjj_xl.i18n import tr
+    assert tr(MAP_NOTE, "zh") != MAP_NOTE and "jjj-xl run" in tr(MAP_NOTE, "zh")
 
 
 def test_libreoffice_renders_the_run_map_sheet(tmp_path):
