@@ -364,16 +364,40 @@ def cmd_run(args) -> int:
         else:
             result = run_action(book, args.action, lang=args.lang,
                                 more_hint=f"jjj-xl validate {src.name} lists them all")
-    path = book.save(None if target == src else target, template=tpl.name)
-    from .workbook.maps import MAP_SHEET, refresh_map_package
     if getattr(book, "map_grades", None) is not None or getattr(book, "map_clear", False):
-        # the Map sheet, with its charts, transplanted into the saved package (issue 11)
-        if refresh_map_package(path, getattr(book, "map_grades", None),
-                               lang=book_lang(book, args.lang), display=src.name,
-                               clear=getattr(book, "map_clear", False)):
+        path, drawn = _save_with_map(book, src, target, tpl, book_lang(book, args.lang))
+        if drawn:
+            from .workbook.maps import MAP_SHEET
             result = {**result, "written": list(dict.fromkeys([*result["written"], MAP_SHEET]))}
+    else:
+        path = book.save(None if target == src else target, template=tpl.name)
     _report(result, f"{tpl.name}: wrote {', '.join(result['written'])} in {path}", book)
     return 0
+
+
+def _save_with_map(book, src, target, tpl, lang):
+    """Save the results and the Map sheet (issue 11 item 3, :func:`.workbook.maps.
+    refresh_map_package`) in one write: both are assembled in a temporary copy first, so the
+    user's file is written once or not at all. A package the map step cannot read (a
+    damaged part it needs) gets the results without the map, and a line saying why."""
+    import tempfile
+    from pathlib import Path
+
+    from .workbook.cells import atomic_write
+    from .workbook.maps import MAP_SHEET, refresh_map_package
+    with tempfile.TemporaryDirectory(prefix="jjj-xl-map-") as tmpd:
+        tmp = Path(tmpd) / Path(target).name
+        book.save(tmp, template=tpl.name)
+        try:
+            drawn = refresh_map_package(tmp, getattr(book, "map_grades", None), lang=lang,
+                                        display=src.name, clear=getattr(book, "map_clear", False))
+        except InputError as exc:
+            drawn = False
+            out(f"{MAP_SHEET}: not drawn ({' '.join(str(exc).split())})")
+        data = tmp.read_bytes()
+    path = atomic_write(target, lambda fh: fh.write(data),
+                        display=src.name if target == src else str(target))
+    return path, drawn
 
 
 def cmd_validate(args) -> int:

@@ -1255,9 +1255,13 @@ def _map_step(book, grades, notes) -> list[str]:
     sheet with its charts, :func:`.maps.refresh_map_package`); Excel via xlwings cannot
     build openpyxl charts, so Notes says where the map comes from. Returns the sheets written."""
     from .book import OpenpyxlBook
-    from .maps import MAP_SHEET, add_map_sheet, map_wanted
-    from .package import PackageBook
     inner = getattr(book, "inner", book)
+    if grades is None or not len(grades):
+        return []
+    if type(inner).__name__ not in ("OpenpyxlBook", "PackageBook"):
+        notes["map"] = MAP_NOTE            # Excel (xlwings, Lite): maps.py is headless only
+        return []
+    from .maps import MAP_SHEET, add_map_sheet, map_wanted
     if not map_wanted(grades, book.has_sheet(MAP_SHEET)):
         return []
     if isinstance(inner, OpenpyxlBook):
@@ -1265,26 +1269,24 @@ def _map_step(book, grades, notes) -> list[str]:
         with language(getattr(book, "lang", "en")):
             add_map_sheet(inner.wb, grades)
         return [MAP_SHEET]
-    if isinstance(inner, PackageBook):
-        inner.map_grades = grades          # cli.cmd_run draws it after saving
-        return []
-    notes["map"] = MAP_NOTE
+    inner.map_grades = grades              # PackageBook: cli.cmd_run draws it after saving
     return []
 
 
 def _map_clear(book) -> None:
     """Clear outputs on the Map sheet: the coordinates table stays (:func:`.maps.clear_map_sheet`)."""
     from .book import OpenpyxlBook
-    from .maps import MAP_SHEET, clear_map_sheet
-    from .package import PackageBook
     inner = getattr(book, "inner", book)
+    if type(inner).__name__ not in ("OpenpyxlBook", "PackageBook"):
+        return                             # Excel: the Map sheet is jjj-xl run's (headless)
+    from .maps import MAP_SHEET, clear_map_sheet
     if not book.has_sheet(MAP_SHEET):
         return
     if isinstance(inner, OpenpyxlBook):
         from ..i18n import language
         with language(getattr(book, "lang", "en")):
             clear_map_sheet(inner.wb)
-    elif isinstance(inner, PackageBook):
+    else:
         inner.map_clear = True             # cli.cmd_run clears it after saving
 
 
