@@ -166,6 +166,8 @@ EXACT: dict[str, str] = {
     "label 类型": "类型",
     "map: the Map sheet (schematic maps, grade table) is added by jjj-xl run BOOK":
         "地图：地图工作表（示意图、等级表）由 jjj-xl run 工作簿 生成",
+    "also wrote the Map sheet (schematic maps by year, grade table)": "同时写入了地图工作表（各年份示意图、等级表）",
+    "cleared the Map sheet (its coordinates table stays)": "已清除地图工作表（保留坐标表）",
     # ---- data validation prompts (templates.py, share.py)
     "+ benefit 正向: larger is better 越大越好\n- cost 负向: smaller is better 越小越好\nmiddle 7 中间型 7: "
     "best 7\ninterval 10-20 区间型 10-20: best in [10, 20]":

@@ -89,7 +89,8 @@ def test_run_adds_the_map_sheet_and_keeps_every_other_part(tmp_path, capsys):
     src = rich(tmp_path)                      # .xlsm: VBA, x14 validations, threaded comments, ...
     before, order_before = parts(src), order(src)
     _run(src)
-    assert f"{MAP_SHEET} in" in capsys.readouterr().out      # the console says it wrote it
+    from jjj_xl.cli import MAP_LINE
+    assert MAP_LINE in capsys.readouterr().out.splitlines()  # the console says it wrote it
     after = parts(src)
     assert order(src)[:len(order_before)] == order_before    # zip entry order kept
     # allowed to change: output sheets, styles (appended), the Charts sheet's charts,
