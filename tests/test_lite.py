@@ -294,7 +294,8 @@ def test_lite_embeds_every_module_its_code_imports_even_inside_functions():
     import ast
 
     headless_only = {"jjj_xl.workbook.templates",   # building templates (openpyxl)
-                     "jjj_xl.workbook.package"}     # files on disk (python-calamine)
+                     "jjj_xl.workbook.package",     # files on disk (python-calamine)
+                     "jjj_xl.workbook.maps"}        # Map sheet: openpyxl / package books only
     embedded = lite.embedded_modules()
     assert "jjj_xl.workbook.after_d" in embedded
     referenced = {}

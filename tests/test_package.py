@@ -173,6 +173,16 @@ def test_libreoffice_saved_workbook(tmp_path):
     assert cli.main(["run", str(path)]) == 0
     after = parts(path)
     owned = owned_parts(path, "entropy_topsis_ccd")
+    # the Map sheet run adds (issue 11 item 3; tests/test_map_run.py): its relationship and
+    # content-type entries are new, nothing else in those two parts changes
+    from jjj_xl.workbook.maps import MAP_SHEET
+    for name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+        entries = re.compile(rb"<(?:Relationship|Override|Default)\b[^>]*/>")
+        assert set(entries.findall(before[name])) <= set(entries.findall(after[name]))
+        assert re.sub(rb"<(?:Relationship|Override|Default)\b[^>]*/>", b"", before[name]) == \
+            re.sub(rb"<(?:Relationship|Override|Default)\b[^>]*/>", b"", after[name])
+        owned.add(name)
+    assert MAP_SHEET in load_workbook(path).sheetnames
     charts = sheet_part(after, "Charts")
     from jjj_xl.workbook.package import _CACHED_FORMULA, _drop_cached_value
     for name, data in before.items():

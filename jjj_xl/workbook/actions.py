@@ -1329,6 +1329,7 @@ def run_action(book, action: str, *, more_hint: str | None = None, lang: str | N
         for sheet in tpl.output_sheets:
             if book.has_sheet(sheet):
                 _clear_sheet(book, tpl, sheet)
+        _map_clear(book)
         return {"written": [s for s in tpl.output_sheets if book.has_sheet(s)], "problems": [],
                 "warnings": []}
     if action not in ACTION_OUTPUTS:
@@ -1359,10 +1360,56 @@ def run_action(book, action: str, *, more_hint: str | None = None, lang: str | N
             book.write_frame(block, frames[key])
             if key == "growth":
                 _growth_layout(book, block, frames[key])
+    if "coupling_dimensions" in keys:
+        sheets += _map_step(book, frames.get("coupling_dimensions"), notes)
     notes_frame = pd.DataFrame({"setting": list(notes), "value": [str(v) for v in notes.values()]})
     book.write_frame(tpl.outputs["notes"], notes_frame)
     return {"written": sheets, "problems": [],
             "warnings": [str(v) for k, v in notes.items() if str(k).startswith("warning")]}
+
+
+MAP_NOTE = "map: the Map sheet (schematic maps, grade table) is added by jjj-xl run BOOK"
+
+
+def _map_step(book, grades, notes) -> list[str]:
+    """The Map sheet after Compute all (issue 11 item 3, :mod:`.maps`): drawn on an openpyxl
+    workbook; a package book keeps the grades for ``jjj-xl run`` (which transplants the
+    sheet with its charts, :func:`.maps.refresh_map_package`); Excel via xlwings cannot
+    build openpyxl charts, so Notes says where the map comes from. Returns the sheets written."""
+    from .book import OpenpyxlBook
+    inner = getattr(book, "inner", book)
+    if grades is None or not len(grades):
+        return []
+    if type(inner).__name__ not in ("OpenpyxlBook", "PackageBook"):
+        notes["map"] = MAP_NOTE            # Excel (xlwings, Lite): maps.py is headless only
+        return []
+    from .maps import MAP_SHEET, add_map_sheet, map_wanted
+    if not map_wanted(grades, book.has_sheet(MAP_SHEET)):
+        return []
+    if isinstance(inner, OpenpyxlBook):
+        from ..i18n import language
+        with language(getattr(book, "lang", "en")):
+            add_map_sheet(inner.wb, grades)
+        return [MAP_SHEET]
+    inner.map_grades = grades              # PackageBook: cli.cmd_run draws it after saving
+    return []
+
+
+def _map_clear(book) -> None:
+    """Clear outputs on the Map sheet: the coordinates table stays (:func:`.maps.clear_map_sheet`)."""
+    from .book import OpenpyxlBook
+    inner = getattr(book, "inner", book)
+    if type(inner).__name__ not in ("OpenpyxlBook", "PackageBook"):
+        return                             # Excel: the Map sheet is jjj-xl run's (headless)
+    from .maps import MAP_SHEET, clear_map_sheet
+    if not book.has_sheet(MAP_SHEET):
+        return
+    if isinstance(inner, OpenpyxlBook):
+        from ..i18n import language
+        with language(getattr(book, "lang", "en")):
+            clear_map_sheet(inner.wb)
+    else:
+        inner.map_clear = True             # cli.cmd_run clears it after saving
 
 
 GROWTH_NOTE = (   # short lines in the column right of the table (its header cell blank, so

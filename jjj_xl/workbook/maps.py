@@ -553,3 +553,112 @@ def print_map(ws, header: str | None = None) -> None:
     scale, print area = tables and maps."""
     from .printing import apply
     apply(ws, header=header, area=map_print_area(ws))
+
+
+# ---------------------------------------------------------------- Compute all (issue 11 item 3)
+
+def map_wanted(grades, has_sheet: bool) -> bool:
+    """Whether Compute all draws the Map sheet: the coupling results have regions
+    (``grades`` = ``coupling_dimensions``, one row per region-year) and either the
+    workbook has a Map sheet already (its coordinates table may be filled by hand) or
+    some region is one of the bundled centroids (:mod:`jjj_xl.datasets_geo`)."""
+    if grades is None or not len(grades) or "region" not in grades.columns:
+        return False
+    if has_sheet:
+        return True
+    from ..datasets_geo import locate_regions
+    regions = list(dict.fromkeys(str(r).strip() for r in grades["region"].dropna()))
+    return bool(regions) and bool(locate_regions(regions)["code"].astype(bool).any())
+
+
+def clear_map_sheet(wb, sheet: str = MAP_SHEET):
+    """Clear outputs on the Map sheet: the grade table, legend, helper area and maps go,
+    the coordinates table (with the user's values) stays. Returns the worksheet or None."""
+    if sheet not in wb.sheetnames:
+        return None
+    from openpyxl.styles import PatternFill
+    old = wb[sheet]
+    head = old.cell(_COORD_HEAD_ROW, 1).value
+    rows = []
+    if head is not None:
+        r = _COORD_HEAD_ROW + 1
+        while old.cell(r, 1).value not in (None, ""):
+            rows.append([old.cell(r, j).value for j in range(1, 5)])
+            r += 1
+    index = wb.sheetnames.index(sheet)
+    wb.remove(old)
+    ws = wb.create_sheet(sheet, index)
+    bold = _font(bold=True)
+    write_cell(ws, 1, 1, TEXT["title"]).font = _font(bold=True, size=13)
+    write_cell(ws, _COORD_HEAD_ROW - 1, 1, TEXT["coords"]).font = bold
+    for j, key in enumerate(("region", "lon", "lat", "source"), start=1):
+        write_cell(ws, _COORD_HEAD_ROW, j, TEXT[key]).font = bold
+    for i, row in enumerate(rows, start=_COORD_HEAD_ROW + 1):
+        for j, v in enumerate(row, start=1):
+            c = write_cell(ws, i, j, v)
+            if j in (2, 3):
+                c.number_format = "0.0000"
+                c.fill = PatternFill("solid", fgColor=INPUT_FILL)
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["D"].width = 30
+    from ..i18n import current, localize_sheet
+    localize_sheet(ws, current())
+    print_map(ws)
+    return ws
+
+
+def refresh_map_package(path, grades, *, lang: str = "en", clear: bool = False,
+                        display: str | None = None, sheet: str = MAP_SHEET) -> bool:
+    """Add or refresh the Map sheet of the workbook file ``path`` in place (``jjj-xl run``).
+
+    The sheet is drawn with :func:`add_map_sheet` (``clear``: :func:`clear_map_sheet`) in a
+    small openpyxl workbook holding only the Map sheet — the coordinates typed in the
+    file's Map sheet are copied into it first, so they are kept — between empty sheets
+    named like the file's (so the sheet order and the active tab stay). It is then
+    transplanted with its drawing and charts into a copy of the file's package by
+    :func:`jjj_xl.workbook.share_package.assemble` (macros kept): every other part stays
+    byte-identical except workbook.xml (the sheet entry, its print area, calcPr), its
+    relationships, ``[Content_Types].xml`` and appended styles. The maps read only the
+    Map sheet. Returns whether the file was written."""
+    import io
+    import re
+
+    from openpyxl import Workbook
+
+    from ..i18n import language
+    from .package import PackageBook
+    from .printing import print_area_xml
+    from .share_package import assemble, write
+
+    book = PackageBook(path, display)
+    names = book.sheet_names()
+    if clear and sheet not in names:
+        return False
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in names:
+        ws = wb.create_sheet(name)
+        if name == sheet:     # the coordinates table as the file has it
+            n_rows = max(book.extent(sheet)[0] - _COORD_HEAD_ROW + 1, 0) if book.extent(sheet) else 0
+            if n_rows:
+                block = book.read(sheet, _COORD_HEAD_ROW, 1, n_rows, 4)
+                for i, row in enumerate(block):
+                    for j, v in enumerate(row):
+                        if v not in (None, ""):
+                            ws.cell(_COORD_HEAD_ROW + i, 1 + j).value = v
+    with language(lang):
+        ws = clear_map_sheet(wb, sheet) if clear else add_map_sheet(wb, grades, sheet=sheet)
+    area = map_print_area(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    pkg, parts, removed, added = assemble(path, buf.getvalue(), owned={sheet}, guards={},
+                                          display=display, keep_macros=True)
+    wb_text = (parts.get(pkg.wb_part) or pkg.pkg.read(pkg.wb_part)).decode("utf-8")
+    m = re.search(r"<(?:\w+:)?sheets\b[^>]*>(.*?)</(?:\w+:)?sheets>", wb_text, re.S)
+    from xml.sax.saxutils import unescape
+    order = [unescape(x, {"&quot;": '"', "&apos;": "'"})
+             for x in re.findall(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', m.group(1))]
+    wb_text = print_area_xml(wb_text, order.index(sheet), sheet, area)
+    parts[pkg.wb_part] = wb_text.encode("utf-8")
+    write(pkg, parts, removed, added, path, display=display)
+    return True

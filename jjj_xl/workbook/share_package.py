@@ -497,7 +497,7 @@ def _select_tab(xml: str, selected: bool) -> str:
 # ---------------------------------------------------------------- assembly
 
 def assemble(src, rendered: bytes, *, owned: set, guards: dict, remove: set = frozenset(),
-             display: str | None = None):
+             display: str | None = None, keep_macros: bool = False):
     """Parts of the share package: returns ``(book, parts, removed, added)`` for
     :func:`write`, where ``book`` is the user's package (a :class:`PackageBook`).
 
@@ -507,6 +507,10 @@ def assemble(src, rendered: bytes, *, owned: set, guards: dict, remove: set = fr
     kept as it is, before the helper sheets. ``guards``: {sheet: {"unlocked":
     [(r, c)], "validations": [dataValidation XML], "cells": [(r, c)] copied from the
     rendering, "protect": bool}} for the user's sheets edited by surgery.
+    ``keep_macros``: keep the VBA project and the package type (``jjj-xl run`` refreshing
+    the Map sheet of a .xlsm; a share workbook drops them). Parts that only an owned sheet
+    of the original reached (its drawing, charts) give their names back to the rendering's
+    parts, so refreshing a sheet again and again neither grows nor renames the package.
     """
     book = PackageBook(src, display)
     P = book.pkg
@@ -522,6 +526,22 @@ def assemble(src, rendered: bytes, *, owned: set, guards: dict, remove: set = fr
     new_ct: list[tuple[str, str]] = []           # (part, content type) overrides to add
     defaults: dict[str, str] = {}                # extension -> content type needed
     taken = set(P.names)
+    owned_old = {p_sheets[n][2] for n in owned if n in p_sheets and p_sheets[n][2]}
+    if owned_old:   # names only the replaced sheets reached are free again (stable reruns)
+        def _reach(skip):
+            seen, todo = set(), [""]
+            while todo:
+                x = todo.pop()
+                rels = Package.rels_name(x) if x else "_rels/.rels"
+                if rels not in P.names:
+                    continue
+                for _, t in P.rels(x).values():
+                    if t not in seen and t not in skip:
+                        seen.add(t)
+                        todo.append(t)
+            return seen
+        free = _reach(set()) - _reach(owned_old) - owned_old
+        taken -= free | {Package.rels_name(x) for x in free}
     wb_text = P.read(book.wb_part).decode("utf-8")
     active = _active_sheet(wb_text, [n for n, *_ in book.sheets])
     if active not in q_names:
@@ -639,7 +659,9 @@ def assemble(src, rendered: bytes, *, owned: set, guards: dict, remove: set = fr
         n in remove or "macrosheet" in book.wb_rels.get(p_sheets[n][1], ("", ""))[0].lower())]
     drop_rids = {p_sheets[n][1] for n in removed_names if p_sheets[n][1]}
     for rid, (typ, target) in book.wb_rels.items():
-        if typ == REL_VBA or typ.endswith("/calcChain"):
+        if (typ == REL_VBA and not keep_macros) or (typ.endswith("/calcChain") and (
+                not keep_macros or _chain_lists(P, target, {p_sheets[n][0] for n in owned
+                                                            if n in p_sheets}))):
             drop_rids.add(rid)
 
     def keep_rel(m):
@@ -682,7 +704,9 @@ def assemble(src, rendered: bytes, *, owned: set, guards: dict, remove: set = fr
     new_order += [n for n in q_names if n in sheet_els and n not in new_order]
     new_wb = wb_text[:m.start(2)] + "".join(sheet_els[n] for n in new_order) + wb_text[m.end(2):]
     new_wb = _defined_names(new_wb, old_order, new_order)
-    new_wb = _book_view(new_wb, new_order.index(active) if active in new_order else 0)
+    k_active = new_order.index(active) if active in new_order else 0
+    if not keep_macros or active not in old_order or old_order.index(active) != k_active:
+        new_wb = _book_view(new_wb, k_active)     # (a refresh in place keeps the view as it is)
     new_wb = _full_calc_on_load(new_wb)
     parts[book.wb_part] = new_wb.encode("utf-8")
     parts[wb_rels_name] = wb_rels.encode("utf-8")
@@ -738,13 +762,16 @@ def assemble(src, rendered: bytes, *, owned: set, guards: dict, remove: set = fr
         if name in dropped:
             del parts[name]
     ct = P.read("[Content_Types].xml").decode("utf-8")
-    ct = ct.replace(f'ContentType="{CT_MACRO_MAIN}"', f'ContentType="{CT_MAIN}"')
+    if not keep_macros:
+        ct = ct.replace(f'ContentType="{CT_MACRO_MAIN}"', f'ContentType="{CT_MAIN}"')
     for name in dropped:
         ct = re.sub(r'<Override\b[^>]*PartName="/' + re.escape(name) + r'"[^>]*/>', "", ct)
     if not any(n.lower().endswith(".bin") for n in (P.names - dropped) | set(parts)):
         ct = re.sub(r'<Default\b[^>]*Extension="bin"[^>]*ContentType="application/vnd\.ms-office\.vbaProject"'
                     r'[^>]*/>', "", ct, flags=re.I)
     for part, typ in new_ct:
+        if re.search(r'<Override\b[^>]*PartName="/' + re.escape(part) + '"', ct):
+            continue   # a reused name (see keep_macros above): its entry is there already
         ct = _insert_before_close(ct, "Types", f'<Override PartName="/{part}" ContentType="{typ}"/>')
     for ext, typ in defaults.items():
         if not re.search(r'<Default\b[^>]*Extension="' + re.escape(ext) + '"', ct, re.I):
@@ -775,6 +802,21 @@ def write(book, parts: dict, removed: set, added: list, target, display: str | N
             for name in added:
                 zout.writestr(_new_info(name), parts[name])
     return atomic_write(target, writer, display=display)
+
+
+def _chain_lists(P, chain: str, sheet_ids: set) -> bool:
+    """Whether calcChain.xml lists a cell of a sheet with one of ``sheet_ids`` (then it goes:
+    Excel rebuilds it; an entry pointing at a rewritten cell makes Excel repair the file)."""
+    if chain not in P.names:
+        return False
+    current = None
+    for m in re.finditer(r"<(?:\w+:)?c\b([^>]*)/?>", P.read(chain).decode("utf-8", "replace")):
+        i = re.search(r'\bi="(\d+)"', m.group(1))
+        if i:
+            current = i.group(1)
+        if current in sheet_ids:
+            return True
+    return False
 
 
 def _user_styles(xml: str) -> dict[tuple[int, int], int]:
