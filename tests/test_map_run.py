@@ -45,9 +45,10 @@ def _quiet(wb_path):
         return load_workbook(wb_path)
 
 
-def _map_parts(items: dict) -> set[str]:
-    """The Map sheet's part and every part reachable from it (drawing, charts, rels)."""
-    part = sheet_part(items, MAP_SHEET)
+def _map_parts(items: dict, sheet: str = MAP_SHEET) -> set[str]:
+    """The Map sheet's (or ``sheet``'s) part and every part reachable from it (drawing,
+    charts, rels)."""
+    part = sheet_part(items, sheet)
     out, todo = set(), [part]
     while todo:
         p = todo.pop()
@@ -57,7 +58,8 @@ def _map_parts(items: dict) -> set[str]:
         if rels in items:
             out.add(rels)
             for t in re.findall(r'Target="([^"]+)"', items[rels].decode()):
-                full = "/".join(_norm(folder.split("/") + t.split("/")))
+                full = (t.lstrip("/") if t.startswith("/")          # absolute or relative
+                        else "/".join(_norm(folder.split("/") + t.split("/"))))
                 if full in items and full not in out:
                     todo.append(full)
     return out
