@@ -29,7 +29,13 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with usage errors in one line too (exit code 2)."""
 
     def error(self, message):
-        self.exit(2, f"jjj-xl: {' '.join(str(message).split())} (see {self.prog} --help)\n")
+        from .i18n import tr
+        argv = sys.argv[1:]
+        lang = next((argv[k + 1] for k, a in enumerate(argv[:-1]) if a == "--lang"), None) \
+            or next((a.split("=", 1)[1] for a in argv if a.startswith("--lang=")), "en")
+        text = tr(" ".join(str(message).split()), lang if lang in ("en", "zh") else "en")
+        see = "（见 jjj-xl --help）" if lang == "zh" else f" (see {self.prog} --help)"
+        self.exit(2, f"jjj-xl: {text}{see}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -512,9 +518,9 @@ def main(argv=None) -> int:
         from . import __version__
         print(__version__)
         return 0
-    if args.command is None:
-        parser.print_help()
-        return 0
+    if args.command is None:     # a command is needed: the help, and exit 2 (a usage error)
+        parser.print_help(sys.stderr)
+        return 2
     subject = _subject(args)
     _LANG["lang"] = "en"
     _use_lang(getattr(args, "lang", None))

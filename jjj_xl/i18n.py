@@ -529,6 +529,13 @@ _PATTERN_TABLE: list[tuple[str, str]] = [
     (r"(?P<d>.+) scores: no year has every region \((?P<r>.+) has no data for (?P<y>\S+)\), so the regions are "
      r"not coupled year by year; fill or interpolate the missing region-years to couple them",
      "{d} 得分：没有哪一年包含全部地区（{r} 缺少 {y} 年的数据），因此不做逐年的地区耦合；补全或插值缺失的地区-年份后即可耦合"),
+    # argparse's usage errors (cli._Parser.error)
+    (r"the following arguments are required: (?P<a>.+)", "缺少必需的参数：{a}"),
+    (r"argument (?P<a>\S+): invalid choice: (?P<v>'[^']*') \(choose from (?P<c>.+)\)",
+     "参数 {a}：无效的取值 {v}（可选：{c}）"),
+    (r"unrecognized arguments: (?P<a>.+)", "无法识别的参数：{a}"),
+    (r"argument (?P<a>\S+): expected one argument", "参数 {a}：需要一个取值"),
+    (r"argument (?P<a>\S+): invalid (?P<t>\w+) value: (?P<v>.+)", "参数 {a}：{v} 不是有效的 {t} 值"),
     # sensitivity rows: "<indicator> −20%"
     (r"(?P<name>.+) (?P<pct>[−+]\d+%)", "{name} {pct}"),
     (r"(?P<region>\S.*) (?P<y>\d{4})", "{region} {y}"),

@@ -334,3 +334,21 @@ def test_zh_settings_variants_write_chinese(tmp_path, name, settings):
     names = _indicator_names_zh(book, tpl)            # as the command line prints them
     found += [f"warning: {w}" for w in result["warnings"] if english_sentence(tr(w, "zh", names))]
     assert not found, "\n".join(found[:30])
+
+
+def test_usage_errors_follow_lang_and_a_missing_command_is_an_error():
+    """argparse's own messages are console lines too (issue 11 item 1): one line, in zh with
+    --lang zh; no command at all prints the help and exits 2."""
+    import subprocess
+    import sys
+    run = [sys.executable, "-m", "jjj_xl"]
+    zh = subprocess.run(run + ["run", "x.xlsx", "--lang", "zh", "--bogus"], capture_output=True,
+                        text=True)
+    assert zh.returncode == 2 and zh.stderr == "jjj-xl: 无法识别的参数：--bogus（见 jjj-xl --help）\n"
+    zh = subprocess.run(run + ["run", "--lang", "zh"], capture_output=True, text=True)
+    assert zh.returncode == 2 and zh.stderr.startswith("jjj-xl: 缺少必需的参数：book")
+    en = subprocess.run(run + ["run"], capture_output=True, text=True)
+    assert en.returncode == 2 and en.stderr.startswith(
+        "jjj-xl: the following arguments are required: book")
+    none = subprocess.run(run, capture_output=True, text=True)
+    assert none.returncode == 2 and "usage: jjj-xl" in none.stderr and not none.stdout
