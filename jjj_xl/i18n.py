@@ -570,7 +570,6 @@ def _registered() -> dict:
                     pairs[f"{s.label} {s.label_zh}"] = s.label_zh
                     if s.note and s.note_zh:
                         pairs[s.note] = s.note_zh
-                        pairs[s.note_zh] = s.note_zh   # already Chinese: never split as bilingual
             for s in (layout.LANG,):
                 pairs[s.label] = s.label_zh
             for a, b in zip(layout.SETTINGS_HEADER, ("设置", "", "取值", "可选", "说明", "")):

@@ -352,18 +352,3 @@ def test_usage_errors_follow_lang_and_a_missing_command_is_an_error():
         "jjj-xl: the following arguments are required: book")
     none = subprocess.run(run, capture_output=True, text=True)
     assert none.returncode == 2 and "usage: jjj-xl" in none.stderr and not none.stdout
-
-
-def test_zh_settings_notes_are_whole():
-    """The zh template keeps each Settings note whole in the note column (a Chinese note that
-    starts with a keyword such as "spssau：SPSSAU" was split as if bilingual, leaving a fragment
-    beside it: new-user trial finding)."""
-    from jjj_xl.workbook import layout
-    from jjj_xl.workbook.templates import build_template
-    for name, tpl in layout.TEMPLATES.items():
-        ws = build_template(name, "zh")[layout.SETTINGS_SHEET]
-        for s in tpl.settings:
-            sheet, row, col = tpl.setting_cell(s.key)
-            if s.note_zh:
-                notes = [ws.cell(row, c).value for c in range(col + 2, col + 4)]
-                assert notes == [s.note_zh, None], (name, s.key, notes)
